@@ -1,0 +1,60 @@
+//===- Format.h - Element semantics of lq formats ----------------*- C++ -*-===//
+//
+// One description of "what a code means" for every element type lq accepts
+// as a format: lq types and the builtin integer and small-float types.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LPC_DIALECT_LQ_IR_FORMAT_H
+#define LPC_DIALECT_LQ_IR_FORMAT_H
+
+#include "lpc/Dialect/LQ/IR/LQ.h"
+
+#include <optional>
+
+namespace lpc::lq {
+
+/// The numeric family of a format.
+enum class FormatKind { Integer, Bipolar, MiniFloat };
+
+/// Element semantics of a format (see docs/Semantics.md).
+struct Format {
+  FormatKind kind = FormatKind::Integer;
+  /// Storage width in bits.
+  unsigned width = 0;
+  bool isSigned = true;
+  // Integer formats.
+  bool narrow = false;
+  int64_t minCode = 0, maxCode = 0;
+  // Minifloats.
+  unsigned exponentBits = 0, mantissaBits = 0;
+  int64_t bias = 0;
+  bool hasInf = false;
+  NanKind nan = NanKind::none;
+  bool hasSubnormals = true;
+
+  bool isInteger() const { return kind == FormatKind::Integer; }
+  bool isMiniFloat() const { return kind == FormatKind::MiniFloat; }
+  /// Smallest unbiased exponent of the normal range (see Semantics.md).
+  int64_t getMinExponent() const {
+    return hasSubnormals ? 1 - bias : -bias;
+  }
+  /// Largest finite (exponent field, mantissa field).
+  std::pair<int64_t, int64_t> getMaxFinite() const;
+};
+
+/// The format of an element type, or nullopt if it is not a format: lq types,
+/// builtin integers (iN/siN signed, uiN unsigned) of width 1-16, and the
+/// builtin f8/f6/f4 types.
+std::optional<Format> getFormat(mlir::Type type);
+
+/// True if `type` is a format element type that is not a plain builtin
+/// integer; builtin integers are formats too but also ordinary values.
+bool isFormatType(mlir::Type type);
+
+/// The signless integer type holding a code of `type`'s format.
+mlir::IntegerType getStorageType(mlir::Type type);
+
+} // namespace lpc::lq
+
+#endif // LPC_DIALECT_LQ_IR_FORMAT_H

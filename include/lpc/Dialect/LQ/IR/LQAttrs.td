@@ -1,0 +1,47 @@
+//===- LQAttrs.td - lq attributes --------------------------*- tablegen -*-===//
+
+#ifndef LPC_DIALECT_LQ_IR_LQATTRS_TD
+#define LPC_DIALECT_LQ_IR_LQATTRS_TD
+
+include "lpc/Dialect/LQ/IR/LQDialect.td"
+include "lpc/Dialect/LQ/IR/LQEnums.td"
+
+def LQ_LayoutAttr : LQ_Attr<"Layout", "layout"> {
+  let summary = "Where the scales (and zero points) of a quantized tensor apply";
+  let description = [{
+    Maps every element of a data tensor to one entry of its scale tensor:
+
+    - `tensor`: one scale for the whole tensor (a rank-0 scale tensor);
+    - `axis = a`: one scale per index along axis `a` (a rank-1 scale tensor);
+    - `block = [B0, ..., Bn-1]`: one scale per N-D block; the scale tensor has
+      `ceil(Dd / Bd)` entries in dimension d. Group-128 along K of an MxK
+      weight is `block = [1, 128]`; 2-D blocks are `block = [32, 32]`.
+
+    ```mlir
+    #lq.layout<tensor>
+    #lq.layout<axis = 1>
+    #lq.layout<block = [1, 128]>
+    ```
+  }];
+  let parameters = (ins
+    EnumParameter<LQ_LayoutKind>:$kind,
+    DefaultValuedParameter<"int64_t", "0">:$axis,
+    OptionalArrayRefParameter<"int64_t">:$block);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    static LayoutAttr getTensor(::mlir::MLIRContext *ctx);
+    static LayoutAttr getAxis(::mlir::MLIRContext *ctx, int64_t axis);
+    static LayoutAttr getBlock(::mlir::MLIRContext *ctx,
+                               ::llvm::ArrayRef<int64_t> block);
+    bool isTensor() const { return getKind() == LayoutKind::tensor; }
+    bool isAxis() const { return getKind() == LayoutKind::axis; }
+    bool isBlock() const { return getKind() == LayoutKind::block; }
+    /// The shape the scale tensor must have for a data tensor of `shape`
+    /// (dynamic dims stay dynamic). Fails with a message on rank mismatch.
+    ::mlir::FailureOr<::llvm::SmallVector<int64_t>>
+    getScaleShape(::llvm::ArrayRef<int64_t> shape, std::string &error) const;
+  }];
+}
+
+#endif // LPC_DIALECT_LQ_IR_LQATTRS_TD

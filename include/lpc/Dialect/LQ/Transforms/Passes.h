@@ -1,0 +1,21 @@
+//===- Passes.h - lq transforms ----------------------------------*- C++ -*-===//
+
+#ifndef LPC_DIALECT_LQ_TRANSFORMS_PASSES_H
+#define LPC_DIALECT_LQ_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace lpc::lq {
+
+#define GEN_PASS_DECL
+#include "lpc/Dialect/LQ/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "lpc/Dialect/LQ/Transforms/Passes.h.inc"
+
+} // namespace lpc::lq
+
+#endif // LPC_DIALECT_LQ_TRANSFORMS_PASSES_H

@@ -1,0 +1,536 @@
+//===- LQToLinalg.cpp - Reference lowering of lq --------------------------===//
+//
+// Lowers lq ops on tensors to linalg.generic / linalg.matmul with scalar
+// bodies from FormatCodegen, and lq element types to signless storage
+// integers. This is the reference every optimized path is compared with.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FormatCodegen.h"
+
+#include "lpc/Conversion/Passes.h"
+#include "lpc/Dialect/LQ/IR/Format.h"
+#include "lpc/Dialect/LQ/IR/LQ.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace lpc {
+#define GEN_PASS_DEF_CONVERTLQTOLINALG
+#include "lpc/Conversion/Passes.h.inc"
+} // namespace lpc
+
+using namespace mlir;
+using namespace lpc;
+using namespace lpc::lq;
+
+//===----------------------------------------------------------------------===//
+// Type conversion
+//===----------------------------------------------------------------------===//
+
+static Type convertElement(Type t) {
+  if (isFormatType(t))
+    return getStorageType(t);
+  if (auto i = dyn_cast<IntegerType>(t); i && !i.isSignless())
+    return IntegerType::get(t.getContext(), i.getWidth());
+  return t;
+}
+
+void lpc::addLQStorageConversions(TypeConverter &converter) {
+  converter.addConversion([](Type t) { return t; });
+  converter.addConversion([](Type t) -> std::optional<Type> {
+    Type c = convertElement(t);
+    if (c == t)
+      return std::nullopt;
+    return c;
+  });
+  converter.addConversion([](RankedTensorType t) -> Type {
+    return t.clone(convertElement(t.getElementType()));
+  });
+  converter.addConversion([](UnrankedTensorType t) -> Type {
+    return UnrankedTensorType::get(convertElement(t.getElementType()));
+  });
+  converter.addConversion([](MemRefType t) -> Type {
+    return t.clone(convertElement(t.getElementType()));
+  });
+  converter.addConversion([](VectorType t) -> Type {
+    return t.clone(convertElement(t.getElementType()));
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Shared emission helpers
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Quantization parameters of one tensor: where its scale and zero point
+/// come from and what the zero point means.
+struct ScaleInfo {
+  LayoutAttr layout;
+  Value scale;
+  Value zeroPoint;               // converted, or null
+  std::optional<Format> zpFormat; // set for integer zero points
+  bool floatOffset = false;
+};
+} // namespace
+
+static ScaleInfo makeScaleInfo(LayoutAttr layout, Value scale, Value zp,
+                               Value origZp) {
+  ScaleInfo info{layout, scale, zp, std::nullopt, false};
+  if (origZp) {
+    Type elem = cast<ShapedType>(origZp.getType()).getElementType();
+    if (isa<mlir::FloatType>(elem) && !getFormat(elem))
+      info.floatOffset = true;
+    else
+      info.zpFormat = getFormat(elem);
+  }
+  return info;
+}
+
+/// Index of the scale entry for the data element at `idx` (dims of `data`).
+static SmallVector<Value> scaleIndices(OpBuilder &b, Location loc,
+                                       LayoutAttr layout, ValueRange idx) {
+  switch (layout.getKind()) {
+  case LayoutKind::tensor:
+    return {};
+  case LayoutKind::axis:
+    return {idx[layout.getAxis()]};
+  case LayoutKind::block: {
+    SmallVector<Value> result;
+    for (auto [i, bsize] : llvm::zip(idx, layout.getBlock())) {
+      Value c = arith::ConstantIndexOp::create(b, loc, bsize);
+      result.push_back(arith::DivUIOp::create(b, loc, i, c));
+    }
+    return result;
+  }
+  }
+  llvm_unreachable("unknown layout");
+}
+
+static Value toF32(OpBuilder &b, Location loc, Value v) {
+  Type f32 = b.getF32Type();
+  if (v.getType() == f32)
+    return v;
+  if (cast<mlir::FloatType>(v.getType()).getWidth() < 32)
+    return arith::ExtFOp::create(b, loc, f32, v);
+  return arith::TruncFOp::create(b, loc, f32, v);
+}
+
+/// Scale (f32) and zero point (i32 or f32 offset, or null) of element `idx`.
+static std::pair<Value, Value> loadScale(OpBuilder &b, Location loc,
+                                         const ScaleInfo &info,
+                                         ValueRange idx) {
+  SmallVector<Value> sIdx = scaleIndices(b, loc, info.layout, idx);
+  Value s = toF32(b, loc, tensor::ExtractOp::create(b, loc, info.scale, sIdx));
+  Value zp;
+  if (info.zeroPoint) {
+    zp = tensor::ExtractOp::create(b, loc, info.zeroPoint, sIdx);
+    zp = info.floatOffset ? toF32(b, loc, zp)
+                          : emitZeroPointI32(b, loc, *info.zpFormat, zp);
+  }
+  return {s, zp};
+}
+
+/// An empty tensor shaped like `like` with element type `elem`.
+static Value emptyLike(OpBuilder &b, Location loc, Value like, Type elem) {
+  auto type = cast<RankedTensorType>(like.getType());
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, like);
+  return tensor::EmptyOp::create(b, loc, sizes, elem);
+  (void)type;
+}
+
+/// Elementwise generic over `input` producing `elem`, with `body(b, loc, x,
+/// idx)` computing the result element.
+static Value buildElementwise(
+    OpBuilder &b, Location loc, Value input, Type elem,
+    function_ref<Value(OpBuilder &, Location, Value, ValueRange)> body) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  Value init = emptyLike(b, loc, input, elem);
+  SmallVector<AffineMap> maps(2, b.getMultiDimIdentityMap(rank));
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{input}, ValueRange{init},
+      maps, iters, [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        SmallVector<Value> idx;
+        for (int64_t d = 0; d < rank; ++d)
+          idx.push_back(linalg::IndexOp::create(nb, nloc, d));
+        Value r = body(nb, nloc, args[0], idx);
+        linalg::YieldOp::create(nb, nloc, r);
+      });
+  return generic.getResult(0);
+}
+
+/// Row-major linear index (i64) of `idx` in `tensor`.
+static Value linearIndex(OpBuilder &b, Location loc, ArrayRef<Value> dims,
+                         ValueRange idx) {
+  Value lin = arith::ConstantIndexOp::create(b, loc, 0);
+  for (auto [d, i] : llvm::zip(dims, idx))
+    lin = arith::AddIOp::create(b, loc,
+                                arith::MulIOp::create(b, loc, lin, d), i);
+  return arith::IndexCastOp::create(b, loc, b.getI64Type(), lin);
+}
+
+/// Quantizes f32-convertible `input` to codes of `format`.
+static Value emitQuantize(OpBuilder &b, Location loc, Value input,
+                          const Format &format, const ScaleInfo &info,
+                          RoundingMode mode, int64_t seed, bool saturate) {
+  SmallVector<Value> dims;
+  if (mode == RoundingMode::stochastic) {
+    int64_t rank = cast<RankedTensorType>(input.getType()).getRank();
+    for (int64_t d = 0; d < rank; ++d)
+      dims.push_back(tensor::DimOp::create(b, loc, input, d));
+  }
+  Type storage = b.getIntegerType(format.width);
+  return buildElementwise(
+      b, loc, input, storage,
+      [&](OpBuilder &nb, Location nloc, Value x, ValueRange idx) {
+        auto [s, zp] = loadScale(nb, nloc, info, idx);
+        Value xf = toF32(nb, nloc, x);
+        Value intZp;
+        if (info.floatOffset)
+          xf = arith::SubFOp::create(nb, nloc, xf, zp);
+        else
+          intZp = zp;
+        Value t = arith::DivFOp::create(nb, nloc, xf, s);
+        Value index = mode == RoundingMode::stochastic
+                          ? linearIndex(nb, nloc, dims, idx)
+                          : Value();
+        return emitEncode(nb, nloc, format, t, intZp, mode, index, seed,
+                          saturate);
+      });
+}
+
+/// Dequantizes codes of `format` to `resultElem` (a float type).
+static Value emitDequantize(OpBuilder &b, Location loc, Value codes,
+                            const Format &format, const ScaleInfo &info,
+                            Type resultElem) {
+  return buildElementwise(
+      b, loc, codes, resultElem,
+      [&](OpBuilder &nb, Location nloc, Value q, ValueRange idx) {
+        auto [s, zp] = loadScale(nb, nloc, info, idx);
+        Value x;
+        if (zp && !info.floatOffset) {
+          Value v = emitDecodeInt(nb, nloc, format, q, zp);
+          x = arith::MulFOp::create(
+              nb, nloc, arith::SIToFPOp::create(nb, nloc, nb.getF32Type(), v),
+              s);
+        } else {
+          x = arith::MulFOp::create(nb, nloc,
+                                    emitDecodeF32(nb, nloc, format, q), s);
+          if (zp)
+            x = arith::AddFOp::create(nb, nloc, x, zp);
+        }
+        if (resultElem != nb.getF32Type())
+          x = arith::TruncFOp::create(nb, nloc, resultElem, x);
+        return x;
+      });
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Format format = *getFormat(op.getType().getElementType());
+    ScaleInfo info = makeScaleInfo(op.getLayout(), adaptor.getScale(),
+                                   adaptor.getZeroPoint(), op.getZeroPoint());
+    Value result =
+        emitQuantize(rewriter, op.getLoc(), adaptor.getInput(), format, info,
+                     op.getRounding(), op.getSeed(), op.getSaturate());
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Format format = *getFormat(op.getInput().getType().getElementType());
+    ScaleInfo info = makeScaleInfo(op.getLayout(), adaptor.getScale(),
+                                   adaptor.getZeroPoint(), op.getZeroPoint());
+    rewriter.replaceOp(op, emitDequantize(rewriter, op.getLoc(),
+                                          adaptor.getInput(), format, info,
+                                          op.getType().getElementType()));
+    return success();
+  }
+};
+
+struct BitcastLowering : OpConversionPattern<BitcastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(BitcastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    // Both sides convert to the same storage integer type.
+    Type resultType = getTypeConverter()->convertType(op.getType());
+    Value input = adaptor.getInput();
+    if (input.getType() != resultType)
+      input = arith::BitcastOp::create(rewriter, op.getLoc(), resultType,
+                                       input);
+    rewriter.replaceOp(op, input);
+    return success();
+  }
+};
+
+/// The K-segment length of a matmul with acc = i32 (see Semantics.md).
+static int64_t getSegment(MatmulOp op, int64_t k) {
+  auto kBlock = [](LayoutAttr l, unsigned kDim) -> int64_t {
+    if (l.isAxis())
+      return l.getAxis() == kDim ? 1 : INT64_MAX;
+    if (l.isBlock())
+      return l.getBlock()[kDim];
+    return INT64_MAX;
+  };
+  int64_t seg = std::min(kBlock(op.getLhsLayout(), 1),
+                         kBlock(op.getRhsLayout(), 0));
+  return seg == INT64_MAX ? k : seg;
+}
+
+struct MatmulLowering : OpConversionPattern<MatmulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Format lhsFormat = *getFormat(op.getLhs().getType().getElementType());
+    Format rhsFormat = *getFormat(op.getRhs().getType().getElementType());
+    ScaleInfo lhsInfo =
+        makeScaleInfo(op.getLhsLayout(), adaptor.getLhsScale(),
+                      adaptor.getLhsZeroPoint(), op.getLhsZeroPoint());
+    ScaleInfo rhsInfo =
+        makeScaleInfo(op.getRhsLayout(), adaptor.getRhsScale(),
+                      adaptor.getRhsZeroPoint(), op.getRhsZeroPoint());
+    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+    Type f32 = b.getF32Type();
+    SmallVector<OpFoldResult> outSizes = {
+        tensor::getMixedSize(b, loc, lhs, 0),
+        tensor::getMixedSize(b, loc, rhs, 1)};
+    Value zeroF = arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
+                                                 APFloat(0.0f));
+    Value outInit = linalg::FillOp::create(
+                        b, loc, zeroF,
+                        ValueRange{tensor::EmptyOp::create(b, loc, outSizes,
+                                                           f32)})
+                        .getResult(0);
+    Value out;
+    if (op.getAcc().isF32()) {
+      Value a = emitDequantize(b, loc, lhs, lhsFormat, lhsInfo, f32);
+      Value w = emitDequantize(b, loc, rhs, rhsFormat, rhsInfo, f32);
+      out = linalg::MatmulOp::create(b, loc, ValueRange{a, w},
+                                     ValueRange{outInit})
+                .getResult(0);
+    } else {
+      int64_t k = op.getLhs().getType().getDimSize(1);
+      if (ShapedType::isDynamic(k))
+        return rewriter.notifyMatchFailure(
+            op, "acc = i32 lowering needs a static K");
+      out = lowerIntegerMatmul(b, loc, op, lhs, rhs, lhsFormat, rhsFormat,
+                               lhsInfo, rhsInfo, k, outInit);
+    }
+    Type resultElem = op.getType().getElementType();
+    if (std::optional<Format> outFormat = getFormat(resultElem);
+        outFormat && !(isa<mlir::FloatType>(resultElem) &&
+                       !isFormatType(resultElem))) {
+      LayoutAttr outLayout = op.getOutLayout()
+                                 ? *op.getOutLayout()
+                                 : LayoutAttr::getTensor(op.getContext());
+      ScaleInfo outInfo =
+          makeScaleInfo(outLayout, adaptor.getOutScale(),
+                        adaptor.getOutZeroPoint(), op.getOutZeroPoint());
+      out = emitQuantize(b, loc, out, *outFormat, outInfo, op.getRounding(),
+                         op.getSeed(), /*saturate=*/true);
+    } else if (resultElem != f32) {
+      out = buildElementwise(b, loc, out, resultElem,
+                             [&](OpBuilder &nb, Location nloc, Value x,
+                                 ValueRange) -> Value {
+                               return arith::TruncFOp::create(nb, nloc,
+                                                              resultElem, x);
+                             });
+    }
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+
+  /// Semantics.md, matmul with acc = i32: integer segment sums, then a
+  /// scaled f32 reduction over segments.
+  static Value lowerIntegerMatmul(OpBuilder &b, Location loc, MatmulOp op,
+                                  Value lhs, Value rhs, const Format &lf,
+                                  const Format &rf, const ScaleInfo &li,
+                                  const ScaleInfo &ri, int64_t k,
+                                  Value outInit) {
+    Type i32 = b.getI32Type();
+    int64_t seg = getSegment(op, k);
+    int64_t groups = k / seg;
+    auto decode = [&](Value codes, const Format &f, const ScaleInfo &info) {
+      return buildElementwise(
+          b, loc, codes, i32,
+          [&](OpBuilder &nb, Location nloc, Value q, ValueRange idx) {
+            Value zp;
+            if (info.zeroPoint)
+              zp = loadScale(nb, nloc, info, idx).second;
+            return emitDecodeInt(nb, nloc, f, q, zp);
+          });
+    };
+    Value a = decode(lhs, lf, li), w = decode(rhs, rf, ri);
+    // a: M x K -> M x G x seg ; w: K x N -> G x seg x N.
+    auto aType = cast<RankedTensorType>(a.getType());
+    auto wType = cast<RankedTensorType>(w.getType());
+    int64_t m = aType.getDimSize(0), n = wType.getDimSize(1);
+    SmallVector<OpFoldResult> aShape = {tensor::getMixedSize(b, loc, a, 0),
+                                        b.getIndexAttr(groups),
+                                        b.getIndexAttr(seg)};
+    SmallVector<OpFoldResult> wShape = {b.getIndexAttr(groups),
+                                        b.getIndexAttr(seg),
+                                        tensor::getMixedSize(b, loc, w, 1)};
+    Value a3 = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({m, groups, seg}, i32), a,
+        SmallVector<ReassociationIndices>{{0}, {1, 2}}, aShape);
+    Value w3 = tensor::ExpandShapeOp::create(
+        b, loc, RankedTensorType::get({groups, seg, n}, i32), w,
+        SmallVector<ReassociationIndices>{{0, 1}, {2}}, wShape);
+    Value zeroI = arith::ConstantIntOp::create(b, loc, i32, 0);
+    SmallVector<OpFoldResult> sShape = {tensor::getMixedSize(b, loc, a, 0),
+                                        tensor::getMixedSize(b, loc, w, 1),
+                                        b.getIndexAttr(groups)};
+    Value sInit =
+        linalg::FillOp::create(
+            b, loc, zeroI,
+            ValueRange{tensor::EmptyOp::create(b, loc, sShape, i32)})
+            .getResult(0);
+    MLIRContext *ctx = b.getContext();
+    AffineExpr dm, dn, dj, dk;
+    bindDims(ctx, dm, dn, dj, dk);
+    using IT = utils::IteratorType;
+    Value sums =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{sInit.getType()}, ValueRange{a3, w3},
+            ValueRange{sInit},
+            SmallVector<AffineMap>{
+                AffineMap::get(4, 0, {dm, dj, dk}, ctx),
+                AffineMap::get(4, 0, {dj, dk, dn}, ctx),
+                AffineMap::get(4, 0, {dm, dn, dj}, ctx)},
+            SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel,
+                            IT::reduction},
+            [&](OpBuilder &nb, Location nloc, ValueRange args) {
+              Value p = arith::MulIOp::create(nb, nloc, args[0], args[1]);
+              linalg::YieldOp::create(
+                  nb, nloc,
+                  ValueRange{arith::AddIOp::create(nb, nloc, args[2], p)});
+            })
+            .getResult(0);
+    // out[m, n] = sum_j (f32(S[m, n, j]) * sa) * sb.
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{outInit.getType()}, ValueRange{sums},
+               ValueRange{outInit},
+               SmallVector<AffineMap>{AffineMap::get(3, 0, {dm, dn, dj}, ctx),
+                                      AffineMap::get(3, 0, {dm, dn}, ctx)},
+               SmallVector<IT>{IT::parallel, IT::parallel, IT::reduction},
+               [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                 Value im = linalg::IndexOp::create(nb, nloc, 0);
+                 Value in = linalg::IndexOp::create(nb, nloc, 1);
+                 Value ij = linalg::IndexOp::create(nb, nloc, 2);
+                 Value k0 = arith::MulIOp::create(
+                     nb, nloc, ij, arith::ConstantIndexOp::create(nb, nloc, seg));
+                 Value sa = loadScale(nb, nloc, li, {im, k0}).first;
+                 Value sb = loadScale(nb, nloc, ri, {k0, in}).first;
+                 Value v = arith::SIToFPOp::create(nb, nloc, nb.getF32Type(),
+                                                   args[0]);
+                 v = arith::MulFOp::create(nb, nloc, v, sa);
+                 v = arith::MulFOp::create(nb, nloc, v, sb);
+                 linalg::YieldOp::create(
+                     nb, nloc,
+                     ValueRange{arith::AddFOp::create(nb, nloc, args[1], v)});
+               })
+        .getResult(0);
+  }
+};
+
+/// Rebuilds any region-free op whose operand or result types mention
+/// converted element types (tensor.empty, tensor.extract, constants, ...).
+struct StructuralTypeConversion : ConversionPattern {
+  StructuralTypeConversion(TypeConverter &converter, MLIRContext *ctx)
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/1,
+                          ctx) {}
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op->getNumRegions() != 0 || isa<LQDialect>(op->getDialect()))
+      return failure();
+    SmallVector<Type> resultTypes;
+    if (failed(getTypeConverter()->convertTypes(op->getResultTypes(),
+                                                resultTypes)))
+      return failure();
+    OperationState state(op->getLoc(), op->getName(), operands, resultTypes,
+                         op->getAttrs(), op->getSuccessors());
+    if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+      auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+      if (!dense)
+        return rewriter.notifyMatchFailure(op, "unsupported constant");
+      auto newType = cast<ShapedType>(resultTypes[0]);
+      state.attributes.set("value",
+                           dense.bitcast(newType.getElementType()));
+    }
+    Operation *newOp = rewriter.create(state);
+    rewriter.replaceOp(op, newOp->getResults());
+    return success();
+  }
+};
+
+struct ConvertLQToLinalgPass
+    : lpc::impl::ConvertLQToLinalgBase<ConvertLQToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    TypeConverter converter;
+    addLQStorageConversions(converter);
+    // Values of converted types that still meet unconverted users.
+    auto materialize = [](OpBuilder &b, Type type, ValueRange inputs,
+                          Location loc) -> Value {
+      return UnrealizedConversionCastOp::create(b, loc, type, inputs)
+          .getResult(0);
+    };
+    converter.addSourceMaterialization(materialize);
+    converter.addTargetMaterialization(materialize);
+
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<LQDialect>();
+    target.markUnknownOpDynamicallyLegal([&](Operation *op) {
+      if (auto func = dyn_cast<func::FuncOp>(op))
+        return converter.isSignatureLegal(func.getFunctionType()) &&
+               converter.isLegal(&func.getBody());
+      return converter.isLegal(op);
+    });
+
+    RewritePatternSet patterns(ctx);
+    populateLQToLinalgPatterns(converter, patterns);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                  converter);
+    populateCallOpTypeConversionPattern(patterns, converter);
+    populateReturnOpTypeConversionPattern(patterns, converter);
+    scf::populateSCFStructuralTypeConversions(converter, patterns);
+    patterns.add<StructuralTypeConversion>(converter, ctx);
+    if (failed(applyFullConversion(getOperation(), target,
+                                   std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+
+void lpc::populateLQToLinalgPatterns(TypeConverter &converter,
+                                     RewritePatternSet &patterns) {
+  patterns.add<QuantizeLowering, DequantizeLowering, BitcastLowering,
+               MatmulLowering>(converter, patterns.getContext());
+}

@@ -1,0 +1,125 @@
+//===- LQAttrs.cpp - lq attributes ----------------------------------------===//
+
+#include "lpc/Dialect/LQ/IR/LQ.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace lpc::lq;
+
+#include "lpc/Dialect/LQ/IR/LQEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "lpc/Dialect/LQ/IR/LQAttrs.cpp.inc"
+
+void LQDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "lpc/Dialect/LQ/IR/LQAttrs.cpp.inc"
+      >();
+}
+
+LayoutAttr LayoutAttr::getTensor(MLIRContext *ctx) {
+  return LayoutAttr::get(ctx, LayoutKind::tensor, 0, {});
+}
+
+LayoutAttr LayoutAttr::getAxis(MLIRContext *ctx, int64_t axis) {
+  return LayoutAttr::get(ctx, LayoutKind::axis, axis, {});
+}
+
+LayoutAttr LayoutAttr::getBlock(MLIRContext *ctx, ArrayRef<int64_t> block) {
+  return LayoutAttr::get(ctx, LayoutKind::block, 0, block);
+}
+
+Attribute LayoutAttr::parse(AsmParser &parser, Type) {
+  StringRef keyword;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseLess() || parser.parseKeyword(&keyword))
+    return {};
+  MLIRContext *ctx = parser.getContext();
+  Attribute result;
+  if (keyword == "tensor") {
+    result = getTensor(ctx);
+  } else if (keyword == "axis") {
+    int64_t axis;
+    if (parser.parseEqual() || parser.parseInteger(axis))
+      return {};
+    result = parser.getChecked<LayoutAttr>(ctx, LayoutKind::axis, axis,
+                                           ArrayRef<int64_t>{});
+  } else if (keyword == "block") {
+    SmallVector<int64_t> block;
+    if (parser.parseEqual() ||
+        parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&]() {
+          return parser.parseInteger(block.emplace_back());
+        }))
+      return {};
+    result =
+        parser.getChecked<LayoutAttr>(ctx, LayoutKind::block, 0, block);
+  } else {
+    parser.emitError(loc, "expected layout 'tensor', 'axis' or 'block', got '")
+        << keyword << "'";
+    return {};
+  }
+  if (!result || parser.parseGreater())
+    return {};
+  return result;
+}
+
+void LayoutAttr::print(AsmPrinter &printer) const {
+  printer << "<" << stringifyLayoutKind(getKind());
+  if (isAxis())
+    printer << " = " << getAxis();
+  if (isBlock()) {
+    printer << " = [";
+    llvm::interleaveComma(getBlock(), printer);
+    printer << "]";
+  }
+  printer << ">";
+}
+
+LogicalResult LayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 LayoutKind kind, int64_t axis,
+                                 ArrayRef<int64_t> block) {
+  if (kind == LayoutKind::axis && axis < 0)
+    return emitError() << "layout axis must be non-negative, got " << axis;
+  if (kind == LayoutKind::block) {
+    if (block.empty())
+      return emitError() << "block layout needs at least one block size";
+    for (int64_t b : block)
+      if (b < 1)
+        return emitError() << "block sizes must be positive, got " << b;
+  }
+  return success();
+}
+
+FailureOr<SmallVector<int64_t>>
+LayoutAttr::getScaleShape(ArrayRef<int64_t> shape, std::string &error) const {
+  switch (getKind()) {
+  case LayoutKind::tensor:
+    return SmallVector<int64_t>{};
+  case LayoutKind::axis:
+    if (getAxis() >= static_cast<int64_t>(shape.size())) {
+      error = "layout axis " + std::to_string(getAxis()) +
+              " is out of range for a tensor of rank " +
+              std::to_string(shape.size());
+      return failure();
+    }
+    return SmallVector<int64_t>{shape[getAxis()]};
+  case LayoutKind::block: {
+    if (getBlock().size() != shape.size()) {
+      error = "block layout has " + std::to_string(getBlock().size()) +
+              " block sizes but the tensor has rank " +
+              std::to_string(shape.size());
+      return failure();
+    }
+    SmallVector<int64_t> result;
+    for (auto [dim, b] : llvm::zip(shape, getBlock()))
+      result.push_back(ShapedType::isDynamic(dim) ? ShapedType::kDynamic
+                                                  : (dim + b - 1) / b);
+    return result;
+  }
+  }
+  llvm_unreachable("unknown layout kind");
+}

@@ -1,0 +1,280 @@
+//===- LQTypes.cpp - lq format types --------------------------------------===//
+
+#include "lpc/Dialect/LQ/IR/LQ.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace lpc::lq;
+
+#define GET_TYPEDEF_CLASSES
+#include "lpc/Dialect/LQ/IR/LQOpsTypes.cpp.inc"
+
+void LQDialect::registerTypes() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "lpc/Dialect/LQ/IR/LQOpsTypes.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// IntType
+//===----------------------------------------------------------------------===//
+
+Type IntType::parse(AsmParser &parser) {
+  unsigned width = 0;
+  bool isSigned = true, narrow = false;
+  if (parser.parseLess() || parser.parseInteger(width))
+    return {};
+  while (succeeded(parser.parseOptionalComma())) {
+    StringRef keyword;
+    SMLoc loc = parser.getCurrentLocation();
+    if (parser.parseKeyword(&keyword))
+      return {};
+    if (keyword == "unsigned") {
+      isSigned = false;
+    } else if (keyword == "narrow") {
+      narrow = true;
+    } else {
+      parser.emitError(loc, "expected 'unsigned' or 'narrow', got '")
+          << keyword << "'";
+      return {};
+    }
+  }
+  if (parser.parseGreater())
+    return {};
+  return parser.getChecked<IntType>(parser.getContext(), width, isSigned,
+                                    narrow);
+}
+
+void IntType::print(AsmPrinter &printer) const {
+  printer << "<" << getWidth();
+  if (!getIsSigned())
+    printer << ", unsigned";
+  if (getNarrow())
+    printer << ", narrow";
+  printer << ">";
+}
+
+LogicalResult IntType::verify(function_ref<InFlightDiagnostic()> emitError,
+                              unsigned width, bool isSigned, bool narrow) {
+  if (width < 1 || width > 16)
+    return emitError() << "integer format width must be in [1, 16], got "
+                       << width;
+  return success();
+}
+
+int64_t IntType::getMinCode() const {
+  if (!getIsSigned())
+    return 0;
+  int64_t min = -(int64_t(1) << (getWidth() - 1));
+  return getNarrow() ? min + 1 : min;
+}
+
+int64_t IntType::getMaxCode() const {
+  if (getIsSigned())
+    return (int64_t(1) << (getWidth() - 1)) - 1;
+  int64_t max = (int64_t(1) << getWidth()) - 1;
+  return getNarrow() ? max - 1 : max;
+}
+
+//===----------------------------------------------------------------------===//
+// FloatType
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Parameters of a minifloat, as a plain struct for keyword tables.
+struct FloatParams {
+  unsigned e = 0, m = 0;
+  bool isSigned = true;
+  int64_t bias = 0;
+  bool inf = false;
+  NanKind nan = NanKind::none;
+  bool subnormals = true;
+  bool operator==(const FloatParams &o) const {
+    return e == o.e && m == o.m && isSigned == o.isSigned && bias == o.bias &&
+           inf == o.inf && nan == o.nan && subnormals == o.subnormals;
+  }
+};
+
+struct NamedFloat {
+  const char *name;
+  FloatParams params;
+};
+
+/// Named formats whose flags differ from the eXmY defaults.
+const NamedFloat kNamedFloats[] = {
+    {"e4m3fn", {4, 3, true, 7, false, NanKind::allones, true}},
+    {"e4m3fnuz", {4, 3, true, 8, false, NanKind::negzero, true}},
+    {"e4m3b11fnuz", {4, 3, true, 11, false, NanKind::negzero, true}},
+    {"e5m2", {5, 2, true, 15, true, NanKind::ieee, true}},
+    {"e5m2fnuz", {5, 2, true, 16, false, NanKind::negzero, true}},
+    {"ue4m3", {4, 3, false, 7, false, NanKind::allones, true}},
+    {"ue5m3", {5, 3, false, 15, false, NanKind::allones, true}},
+    {"e8m0", {8, 0, false, 127, false, NanKind::allones, false}},
+};
+
+/// Parses `eXmY` or `ueXmY` with default flags.
+std::optional<FloatParams> parseDefaultKeyword(StringRef name) {
+  FloatParams p;
+  if (name.consume_front("u"))
+    p.isSigned = false;
+  if (!name.consume_front("e"))
+    return std::nullopt;
+  size_t mPos = name.find('m');
+  if (mPos == StringRef::npos)
+    return std::nullopt;
+  if (name.substr(0, mPos).getAsInteger(10, p.e) ||
+      name.substr(mPos + 1).getAsInteger(10, p.m))
+    return std::nullopt;
+  if (p.e < 1 || p.e > 8)
+    return std::nullopt;
+  p.bias = (int64_t(1) << (p.e - 1)) - 1;
+  return p;
+}
+
+std::optional<FloatParams> parseKeyword(StringRef name) {
+  for (const NamedFloat &named : kNamedFloats)
+    if (name == named.name)
+      return named.params;
+  return parseDefaultKeyword(name);
+}
+
+std::string defaultKeyword(const FloatParams &p) {
+  return (p.isSigned ? "e" : "ue") + std::to_string(p.e) + "m" +
+         std::to_string(p.m);
+}
+} // namespace
+
+MiniFloatType MiniFloatType::getNamed(MLIRContext *ctx, StringRef name) {
+  std::optional<FloatParams> p = parseKeyword(name);
+  if (!p)
+    return {};
+  return MiniFloatType::get(ctx, p->e, p->m, p->isSigned, p->bias, p->inf, p->nan,
+                        p->subnormals);
+}
+
+Type MiniFloatType::parse(AsmParser &parser) {
+  StringRef keyword;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseLess() || parser.parseKeyword(&keyword))
+    return {};
+  std::optional<FloatParams> p = parseKeyword(keyword);
+  if (!p) {
+    parser.emitError(loc, "expected a minifloat keyword such as 'e2m1', "
+                          "'ue4m3' or 'e4m3fn' with 1 <= E <= 8, got '")
+        << keyword << "'";
+    return {};
+  }
+  while (succeeded(parser.parseOptionalComma())) {
+    StringRef key;
+    SMLoc keyLoc = parser.getCurrentLocation();
+    if (parser.parseKeyword(&key) || parser.parseEqual())
+      return {};
+    auto parseBool = [&](bool &out) -> ParseResult {
+      StringRef v;
+      SMLoc vLoc = parser.getCurrentLocation();
+      if (parser.parseKeyword(&v))
+        return failure();
+      if (v != "true" && v != "false")
+        return parser.emitError(vLoc, "expected 'true' or 'false'");
+      out = v == "true";
+      return success();
+    };
+    if (key == "bias") {
+      if (parser.parseInteger(p->bias))
+        return {};
+    } else if (key == "inf") {
+      if (parseBool(p->inf))
+        return {};
+    } else if (key == "subnormals") {
+      if (parseBool(p->subnormals))
+        return {};
+    } else if (key == "nan") {
+      StringRef v;
+      SMLoc vLoc = parser.getCurrentLocation();
+      if (parser.parseKeyword(&v))
+        return {};
+      std::optional<NanKind> kind = symbolizeNanKind(v);
+      if (!kind) {
+        parser.emitError(vLoc,
+                         "expected NaN kind 'none', 'ieee', 'allones' or "
+                         "'negzero', got '")
+            << v << "'";
+        return {};
+      }
+      p->nan = *kind;
+    } else {
+      parser.emitError(keyLoc, "unknown minifloat parameter '")
+          << key << "'; expected 'bias', 'inf', 'nan' or 'subnormals'";
+      return {};
+    }
+  }
+  if (parser.parseGreater())
+    return {};
+  return parser.getChecked<MiniFloatType>(parser.getContext(), p->e, p->m,
+                                      p->isSigned, p->bias, p->inf, p->nan,
+                                      p->subnormals);
+}
+
+void MiniFloatType::print(AsmPrinter &printer) const {
+  FloatParams self{getExponentBits(), getMantissaBits(), getIsSigned(),
+                   getBias(),         getHasInf(),       getNan(),
+                   getHasSubnormals()};
+  // Choose the keyword that needs the fewest extra parameters.
+  std::string bestName = defaultKeyword(self);
+  FloatParams best = *parseDefaultKeyword(bestName);
+  auto countDiffs = [&](const FloatParams &base) {
+    return (base.bias != self.bias) + (base.inf != self.inf) +
+           (base.nan != self.nan) + (base.subnormals != self.subnormals);
+  };
+  for (const NamedFloat &named : kNamedFloats) {
+    if (named.params.e != self.e || named.params.m != self.m ||
+        named.params.isSigned != self.isSigned)
+      continue;
+    if (countDiffs(named.params) < countDiffs(best)) {
+      best = named.params;
+      bestName = named.name;
+    }
+  }
+  printer << "<" << bestName;
+  if (best.bias != self.bias)
+    printer << ", bias = " << self.bias;
+  if (best.inf != self.inf)
+    printer << ", inf = " << (self.inf ? "true" : "false");
+  if (best.nan != self.nan)
+    printer << ", nan = " << stringifyNanKind(self.nan);
+  if (best.subnormals != self.subnormals)
+    printer << ", subnormals = " << (self.subnormals ? "true" : "false");
+  printer << ">";
+}
+
+LogicalResult MiniFloatType::verify(function_ref<InFlightDiagnostic()> emitError,
+                                unsigned e, unsigned m, bool isSigned,
+                                int64_t bias, bool hasInf, NanKind nan,
+                                bool hasSubnormals) {
+  if (e < 1 || e > 8)
+    return emitError() << "minifloat exponent bits must be in [1, 8], got "
+                       << e;
+  if (m > 7)
+    return emitError() << "minifloat mantissa bits must be in [0, 7], got "
+                       << m;
+  if (hasInf && nan != NanKind::ieee)
+    return emitError() << "minifloat with infinities requires 'nan = ieee'";
+  if (nan == NanKind::ieee && m == 0)
+    return emitError() << "'nan = ieee' requires at least one mantissa bit";
+  if (nan == NanKind::negzero && !isSigned)
+    return emitError() << "'nan = negzero' requires a sign bit";
+  int64_t maxField = (int64_t(1) << e) - 1;
+  if (nan == NanKind::ieee || (nan == NanKind::allones && m == 0))
+    --maxField;
+  int64_t maxExp = maxField - bias;
+  int64_t minExp = hasSubnormals ? 1 - bias : -bias;
+  if (maxExp > 127 || minExp < -127 || minExp - int64_t(m) < -149)
+    return emitError() << "minifloat bias " << bias
+                       << " puts values outside the range of f32";
+  return success();
+}

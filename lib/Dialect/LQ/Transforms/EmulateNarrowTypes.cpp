@@ -1,0 +1,290 @@
+//===- EmulateNarrowTypes.cpp - Dense packing of odd-width memrefs --------===//
+//
+// memref<...xiN> (N % 8 != 0, N < 16, static shape, identity layout) becomes
+// memref<ceil(numel * N / 8) x i8> holding codes little-endian by bit. This is
+// lq's own emulation: upstream's narrow-type emulation only handles widths
+// that divide 8, and 3-, 5-, 6- and 7-bit codes must not be rounded up.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lpc/Dialect/LQ/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace lpc::lq {
+#define GEN_PASS_DEF_LQEMULATENARROWTYPES
+#include "lpc/Dialect/LQ/Transforms/Passes.h.inc"
+} // namespace lpc::lq
+
+using namespace mlir;
+
+namespace {
+
+/// True for memrefs this pass packs.
+bool isPackable(MemRefType type) {
+  auto elem = dyn_cast<IntegerType>(type.getElementType());
+  return elem && elem.getWidth() % 8 != 0 && elem.getWidth() < 16 &&
+         type.hasStaticShape() && type.getLayout().isIdentity();
+}
+
+int64_t packedBytes(MemRefType type) {
+  return (type.getNumElements() * type.getElementTypeBitWidth() + 7) / 8;
+}
+
+MemRefType packedType(MemRefType type) {
+  return MemRefType::get({packedBytes(type)},
+                         IntegerType::get(type.getContext(), 8),
+                         MemRefLayoutAttrInterface(), type.getMemorySpace());
+}
+
+/// Byte index, bit offset and last byte index for element `indices` of a
+/// packed memref of logical type `type`.
+struct BitAddress {
+  Value byte, bit;
+};
+
+BitAddress addressOf(OpBuilder &b, Location loc, MemRefType type,
+                     ValueRange indices) {
+  Value lin = arith::ConstantIndexOp::create(b, loc, 0);
+  for (auto [i, dim] : llvm::zip(indices, type.getShape())) {
+    lin = arith::MulIOp::create(b, loc, lin,
+                                arith::ConstantIndexOp::create(b, loc, dim));
+    lin = arith::AddIOp::create(b, loc, lin, i);
+  }
+  Value bits = arith::MulIOp::create(
+      b, loc, lin,
+      arith::ConstantIndexOp::create(b, loc, type.getElementTypeBitWidth()));
+  Value byte = arith::DivUIOp::create(
+      b, loc, bits, arith::ConstantIndexOp::create(b, loc, 8));
+  Value bit = arith::RemUIOp::create(
+      b, loc, bits, arith::ConstantIndexOp::create(b, loc, 8));
+  bit = arith::IndexCastOp::create(b, loc, b.getI32Type(), bit);
+  return {byte, bit};
+}
+
+/// Bytes an element of width `w` can straddle.
+int64_t spannedBytes(unsigned w) { return (7 + w + 7) / 8; }
+
+/// Index of byte `byte + j`, clamped to the buffer.
+Value clampedByte(OpBuilder &b, Location loc, Value byte, int64_t j,
+                  int64_t numBytes) {
+  Value idx = arith::AddIOp::create(b, loc, byte,
+                                    arith::ConstantIndexOp::create(b, loc, j));
+  return arith::MinUIOp::create(
+      b, loc, idx, arith::ConstantIndexOp::create(b, loc, numBytes - 1));
+}
+
+struct AllocLowering : OpConversionPattern<memref::AllocOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(memref::AllocOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isPackable(op.getType()))
+      return failure();
+    rewriter.replaceOpWithNewOp<memref::AllocOp>(
+        op, packedType(op.getType()), op.getAlignmentAttr());
+    return success();
+  }
+};
+
+struct AllocaLowering : OpConversionPattern<memref::AllocaOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(memref::AllocaOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isPackable(op.getType()))
+      return failure();
+    rewriter.replaceOpWithNewOp<memref::AllocaOp>(
+        op, packedType(op.getType()), op.getAlignmentAttr());
+    return success();
+  }
+};
+
+struct LoadLowering : OpConversionPattern<memref::LoadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(memref::LoadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MemRefType type = op.getMemRefType();
+    if (!isPackable(type))
+      return failure();
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    unsigned w = type.getElementTypeBitWidth();
+    BitAddress addr = addressOf(b, loc, type, adaptor.getIndices());
+    Type i32 = b.getI32Type();
+    Value word = arith::ConstantIntOp::create(b, loc, i32, 0);
+    for (int64_t j = 0, e = spannedBytes(w); j < e; ++j) {
+      Value idx = clampedByte(b, loc, addr.byte, j, packedBytes(type));
+      Value byte = memref::LoadOp::create(b, loc, adaptor.getMemref(), idx);
+      Value ext = arith::ExtUIOp::create(b, loc, i32, byte);
+      ext = arith::ShLIOp::create(
+          b, loc, ext, arith::ConstantIntOp::create(b, loc, i32, 8 * j));
+      word = arith::OrIOp::create(b, loc, word, ext);
+    }
+    word = arith::ShRUIOp::create(b, loc, word, addr.bit);
+    rewriter.replaceOpWithNewOp<arith::TruncIOp>(op, op.getType(), word);
+    return success();
+  }
+};
+
+struct StoreLowering : OpConversionPattern<memref::StoreOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(memref::StoreOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MemRefType type = op.getMemRefType();
+    if (!isPackable(type))
+      return failure();
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    unsigned w = type.getElementTypeBitWidth();
+    BitAddress addr = addressOf(b, loc, type, adaptor.getIndices());
+    Type i32 = b.getI32Type(), i8 = b.getI8Type();
+    auto c32 = [&](int64_t v) {
+      return arith::ConstantIntOp::create(b, loc, i32, v);
+    };
+    Value value = arith::ExtUIOp::create(b, loc, i32, adaptor.getValue());
+    value = arith::ShLIOp::create(b, loc, value, addr.bit);
+    Value mask = arith::ShLIOp::create(b, loc, c32((1 << w) - 1), addr.bit);
+    // Read-modify-write each byte right after reading it: a clamped index
+    // past the element has an all-zero mask and writes back what it read.
+    for (int64_t j = 0, e = spannedBytes(w); j < e; ++j) {
+      Value idx = clampedByte(b, loc, addr.byte, j, packedBytes(type));
+      Value shift = c32(8 * j);
+      Value mj = arith::TruncIOp::create(
+          b, loc, i8, arith::ShRUIOp::create(b, loc, mask, shift));
+      Value vj = arith::TruncIOp::create(
+          b, loc, i8, arith::ShRUIOp::create(b, loc, value, shift));
+      Value old = memref::LoadOp::create(b, loc, adaptor.getMemref(), idx);
+      Value keep = arith::AndIOp::create(
+          b, loc, old,
+          arith::XOrIOp::create(b, loc, mj,
+                                arith::ConstantIntOp::create(b, loc, i8, -1)));
+      Value set = arith::AndIOp::create(b, loc, vj, mj);
+      memref::StoreOp::create(b, loc, arith::OrIOp::create(b, loc, keep, set),
+                              adaptor.getMemref(), idx);
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// Packs a dense constant of iN into its byte image.
+DenseElementsAttr packConstant(DenseElementsAttr attr, MemRefType type) {
+  unsigned w = type.getElementTypeBitWidth();
+  SmallVector<uint8_t> bytes(packedBytes(type), 0);
+  int64_t i = 0;
+  for (const APInt &v : attr.getValues<APInt>()) {
+    uint64_t code = v.getZExtValue() & ((uint64_t(1) << w) - 1);
+    for (unsigned bit = 0; bit < w; ++bit)
+      if (code >> bit & 1) {
+        uint64_t pos = uint64_t(i) * w + bit;
+        bytes[pos / 8] |= uint8_t(1u << (pos % 8));
+      }
+    ++i;
+  }
+  auto packed = RankedTensorType::get({packedBytes(type)},
+                                      IntegerType::get(type.getContext(), 8));
+  return DenseElementsAttr::get(packed, ArrayRef<uint8_t>(bytes));
+}
+
+struct GlobalLowering : OpConversionPattern<memref::GlobalOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(memref::GlobalOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MemRefType type = op.getType();
+    if (!isPackable(type))
+      return failure();
+    Attribute init = op.getInitialValueAttr();
+    if (auto dense = dyn_cast_or_null<DenseElementsAttr>(init))
+      init = packConstant(dense, type);
+    else if (init && !isa<UnitAttr>(init))
+      return rewriter.notifyMatchFailure(op, "unsupported initial value");
+    rewriter.replaceOpWithNewOp<memref::GlobalOp>(
+        op, op.getSymName(), op.getSymVisibilityAttr(), packedType(type),
+        init, op.getConstant(), op.getAlignmentAttr());
+    return success();
+  }
+};
+
+struct GetGlobalLowering : OpConversionPattern<memref::GetGlobalOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(memref::GetGlobalOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isPackable(op.getType()))
+      return failure();
+    rewriter.replaceOpWithNewOp<memref::GetGlobalOp>(
+        op, packedType(op.getType()), op.getName());
+    return success();
+  }
+};
+
+/// Ops that only move whole buffers: rebuild with the packed types.
+template <typename OpTy>
+struct WholeBufferLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    SmallVector<Type> resultTypes;
+    if (failed(this->getTypeConverter()->convertTypes(op->getResultTypes(),
+                                                      resultTypes)))
+      return failure();
+    Operation *newOp = rewriter.create(
+        OperationState(op.getLoc(), op->getName(), adaptor.getOperands(),
+                       resultTypes, op->getAttrs()));
+    rewriter.replaceOp(op, newOp->getResults());
+    return success();
+  }
+};
+
+struct LQEmulateNarrowTypesPass
+    : lpc::lq::impl::LQEmulateNarrowTypesBase<LQEmulateNarrowTypesPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    TypeConverter converter;
+    converter.addConversion([](Type t) { return t; });
+    converter.addConversion([](MemRefType t) -> Type {
+      return isPackable(t) ? packedType(t) : t;
+    });
+
+    ConversionTarget target(*ctx);
+    target.markUnknownOpDynamicallyLegal([&](Operation *op) {
+      if (auto func = dyn_cast<func::FuncOp>(op))
+        return converter.isSignatureLegal(func.getFunctionType()) &&
+               converter.isLegal(&func.getBody());
+      if (auto global = dyn_cast<memref::GlobalOp>(op))
+        return !isPackable(global.getType());
+      return converter.isLegal(op);
+    });
+    // Loads and stores keep their (legal) i8 types after conversion but
+    // must be rewritten whenever they touch a packable memref.
+    target.addDynamicallyLegalOp<memref::LoadOp>(
+        [](memref::LoadOp op) { return !isPackable(op.getMemRefType()); });
+    target.addDynamicallyLegalOp<memref::StoreOp>(
+        [](memref::StoreOp op) { return !isPackable(op.getMemRefType()); });
+
+    RewritePatternSet patterns(ctx);
+    patterns.add<AllocLowering, AllocaLowering, LoadLowering, StoreLowering,
+                 GlobalLowering, GetGlobalLowering,
+                 WholeBufferLowering<memref::DeallocOp>,
+                 WholeBufferLowering<memref::CopyOp>>(converter, ctx);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                  converter);
+    populateCallOpTypeConversionPattern(patterns, converter);
+    populateReturnOpTypeConversionPattern(patterns, converter);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
