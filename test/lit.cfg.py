@@ -15,13 +15,13 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.lpc_obj_root, "test")
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
-config.substitutions.append(("%shlibext", config.llvm_shlib_ext))
+config.substitutions.append(("%shlibext", ".so"))
 config.substitutions.append(("%lpc_src", config.lpc_src_root))
 config.substitutions.append(("%lpc_lib", config.lpc_lib_dir))
 config.substitutions.append(("%mlir_lib", config.mlir_lib_dir))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 runner_libs = ",".join(
-    os.path.join(config.mlir_lib_dir, name + config.llvm_shlib_ext)
+    os.path.join(config.mlir_lib_dir, name + ".so")
     for name in ("libmlir_runner_utils", "libmlir_c_runner_utils"))
 config.substitutions.append(("%runner_libs", runner_libs))
 

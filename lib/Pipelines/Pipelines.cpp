@@ -20,6 +20,9 @@ using namespace mlir;
 void lpc::buildReferencePipeline(OpPassManager &pm,
                                  const ReferencePipelineOptions &options) {
   pm.addPass(createConvertLQToLinalg());
+  // Elementwise arith on tensors (e.g. code extension in tests) must become
+  // linalg before bufferization.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
 
   bufferization::OneShotBufferizePassOptions bufferizeOptions;

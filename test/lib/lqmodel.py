@@ -637,7 +637,7 @@ def _overflow_code(fmt, sign, saturate):
 
 def encode_float_t(fmt, t, rounding='half_even', seed=0, index=0, saturate=True):
     """Minifloat encode of an already-computed f32 t (Semantics.md, quantize)."""
-    E, M = fmt.E, fmt.M
+    M = fmt.M
     if t != t:
         nc = fmt.nan_code()
         return nc if nc is not None else fmt.max_code(0)
@@ -1000,8 +1000,6 @@ def exhaustive_formats(max_float_width=16):
     for W in range(1, 17):
         for signed in (True, False):
             for narrow in (False, True):
-                if signed and narrow and W == 1:
-                    continue  # range [0, 0] is degenerate but legal; keep int1n out
                 fmts.append(IntFormat(W, signed, narrow))
     fmts += [Ternary(), Bipolar()]
     return fmts
@@ -1098,7 +1096,6 @@ def _self_test_known(T):
     except ImportError:
         pass
     # splitmix64 golden value: seed 0 index 0 -> first splitmix64 output of state 0
-    z = (0 + 0x9E3779B97F4A7C15) & _M64
     T.check(stochastic_p(0, 0) == Fraction(0xE220A8397B1DCDAF >> 40, 2 ** 24),
             'splitmix64(0) = 0xE220A8397B1DCDAF')
     # stochastic: statistics and determinism

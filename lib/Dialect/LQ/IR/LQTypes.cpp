@@ -130,9 +130,8 @@ std::optional<FloatParams> parseDefaultKeyword(StringRef name) {
   if (name.substr(0, mPos).getAsInteger(10, p.e) ||
       name.substr(mPos + 1).getAsInteger(10, p.m))
     return std::nullopt;
-  if (p.e < 1 || p.e > 8)
-    return std::nullopt;
-  p.bias = (int64_t(1) << (p.e - 1)) - 1;
+  // Out-of-range widths are reported by the verifier with a clear message.
+  p.bias = p.e >= 1 && p.e <= 32 ? (int64_t(1) << (p.e - 1)) - 1 : 0;
   return p;
 }
 
@@ -165,7 +164,7 @@ Type MiniFloatType::parse(AsmParser &parser) {
   std::optional<FloatParams> p = parseKeyword(keyword);
   if (!p) {
     parser.emitError(loc, "expected a minifloat keyword such as 'e2m1', "
-                          "'ue4m3' or 'e4m3fn' with 1 <= E <= 8, got '")
+                          "'ue4m3' or 'e4m3fn', got '")
         << keyword << "'";
     return {};
   }
@@ -225,8 +224,10 @@ void MiniFloatType::print(AsmPrinter &printer) const {
                    getBias(),         getHasInf(),       getNan(),
                    getHasSubnormals()};
   // Choose the keyword that needs the fewest extra parameters.
+  // The eXmY keyword means the named format when one has that name, so the
+  // base is whatever the keyword parses to.
   std::string bestName = defaultKeyword(self);
-  FloatParams best = *parseDefaultKeyword(bestName);
+  FloatParams best = *parseKeyword(bestName);
   auto countDiffs = [&](const FloatParams &base) {
     return (base.bias != self.bias) + (base.inf != self.inf) +
            (base.nan != self.nan) + (base.subnormals != self.subnormals);

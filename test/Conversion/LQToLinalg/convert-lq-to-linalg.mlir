@@ -1,0 +1,109 @@
+// RUN: lpc-opt %s -convert-lq-to-linalg -split-input-file | FileCheck %s
+
+/// Quantize becomes an elementwise generic yielding storage integers, and the
+/// signature loses its lq types.
+// CHECK-LABEL: func.func @quantize_int3(
+// CHECK-SAME: %[[X:.*]]: tensor<8xf32>, %[[S:.*]]: tensor<f32>) -> tensor<8xi3>
+// CHECK: %[[G:.*]] = linalg.generic {{.*}} ins(%[[X]] : tensor<8xf32>) outs(%{{.*}} : tensor<8xi3>)
+// CHECK: tensor.extract %[[S]][] : tensor<f32>
+// CHECK: arith.divf
+// CHECK: math.roundeven
+// CHECK: arith.constant -4.0
+// CHECK: arith.constant 3.0
+// CHECK: arith.trunci %{{.*}} : i32 to i3
+// CHECK: return %[[G]] : tensor<8xi3>
+// CHECK-NOT: lq.
+func.func @quantize_int3(%x: tensor<8xf32>, %s: tensor<f32>) -> tensor<8x!lq.int<3>> {
+  %q = lq.quantize %x, %s layout <tensor> : tensor<8xf32>, tensor<f32> -> tensor<8x!lq.int<3>>
+  return %q : tensor<8x!lq.int<3>>
+}
+
+// -----
+
+/// Group scales are read at index / block size; stochastic rounding hashes
+/// the linear index.
+// CHECK-LABEL: func.func @quantize_group_stochastic(
+// CHECK: linalg.generic
+// CHECK: %[[I0:.*]] = linalg.index 0
+// CHECK: %[[I1:.*]] = linalg.index 1
+// CHECK: %[[B:.*]] = arith.constant 32 : index
+// CHECK: %[[G:.*]] = arith.divui %[[I1]], %[[B]]
+// CHECK: tensor.extract %{{.*}}[%{{.*}}, %[[G]]] : tensor<4x2xf32>
+// CHECK: arith.constant -7046029254386353131 : i64
+// CHECK: math.floor
+// CHECK: arith.cmpf ogt
+// CHECK: -> tensor<4x64xi4>
+func.func @quantize_group_stochastic(%x: tensor<4x64xf32>, %s: tensor<4x2xf32>) -> tensor<4x64x!lq.int<4>> {
+  %q = lq.quantize %x, %s layout <block = [1, 32]> rounding <stochastic> {seed = 3 : i64} : tensor<4x64xf32>, tensor<4x2xf32> -> tensor<4x64x!lq.int<4>>
+  return %q : tensor<4x64x!lq.int<4>>
+}
+
+// -----
+
+/// Dequantize of a minifloat with a float offset: decode, scale, add.
+// CHECK-LABEL: func.func @dequantize_e2m1_offset(
+// CHECK-SAME: tensor<8xi4>
+// CHECK: linalg.generic
+// CHECK: arith.extui %{{.*}} : i4 to i32
+// CHECK: arith.mulf
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: -> tensor<8xf32>
+func.func @dequantize_e2m1_offset(%q: tensor<8x!lq.float<e2m1>>, %s: tensor<f32>, %o: tensor<f32>) -> tensor<8xf32> {
+  %x = lq.dequantize %q, %s, %o layout <tensor> : tensor<8x!lq.float<e2m1>>, tensor<f32>, tensor<f32> -> tensor<8xf32>
+  return %x : tensor<8xf32>
+}
+
+// -----
+
+/// Builtin small floats become integers too, constants included.
+// CHECK-LABEL: func.func @builtin_fp8(
+// CHECK: arith.constant dense<[56, -64]> : tensor<2xi8>
+// CHECK: linalg.generic
+// CHECK: -> tensor<2xf32>
+func.func @builtin_fp8(%s: tensor<f32>) -> tensor<2xf32> {
+  %c = arith.constant dense<[1.0, -2.0]> : tensor<2xf8E4M3FN>
+  %x = lq.dequantize %c, %s layout <tensor> : tensor<2xf8E4M3FN>, tensor<f32> -> tensor<2xf32>
+  return %x : tensor<2xf32>
+}
+
+// -----
+
+/// Bitcast to the storage type disappears.
+// CHECK-LABEL: func.func @bitcast(
+// CHECK-SAME: %[[Q:.*]]: tensor<8xi3>) -> tensor<8xi3>
+// CHECK-NEXT: return %[[Q]]
+func.func @bitcast(%q: tensor<8x!lq.int<3>>) -> tensor<8xi3> {
+  %c = lq.bitcast %q : tensor<8x!lq.int<3>> to tensor<8xi3>
+  return %c : tensor<8xi3>
+}
+
+// -----
+
+/// acc = i32: decode to i32, integer sums per K segment of 32, then a scaled
+/// f32 reduction over the 2 segments.
+// CHECK-LABEL: func.func @matmul_i32(
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [4, 2, 32] : tensor<4x64xi32> into tensor<4x2x32xi32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0, 1], [2]] output_shape [2, 32, 8] : tensor<64x8xi32> into tensor<2x32x8xi32>
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+// CHECK: arith.muli
+// CHECK: arith.addi
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: arith.sitofp
+// CHECK: -> tensor<4x8xf32>
+func.func @matmul_i32(%a: tensor<4x64x!lq.int<8>>, %b: tensor<64x8x!lq.int<4>>, %sa: tensor<4xf32>, %sb: tensor<2x8xf32>) -> tensor<4x8xf32> {
+  %y = lq.matmul %a, %b scales(%sa, %sb) lhs_layout(<axis = 0>) rhs_layout(<block = [32, 1]>) acc(i32) : tensor<4x64x!lq.int<8>>, tensor<64x8x!lq.int<4>>, tensor<4xf32>, tensor<2x8xf32> -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+/// acc = f32: dequantize both operands, then linalg.matmul.
+// CHECK-LABEL: func.func @matmul_f32(
+// CHECK: linalg.generic
+// CHECK: linalg.generic
+// CHECK: linalg.matmul
+func.func @matmul_f32(%a: tensor<4x64x!lq.float<e4m3fn>>, %b: tensor<64x8x!lq.float<e2m1>>, %s: tensor<f32>) -> tensor<4x8xf32> {
+  %y = lq.matmul %a, %b scales(%s, %s) lhs_layout(<tensor>) rhs_layout(<tensor>) acc(f32) : tensor<4x64x!lq.float<e4m3fn>>, tensor<64x8x!lq.float<e2m1>>, tensor<f32>, tensor<f32> -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
