@@ -630,8 +630,11 @@ def _overflow_code(fmt, sign, saturate):
         return fmt.max_code(sign)
     if fmt.inf:
         return fmt.inf_code(sign)
-    if fmt.nan != 'none':
+    if fmt.nan == 'negzero':
         return fmt.nan_code()
+    if fmt.nan != 'none':
+        # The sign is kept (as APFloat and ONNX Runtime do).
+        return fmt.nan_code() | (sign << (fmt.E + fmt.M) if fmt.signed else 0)
     return fmt.max_code(sign)
 
 
@@ -863,6 +866,8 @@ def _k_block(layout, kdim):
     lay = parse_layout(layout)
     if lay[0] == 'block':
         return lay[1][kdim]
+    if lay[0] == 'axis' and lay[1] == kdim:
+        return 1  # a per-K scale: segments of one element
     return None
 
 
@@ -902,10 +907,6 @@ def matmul(lhs, lhs_fmt, rhs, rhs_fmt, lhs_layout='tensor', lhs_scale=1.0,
                 raise ValueError('acc=i32 needs integer formats')
         if LO.flat is not None or RO.flat is not None:
             raise ValueError('acc=i32 takes no float zero points')
-        if (LS.layout == ('axis', 1) or RS.layout == ('axis', 0)):
-            # Semantics.md: per-axis layouts do not split K, yet a per-K scale varies
-            # inside the single segment -- undefined; refuse (see spec notes).
-            raise ValueError('acc=i32 with a per-axis scale along K is not defined')
         bl, br = _k_block(lhs_layout, 1), _k_block(rhs_layout, 0)
         cands = [b for b in (bl, br) if b is not None]
         g = min(cands) if cands else K

@@ -203,8 +203,10 @@ static Value encodeMiniFloat(Emitter &e, const Format &f, Value t,
     bigMag = e.bor(sign, e.ci32(maxMag));
   else if (f.hasInf)
     bigMag = e.bor(sign, e.ci32(allExp << mBits));
-  else
+  else if (f.nan == NanKind::negzero)
     bigMag = e.ci32(nanCode);
+  else // NaN keeps the sign of the overflowing value.
+    bigMag = e.bor(sign, e.ci32(nanCode));
   Value result = e.bor(sign, code);
   if (f.nan == NanKind::negzero) {
     Value isZero = e.icmp(arith::CmpIPredicate::eq, code, e.ci32(0));
@@ -222,8 +224,7 @@ Value lpc::lq::emitEncode(OpBuilder &b, Location loc, const Format &format,
   Emitter e{b, loc};
   switch (format.kind) {
   case FormatKind::Bipolar: {
-    Value positive = e.fcmp(arith::CmpFPredicate::UGE, t, e.cf32(0.0f));
-    return arith::ExtUIOp::create(b, loc, b.getI1Type(), positive);
+    return e.fcmp(arith::CmpFPredicate::UGE, t, e.cf32(0.0f));
   }
   case FormatKind::Integer:
     return encodeInteger(e, format, t, zeroPoint, mode, index, seed);

@@ -66,6 +66,13 @@ func.func private @f(tensor<4x!lq.float<ue4m3, nan = negzero>>)
 
 // -----
 
+/// Without subnormals the exponent-0 binade is normal, so the negative-zero
+/// NaN code would also be a number.
+// expected-error @+1 {{'nan = negzero' requires 'subnormals = true' (its NaN is the code of -0)}}
+func.func private @f(tensor<4x!lq.float<e4m3, nan = negzero, subnormals = false>>)
+
+// -----
+
 /// Values must be exact in f32.
 // expected-error @+1 {{minifloat bias -200 puts values outside the range of f32}}
 func.func private @f(tensor<4x!lq.float<e4m3, bias = -200>>)

@@ -269,6 +269,9 @@ LogicalResult MiniFloatType::verify(function_ref<InFlightDiagnostic()> emitError
     return emitError() << "'nan = ieee' requires at least one mantissa bit";
   if (nan == NanKind::negzero && !isSigned)
     return emitError() << "'nan = negzero' requires a sign bit";
+  if (nan == NanKind::negzero && !hasSubnormals)
+    return emitError() << "'nan = negzero' requires 'subnormals = true' (its "
+                          "NaN is the code of -0)";
   int64_t maxField = (int64_t(1) << e) - 1;
   if (nan == NanKind::ieee || (nan == NanKind::allones && m == 0))
     --maxField;

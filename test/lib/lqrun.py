@@ -1,0 +1,83 @@
+#!/usr/bin/python3
+"""Runs MLIR through lpc's reference pipeline and mlir-runner.
+
+Test scripts build a `func.func @main()` that prints 1-D i32 tensors with
+`print_i32(name, tensor)` snippets from `MainBuilder`, run it with `run()`,
+and get the printed arrays back in order.
+"""
+
+import os
+import re
+import subprocess
+import tempfile
+
+LLVM_BIN = "/usr/lib/llvm-22/bin"
+LLVM_LIB = "/usr/lib/llvm-22/lib"
+
+
+def _tool(name, default):
+    return os.environ.get(name.upper().replace("-", "_"), default)
+
+
+class MainBuilder(object):
+    """Accumulates the body of @main and the arrays it prints."""
+
+    def __init__(self):
+        self.lines = []
+        self.count = 0
+        self.names = []
+
+    def fresh(self, prefix="v"):
+        self.count += 1
+        return "%%%s%d" % (prefix, self.count)
+
+    def add(self, line):
+        self.lines.append("  " + line)
+
+    def const(self, values, elem):
+        """A dense constant; `values` are MLIR literals (ints or f32 hex)."""
+        name = self.fresh("c")
+        self.add("%s = arith.constant dense<[%s]> : tensor<%dx%s>" %
+                 (name, ", ".join(values), len(values), elem))
+        return name
+
+    def print_i32(self, label, value, n):
+        """Prints a tensor<n x i32>; results come back in print order."""
+        m = self.fresh("m")
+        u = self.fresh("u")
+        self.add("%s = bufferization.to_buffer %s : tensor<%dxi32> to memref<%dxi32>" % (m, value, n, n))
+        self.add("%s = memref.cast %s : memref<%dxi32> to memref<*xi32>" % (u, m, n))
+        self.add("func.call @printMemrefI32(%s) : (memref<*xi32>) -> ()" % u)
+        self.names.append(label)
+
+    def module(self):
+        return "\n".join([
+            "func.func private @printMemrefI32(memref<*xi32>)",
+            "func.func @main() {",
+        ] + self.lines + ["  return", "}", ""])
+
+
+def run(mlir_text, keep=None):
+    """Compiles and runs `mlir_text`; returns the list of printed int arrays."""
+    lpc_opt = _tool("lpc-opt", "lpc-opt")
+    runner = _tool("mlir-runner", os.path.join(LLVM_BIN, "mlir-runner"))
+    libs = ",".join(os.path.join(LLVM_LIB, l) for l in
+                    ("libmlir_runner_utils.so", "libmlir_c_runner_utils.so"))
+    with tempfile.TemporaryDirectory() as tmp:
+        src = keep or os.path.join(tmp, "in.mlir")
+        with open(src, "w") as f:
+            f.write(mlir_text)
+        low = os.path.join(tmp, "low.mlir")
+        p = subprocess.run([lpc_opt, src, "--lpc-reference-pipeline", "-o", low],
+                           capture_output=True, text=True)
+        if p.returncode:
+            raise RuntimeError("lpc-opt failed:\n" + p.stderr[-4000:])
+        p = subprocess.run([runner, low, "-e", "main", "-entry-point-result=void",
+                            "-shared-libs=" + libs], capture_output=True, text=True)
+        if p.returncode:
+            raise RuntimeError("mlir-runner failed:\n" + p.stderr[-4000:])
+    arrays = []
+    for block in p.stdout.split("Unranked Memref")[1:]:
+        data = block.split("data =", 1)[1]
+        arrays.append([int(v) for v in re.findall(r"-?\d+", data)])
+    return arrays
