@@ -61,3 +61,14 @@ func.func @negative_untouched(%a: memref<4xi8>, %b: memref<?xi3>, %i: index) -> 
   %y = memref.load %b[%i] : memref<?xi3>
   return %x, %y : i8, i3
 }
+
+// -----
+
+/// Reshapes of a packed buffer are the same bytes (row-major, dense).
+// CHECK-LABEL: func.func @reshape(
+// CHECK-SAME: %[[M:.*]]: memref<6xi8>) -> memref<6xi8>
+// CHECK-NEXT: return %[[M]] : memref<6xi8>
+func.func @reshape(%m: memref<4x4xi3>) -> memref<16xi3> {
+  %c = memref.collapse_shape %m [[0, 1]] : memref<4x4xi3> into memref<16xi3>
+  return %c : memref<16xi3>
+}

@@ -246,6 +246,23 @@ struct WholeBufferLowering : OpConversionPattern<OpTy> {
   }
 };
 
+/// Reshapes of a dense row-major buffer keep the same bytes: a packed
+/// memref of the same element count is the same byte buffer.
+template <typename OpTy>
+struct ReshapeLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto source = cast<MemRefType>(op->getOperand(0).getType());
+    auto result = cast<MemRefType>(op->getResult(0).getType());
+    if (!isPackable(source) || !isPackable(result))
+      return rewriter.notifyMatchFailure(op, "only whole packed buffers");
+    rewriter.replaceOp(op, adaptor.getOperands()[0]);
+    return success();
+  }
+};
+
 struct LQEmulateNarrowTypesPass
     : lpc::lq::impl::LQEmulateNarrowTypesBase<LQEmulateNarrowTypesPass> {
   void runOnOperation() override {
@@ -276,7 +293,10 @@ struct LQEmulateNarrowTypesPass
     patterns.add<AllocLowering, AllocaLowering, LoadLowering, StoreLowering,
                  GlobalLowering, GetGlobalLowering,
                  WholeBufferLowering<memref::DeallocOp>,
-                 WholeBufferLowering<memref::CopyOp>>(converter, ctx);
+                 WholeBufferLowering<memref::CopyOp>,
+                 ReshapeLowering<memref::CollapseShapeOp>,
+                 ReshapeLowering<memref::ExpandShapeOp>,
+                 ReshapeLowering<memref::CastOp>>(converter, ctx);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                   converter);
     populateCallOpTypeConversionPattern(patterns, converter);
