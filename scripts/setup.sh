@@ -28,5 +28,5 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
   cmake -G Ninja -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
     -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir >/dev/null
 fi
-ninja -C "$BUILD_DIR" ${LPC_NINJA_FLAGS:-} | grep -v '^\[' || true
+ninja -C "$BUILD_DIR" ${LPC_NINJA_FLAGS:-} | grep -v -e '^\[' -e 'Entering directory' -e 'no work to do' || true
 test "${PIPESTATUS[0]}" -eq 0
