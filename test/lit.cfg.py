@@ -18,6 +18,7 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%shlibext", ".so"))
 config.substitutions.append(("%lpc_src", config.lpc_src_root))
 config.substitutions.append(("%lpc_lib", config.lpc_lib_dir))
+config.substitutions.append(("%lpc_obj", config.lpc_obj_root))
 config.substitutions.append(("%mlir_lib", config.mlir_lib_dir))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 runner_libs = ",".join(

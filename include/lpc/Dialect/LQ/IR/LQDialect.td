@@ -21,7 +21,7 @@ def LQ_Dialect : Dialect {
     layouts say where scales apply, and scales are SSA values:
 
     ```mlir
-    %q = lq.quantize %x, %s layout<block = [1, 128]>
+    %q = lq.quantize %x, %s layout <block = [1, 128]>
         : tensor<64x256xf32>, tensor<64x2xf32> -> tensor<64x256x!lq.int<4>>
     ```
 

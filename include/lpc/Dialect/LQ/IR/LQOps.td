@@ -23,9 +23,9 @@ def LQ_QuantizeOp : LQ_Op<"quantize", [Pure]> {
     semantics: docs/Semantics.md.
 
     ```mlir
-    %q = lq.quantize %x, %s layout<axis = 1> rounding<floor>
+    %q = lq.quantize %x, %s layout <axis = 1> rounding <floor>
         : tensor<4x8xf32>, tensor<8xf32> -> tensor<4x8x!lq.int<3>>
-    %f = lq.quantize %x, %s, %zp layout<block = [1, 32]>
+    %f = lq.quantize %x, %s, %zp layout <block = [1, 32]>
         : tensor<4x64xf32>, tensor<4x2xf32>, tensor<4x2xi8>
         -> tensor<4x64x!lq.int<8, unsigned>>
     ```
@@ -52,7 +52,7 @@ def LQ_DequantizeOp : LQ_Op<"dequantize", [Pure]> {
     for a float offset. Exact semantics: docs/Semantics.md.
 
     ```mlir
-    %x = lq.dequantize %q, %s layout<block = [1, 128]>
+    %x = lq.dequantize %q, %s layout <block = [1, 128]>
         : tensor<64x256x!lq.int<4>>, tensor<64x2xf32> -> tensor<64x256xf32>
     ```
   }];
