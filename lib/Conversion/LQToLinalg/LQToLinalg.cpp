@@ -139,10 +139,8 @@ static std::pair<Value, Value> loadScale(OpBuilder &b, Location loc,
 
 /// An empty tensor shaped like `like` with element type `elem`.
 static Value emptyLike(OpBuilder &b, Location loc, Value like, Type elem) {
-  auto type = cast<RankedTensorType>(like.getType());
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, like);
   return tensor::EmptyOp::create(b, loc, sizes, elem);
-  (void)type;
 }
 
 /// Elementwise generic over `input` producing `elem`, with `body(b, loc, x,
@@ -334,10 +332,8 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                                      ValueRange{outInit})
                 .getResult(0);
     } else {
+      // Dynamic K is rejected before conversion (see runOnOperation).
       int64_t k = op.getLhs().getType().getDimSize(1);
-      if (ShapedType::isDynamic(k))
-        return rewriter.notifyMatchFailure(
-            op, "acc = i32 lowering needs a static K");
       out = lowerIntegerMatmul(b, loc, op, lhs, rhs, lhsFormat, rhsFormat,
                                lhsInfo, rhsInfo, k, outInit);
     }
@@ -494,6 +490,18 @@ struct ConvertLQToLinalgPass
     : lpc::impl::ConvertLQToLinalgBase<ConvertLQToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    WalkResult unsupported = getOperation().walk([](MatmulOp op) {
+      if (op.getAcc().isInteger(32) &&
+          op.getLhs().getType().isDynamicDim(1)) {
+        op.emitOpError("reference lowering of acc = i32 needs a static K "
+                       "(the K segments become a static reshape)");
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (unsupported.wasInterrupted())
+      return signalPassFailure();
+
     TypeConverter converter;
     addLQStorageConversions(converter);
     // Values of converted types that still meet unconverted users.
