@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace lpc::lq;
@@ -218,6 +219,32 @@ static Value encodeMiniFloat(Emitter &e, const Format &f, Value t,
   return arith::TruncIOp::create(b, loc, b.getIntegerType(f.width), result);
 }
 
+/// Codebooks: the nearest entry by f32 |t - v|, ties to the lowest code;
+/// t is first clamped to the table's range (so +-Inf pick the extremes) and
+/// NaN is replaced by 0.
+static Value encodeCodebook(Emitter &e, const Format &f, Value t) {
+  OpBuilder &b = e.b;
+  Location loc = e.loc;
+  float lo = *llvm::min_element(f.table), hi = *llvm::max_element(f.table);
+  Value isNan = e.fcmp(arith::CmpFPredicate::UNO, t, t);
+  t = e.select(isNan, e.cf32(0.0f), t);
+  t = arith::MaximumFOp::create(b, loc, t, e.cf32(lo));
+  t = arith::MinimumFOp::create(b, loc, t, e.cf32(hi));
+  auto distance = [&](float v) {
+    return math::AbsFOp::create(b, loc,
+                                arith::SubFOp::create(b, loc, t, e.cf32(v)));
+  };
+  Value best = e.ci32(0);
+  Value bestDist = distance(f.table[0]);
+  for (size_t i = 1; i < f.table.size(); ++i) {
+    Value d = distance(f.table[i]);
+    Value closer = e.fcmp(arith::CmpFPredicate::OLT, d, bestDist);
+    best = e.select(closer, e.ci32(i), best);
+    bestDist = e.select(closer, d, bestDist);
+  }
+  return arith::TruncIOp::create(b, loc, b.getIntegerType(f.width), best);
+}
+
 Value lpc::lq::emitEncode(OpBuilder &b, Location loc, const Format &format,
                           Value t, Value zeroPoint, RoundingMode mode,
                           Value index, int64_t seed, bool saturate) {
@@ -230,6 +257,8 @@ Value lpc::lq::emitEncode(OpBuilder &b, Location loc, const Format &format,
     return encodeInteger(e, format, t, zeroPoint, mode, index, seed);
   case FormatKind::MiniFloat:
     return encodeMiniFloat(e, format, t, mode, index, seed, saturate);
+  case FormatKind::Codebook:
+    return encodeCodebook(e, format, t);
   }
   llvm_unreachable("unknown format kind");
 }
@@ -266,6 +295,14 @@ Value lpc::lq::emitDecodeInt(OpBuilder &b, Location loc, const Format &format,
 Value lpc::lq::emitDecodeF32(OpBuilder &b, Location loc, const Format &f,
                              Value code) {
   Emitter e{b, loc};
+  if (f.isCodebook()) {
+    auto tableType = RankedTensorType::get(
+        {static_cast<int64_t>(f.table.size())}, e.f32());
+    Value table = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(tableType, ArrayRef<float>(f.table)));
+    Value idx = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), code);
+    return tensor::ExtractOp::create(b, loc, table, idx);
+  }
   if (!f.isMiniFloat())
     return arith::SIToFPOp::create(b, loc, e.f32(),
                                    emitDecodeInt(b, loc, f, code, Value()));

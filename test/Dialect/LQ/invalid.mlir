@@ -343,3 +343,345 @@ func.func @f(%a: tensor<4x8x!lq.int<4>>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<
   %y = lq.matmul %a, %b scales(%s, %s) out_scale(%so : tensor<4xf32>) lhs_layout(<tensor>) rhs_layout(<tensor>) out_layout(<axis = 0>) acc(i32) : tensor<4x8x!lq.int<4>>, tensor<8x2x!lq.int<4>>, tensor<f32>, tensor<f32> -> tensor<4x2x!lq.int<8>>
   return
 }
+
+// -----
+
+/// Codebook widths are 1..8.
+// expected-error @+1 {{codebook width must be in [1, 8], got 9}}
+func.func private @f(tensor<4x!lq.codebook<9, [1.0]>>)
+
+// -----
+
+/// A b-bit codebook has 2^b entries.
+// expected-error @+1 {{a 2-bit codebook needs 4 values, got 3}}
+func.func private @f(tensor<4x!lq.codebook<2, [1.0, 2.0, 3.0]>>)
+
+// -----
+
+/// Table entries are finite.
+// expected-error @+1 {{codebook values must be finite}}
+func.func private @f(tensor<4x!lq.codebook<1, [1.0, 1.0e39]>>)
+
+// -----
+
+/// Packing kinds.
+// expected-error @+1 {{expected packing 'dense', 'bitplanes' or 'tiles', got 'sparse'}}
+func.func private @f() attributes {p = #lq.packing<sparse>}
+
+// -----
+
+/// Tiles are 2-D.
+// expected-error @+1 {{tile packing needs two tile sizes, got 1}}
+func.func private @f() attributes {p = #lq.packing<tiles = [4]>}
+
+// -----
+
+/// Tile sizes are positive.
+// expected-error @+1 {{tile sizes must be positive, got 0}}
+func.func private @f() attributes {p = #lq.packing<tiles = [4, 0]>}
+
+// -----
+
+/// Scales are floats or codes of a format.
+func.func @f(%q: tensor<8x!lq.int<4>>, %s: tensor<index>) {
+  // expected-error @+1 {{'lq.dequantize' op scale elements must be floats or codes of a format (e.g. !lq.float<e8m0> for MX block scales), got 'index'}}
+  %x = lq.dequantize %q, %s layout <tensor> : tensor<8x!lq.int<4>>, tensor<index> -> tensor<8xf32>
+  return
+}
+
+// -----
+
+/// Codebooks round to the nearest entry only.
+func.func @f(%x: tensor<8xf32>, %s: tensor<f32>) {
+  // expected-error @+1 {{'lq.quantize' op codebook formats quantize to the nearest entry; rounding <floor> is not supported}}
+  %q = lq.quantize %x, %s layout <tensor> rounding <floor> : tensor<8xf32>, tensor<f32> -> tensor<8x!lq.codebook<nf4>>
+  return
+}
+
+// -----
+
+/// Requantize maps integers to integers.
+func.func @f(%x: tensor<8xi32>, %m: tensor<f32>) {
+  // expected-error @+1 {{'lq.requantize' op requantize maps integer formats to integer formats}}
+  %q = lq.requantize %x, %m layout <tensor> : tensor<8xi32>, tensor<f32> -> tensor<8x!lq.float<e2m1>>
+  return
+}
+
+// -----
+
+/// Requantize keeps the shape.
+func.func @f(%x: tensor<8xi32>, %m: tensor<f32>) {
+  // expected-error @+1 {{'lq.requantize' op result shape [4] differs from the input shape [8]}}
+  %q = lq.requantize %x, %m layout <tensor> : tensor<8xi32>, tensor<f32> -> tensor<4x!lq.int<8>>
+  return
+}
+
+// -----
+
+/// Multipliers follow the layout.
+func.func @f(%x: tensor<4x8xi32>, %m: tensor<4xf32>) {
+  // expected-error @+1 {{'lq.requantize' op multiplier has shape [4] but layout #lq.layout<axis = 1> needs [8]}}
+  %q = lq.requantize %x, %m layout <axis = 1> : tensor<4x8xi32>, tensor<4xf32> -> tensor<4x8x!lq.int<8>>
+  return
+}
+
+// -----
+
+/// The layout must fit the input.
+func.func @f(%x: tensor<4x8xi32>, %m: tensor<4xf32>) {
+  // expected-error @+1 {{'lq.requantize' op multiplier: layout axis 3 is out of range for a tensor of rank 2}}
+  %q = lq.requantize %x, %m layout <axis = 3> : tensor<4x8xi32>, tensor<4xf32> -> tensor<4x8x!lq.int<8>>
+  return
+}
+
+// -----
+
+/// Fixed-point multipliers are Q31 integers.
+func.func @f(%x: tensor<8xi32>, %m: tensor<f32>, %s: tensor<i8>) {
+  // expected-error @+1 {{'lq.requantize' op fixed-point multipliers must be i32 (Q31), got 'f32'}}
+  %q = lq.requantize %x, %m shift(%s : tensor<i8>) layout <tensor> : tensor<8xi32>, tensor<f32> -> tensor<8x!lq.int<8>>
+  return
+}
+
+// -----
+
+/// Shifts are integers.
+func.func @f(%x: tensor<8xi32>, %m: tensor<i32>, %s: tensor<f32>) {
+  // expected-error @+1 {{'lq.requantize' op shifts must be integers}}
+  %q = lq.requantize %x, %m shift(%s : tensor<f32>) layout <tensor> : tensor<8xi32>, tensor<i32> -> tensor<8x!lq.int<8>>
+  return
+}
+
+// -----
+
+/// The exact integer form has no stochastic rounding.
+func.func @f(%x: tensor<8xi32>, %m: tensor<i32>, %s: tensor<i8>) {
+  // expected-error @+1 {{'lq.requantize' op the fixed-point form does not support stochastic rounding}}
+  %q = lq.requantize %x, %m shift(%s : tensor<i8>) layout <tensor> rounding <stochastic> : tensor<8xi32>, tensor<i32> -> tensor<8x!lq.int<8>>
+  return
+}
+
+// -----
+
+/// The float form takes float multipliers.
+func.func @f(%x: tensor<8xi32>, %m: tensor<i32>) {
+  // expected-error @+1 {{'lq.requantize' op without a shift the multiplier must be a float, got 'i32'}}
+  %q = lq.requantize %x, %m layout <tensor> : tensor<8xi32>, tensor<i32> -> tensor<8x!lq.int<8>>
+  return
+}
+
+// -----
+
+/// Requantize zero points are integers.
+func.func @f(%x: tensor<8xi32>, %m: tensor<f32>, %z: tensor<f32>) {
+  // expected-error @+1 {{'lq.requantize' op zero points of requantize must be integers}}
+  %q = lq.requantize %x, %m zero_point(%z : tensor<f32>) layout <tensor> : tensor<8xi32>, tensor<f32> -> tensor<8x!lq.int<8>>
+  return
+}
+
+// -----
+
+/// Hadamard works along a dimension.
+func.func @f(%x: tensor<f32>) {
+  // expected-error @+1 {{'lq.hadamard' op needs a tensor of rank >= 1}}
+  %y = lq.hadamard %x : tensor<f32>
+  return
+}
+
+// -----
+
+/// The transform size is static.
+func.func @f(%x: tensor<4x?xf32>) {
+  // expected-error @+1 {{'lq.hadamard' op the innermost dimension must be static}}
+  %y = lq.hadamard %x : tensor<4x?xf32>
+  return
+}
+
+// -----
+
+/// Orders are m * 2^k with a known base order m.
+func.func @f(%x: tensor<4x36xf32>) {
+  // expected-error @+1 {{'lq.hadamard' op no Hadamard matrix of order 36; supported orders are m * 2^k with m in {1, 12, 20, 28}}}
+  %y = lq.hadamard %x : tensor<4x36xf32>
+  return
+}
+
+// -----
+
+/// Lookup codes index tables.
+func.func @f(%c: tensor<8x!lq.int<4>>, %t: tensor<16xf32>) {
+  // expected-error @+1 {{'lq.lookup' op lookup codes must be unsigned integers or codebook codes}}
+  %y = lq.lookup %c, %t layout <tensor> : tensor<8x!lq.int<4>>, tensor<16xf32> -> tensor<8xf32>
+  return
+}
+
+// -----
+
+/// Lookup keeps the shape.
+func.func @f(%c: tensor<8x!lq.int<4, unsigned>>, %t: tensor<16xf32>) {
+  // expected-error @+1 {{'lq.lookup' op result shape [4] differs from the input shape [8]}}
+  %y = lq.lookup %c, %t layout <tensor> : tensor<8x!lq.int<4, unsigned>>, tensor<16xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+/// The layout must fit the codes.
+func.func @f(%c: tensor<8x!lq.int<4, unsigned>>, %t: tensor<16xf32>) {
+  // expected-error @+1 {{'lq.lookup' op table: layout axis 1 is out of range for a tensor of rank 1}}
+  %y = lq.lookup %c, %t layout <axis = 1> : tensor<8x!lq.int<4, unsigned>>, tensor<16xf32> -> tensor<8xf32>
+  return
+}
+
+// -----
+
+/// A table per layout entry, 2^b values each.
+func.func @f(%c: tensor<8x64x!lq.int<4, unsigned>>, %t: tensor<8x16xf32>) {
+  // expected-error @+1 {{'lq.lookup' op table has shape [8, 16] but needs [8, 2, 16] (the layout's entries, then 2^bits values)}}
+  %y = lq.lookup %c, %t layout <block = [1, 32]> : tensor<8x64x!lq.int<4, unsigned>>, tensor<8x16xf32> -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+/// Packing needs static shapes.
+func.func @f(%q: tensor<?x!lq.int<3>>) {
+  // expected-error @+1 {{'lq.pack' op packing needs a static shape, got [?]}}
+  %b = lq.pack %q packing <dense> : tensor<?x!lq.int<3>> -> tensor<3xi8>
+  return
+}
+
+// -----
+
+/// Tile packing is for matrices.
+func.func @f(%q: tensor<8x!lq.int<4>>) {
+  // expected-error @+1 {{'lq.pack' op tile packing needs a rank-2 tensor, got rank 1}}
+  %b = lq.pack %q packing <tiles = [2, 2]> : tensor<8x!lq.int<4>> -> tensor<4xi8>
+  return
+}
+
+// -----
+
+/// Tiles must cover the matrix exactly.
+func.func @f(%q: tensor<6x8x!lq.int<4>>) {
+  // expected-error @+1 {{'lq.pack' op tensor shape [6, 8] is not a multiple of the tile [4, 4]}}
+  %b = lq.pack %q packing <tiles = [4, 4]> : tensor<6x8x!lq.int<4>> -> tensor<24xi8>
+  return
+}
+
+// -----
+
+/// The byte count follows from the packing (8 x 3 bits = 3 bytes).
+func.func @f(%b: tensor<4xi8>) {
+  // expected-error @+1 {{'lq.unpack' op packed tensor must be tensor<3xi8>, got 'tensor<4xi8>'}}
+  %q = lq.unpack %b packing <dense> : tensor<4xi8> -> tensor<8x!lq.int<3>>
+  return
+}
+
+// -----
+
+/// Salient merge returns the base type.
+func.func @f(%a: tensor<8x4xf32>, %b: tensor<1x4xf32>) {
+  // expected-error @+1 {{'lq.salient_merge' op result type must equal the base type}}
+  %y = lq.salient_merge %a, %b indices [2] axis 0 : tensor<8x4xf32>, tensor<1x4xf32> -> tensor<8x4xf16>
+  return
+}
+
+// -----
+
+/// The channel axis exists.
+func.func @f(%a: tensor<8x4xf32>, %b: tensor<1x4xf32>) {
+  // expected-error @+1 {{'lq.salient_merge' op axis 2 is out of range for rank 2}}
+  %y = lq.salient_merge %a, %b indices [2] axis 2 : tensor<8x4xf32>, tensor<1x4xf32> -> tensor<8x4xf32>
+  return
+}
+
+// -----
+
+/// One salient channel per index.
+func.func @f(%a: tensor<8x4xf32>, %b: tensor<1x4xf32>) {
+  // expected-error @+1 {{'lq.salient_merge' op salient tensor has shape [1, 4] but 2 channels along axis 0 need [2, 4]}}
+  %y = lq.salient_merge %a, %b indices [2, 5] axis 0 : tensor<8x4xf32>, tensor<1x4xf32> -> tensor<8x4xf32>
+  return
+}
+
+// -----
+
+/// Channels exist.
+func.func @f(%a: tensor<8x4xf32>, %b: tensor<1x4xf32>) {
+  // expected-error @+1 {{'lq.salient_merge' op salient channel 9 is out of range for dimension 0}}
+  %y = lq.salient_merge %a, %b indices [9] axis 0 : tensor<8x4xf32>, tensor<1x4xf32> -> tensor<8x4xf32>
+  return
+}
+
+// -----
+
+/// Channels are distinct.
+func.func @f(%a: tensor<8x4xf32>, %b: tensor<2x4xf32>) {
+  // expected-error @+1 {{'lq.salient_merge' op salient channel 3 is listed twice}}
+  %y = lq.salient_merge %a, %b indices [3, 3] axis 0 : tensor<8x4xf32>, tensor<2x4xf32> -> tensor<8x4xf32>
+  return
+}
+
+// -----
+
+/// Bit planes split integers.
+func.func @f(%q: tensor<8x!lq.float<e2m1>>) {
+  // expected-error @+1 {{'lq.split_planes' op bit planes split integer codes}}
+  %p = lq.split_planes %q : tensor<8x!lq.float<e2m1>> -> tensor<4x8x!lq.int<1, unsigned>>
+  return
+}
+
+// -----
+
+/// Bit planes need static shapes.
+func.func @f(%q: tensor<?x!lq.int<3>>) {
+  // expected-error @+1 {{'lq.split_planes' op bit planes need a static shape}}
+  %p = lq.split_planes %q : tensor<?x!lq.int<3>> -> tensor<3x?x!lq.int<1, unsigned>>
+  return
+}
+
+// -----
+
+/// One plane per bit.
+func.func @f(%q: tensor<8x!lq.int<3>>) {
+  // expected-error @+1 {{'lq.split_planes' op result shape [4, 8] must be [3, 8]}}
+  %p = lq.split_planes %q : tensor<8x!lq.int<3>> -> tensor<4x8x!lq.int<1, unsigned>>
+  return
+}
+
+// -----
+
+/// Planes hold bits.
+func.func @f(%q: tensor<8x!lq.int<3>>) {
+  // expected-error @+1 {{'lq.split_planes' op planes must be !lq.int<1, unsigned>, got '!lq.bipolar'}}
+  %p = lq.split_planes %q : tensor<8x!lq.int<3>> -> tensor<3x8x!lq.bipolar>
+  return
+}
+
+// -----
+
+/// Combining drops the plane dimension.
+func.func @f(%p: tensor<3x8x!lq.bipolar>, %s: tensor<3xf32>) {
+  // expected-error @+1 {{'lq.combine_planes' op result shape [3, 8] must be the input shape without its leading plane dimension, input is [3, 8]}}
+  %x = lq.combine_planes %p, %s layout <axis = 0> : tensor<3x8x!lq.bipolar>, tensor<3xf32> -> tensor<3x8xf32>
+  return
+}
+
+// -----
+
+/// Combining needs static planes.
+func.func @f(%p: tensor<3x?x!lq.bipolar>, %s: tensor<3xf32>) {
+  // expected-error @+1 {{'lq.combine_planes' op bit planes need a static shape}}
+  %x = lq.combine_planes %p, %s layout <axis = 0> : tensor<3x?x!lq.bipolar>, tensor<3xf32> -> tensor<?xf32>
+  return
+}
+
+// -----
+
+/// Planes are 1-bit codes.
+func.func @f(%p: tensor<3x8x!lq.int<2>>, %s: tensor<3xf32>) {
+  // expected-error @+1 {{'lq.combine_planes' op planes must be 1-bit codes (bipolar or !lq.int<1, unsigned>), got '!lq.int<2>'}}
+  %x = lq.combine_planes %p, %s layout <axis = 0> : tensor<3x8x!lq.int<2>>, tensor<3xf32> -> tensor<8xf32>
+  return
+}

@@ -70,3 +70,70 @@ func.func @matmul(%a: tensor<4x64x!lq.int<8>>, %b: tensor<64x16x!lq.int<4, unsig
   %z = lq.matmul %fa, %fb scales(%st, %sb) lhs_layout(<tensor>) rhs_layout(<block = [32, 1]>) acc(f32) : tensor<4x64x!lq.float<e4m3fn>>, tensor<64x16x!lq.float<e2m1>>, tensor<f32>, tensor<2x16xf32> -> tensor<4x16xf32>
   return
 }
+
+/// MX: E8M0 codes as block scales; NVFP4: UE4M3 block scales made from codes
+/// and a per-tensor f32 (two-level).
+// CHECK-LABEL: func.func @shared_exponent(
+// CHECK: lq.dequantize %{{.*}}, %{{.*}} layout <block = [1, 32]> : tensor<4x64x!lq.float<e2m1>>, tensor<4x2x!lq.float<e8m0>> -> tensor<4x64xf32>
+// CHECK: lq.dequantize %{{.*}}, %{{.*}} layout <tensor> : tensor<4x4x!lq.float<ue4m3>>, tensor<f32> -> tensor<4x4xf32>
+func.func @shared_exponent(%q: tensor<4x64x!lq.float<e2m1>>, %e: tensor<4x2x!lq.float<e8m0>>, %s: tensor<4x4x!lq.float<ue4m3>>, %g: tensor<f32>) {
+  %mx = lq.dequantize %q, %e layout <block = [1, 32]> : tensor<4x64x!lq.float<e2m1>>, tensor<4x2x!lq.float<e8m0>> -> tensor<4x64xf32>
+  %s2 = lq.dequantize %s, %g layout <tensor> : tensor<4x4x!lq.float<ue4m3>>, tensor<f32> -> tensor<4x4xf32>
+  return
+}
+
+/// Requantize in both forms.
+// CHECK-LABEL: func.func @requantize(
+// CHECK: lq.requantize %{{.*}}, %{{.*}} shift(%{{.*}} : tensor<16xi8>) layout <axis = 1> : tensor<4x16xi32>, tensor<16xi32> -> tensor<4x16x!lq.int<8>>
+// CHECK: lq.requantize %{{.*}}, %{{.*}} input_zero_point(%{{.*}} : tensor<i32>) zero_point(%{{.*}} : tensor<i8>) layout <tensor> rounding <floor> : tensor<4x16xi32>, tensor<f32> -> tensor<4x16x!lq.int<4, unsigned>>
+func.func @requantize(%acc: tensor<4x16xi32>, %m: tensor<16xi32>, %s: tensor<16xi8>, %f: tensor<f32>, %zi: tensor<i32>, %zo: tensor<i8>) {
+  %a = lq.requantize %acc, %m shift(%s : tensor<16xi8>) layout <axis = 1> : tensor<4x16xi32>, tensor<16xi32> -> tensor<4x16x!lq.int<8>>
+  %b = lq.requantize %acc, %f input_zero_point(%zi : tensor<i32>) zero_point(%zo : tensor<i8>) layout <tensor> rounding <floor> : tensor<4x16xi32>, tensor<f32> -> tensor<4x16x!lq.int<4, unsigned>>
+  return
+}
+
+/// Hadamard of an order with a base factor 12, unnormalized.
+// CHECK-LABEL: func.func @hadamard(
+// CHECK: lq.hadamard %{{.*}} : tensor<2x96xf32>
+// CHECK: lq.hadamard %{{.*}} {normalize = false} : tensor<64xf16>
+func.func @hadamard(%x: tensor<2x96xf32>, %y: tensor<64xf16>) {
+  %a = lq.hadamard %x : tensor<2x96xf32>
+  %b = lq.hadamard %y {normalize = false} : tensor<64xf16>
+  return
+}
+
+/// Per-group SSA lookup tables and codebook formats.
+// CHECK-LABEL: func.func @codebook_ops(
+// CHECK: lq.lookup %{{.*}}, %{{.*}} layout <block = [1, 64]> : tensor<8x128x!lq.int<4, unsigned>>, tensor<8x2x16xf32> -> tensor<8x128xf32>
+// CHECK: lq.quantize %{{.*}}, %{{.*}} layout <block = [1, 64]> : tensor<8x128xf32>, tensor<8x2xf32> -> tensor<8x128x!lq.codebook<nf4>>
+func.func @codebook_ops(%c: tensor<8x128x!lq.int<4, unsigned>>, %t: tensor<8x2x16xf32>, %x: tensor<8x128xf32>, %s: tensor<8x2xf32>) {
+  %a = lq.lookup %c, %t layout <block = [1, 64]> : tensor<8x128x!lq.int<4, unsigned>>, tensor<8x2x16xf32> -> tensor<8x128xf32>
+  %b = lq.quantize %x, %s layout <block = [1, 64]> : tensor<8x128xf32>, tensor<8x2xf32> -> tensor<8x128x!lq.codebook<nf4>>
+  return
+}
+
+/// Packing in all three layouts, and back.
+// CHECK-LABEL: func.func @packing(
+// CHECK: lq.pack %{{.*}} packing <dense> : tensor<8x!lq.int<3>> -> tensor<3xi8>
+// CHECK: lq.pack %{{.*}} packing <bitplanes> : tensor<8x!lq.int<3>> -> tensor<3xi8>
+// CHECK: lq.pack %{{.*}} packing <tiles = [2, 4]> : tensor<4x8x!lq.int<4>> -> tensor<16xi8>
+// CHECK: lq.unpack %{{.*}} packing <dense> : tensor<3xi8> -> tensor<8x!lq.int<3>>
+func.func @packing(%q: tensor<8x!lq.int<3>>, %t: tensor<4x8x!lq.int<4>>) {
+  %a = lq.pack %q packing <dense> : tensor<8x!lq.int<3>> -> tensor<3xi8>
+  %b = lq.pack %q packing <bitplanes> : tensor<8x!lq.int<3>> -> tensor<3xi8>
+  %c = lq.pack %t packing <tiles = [2, 4]> : tensor<4x8x!lq.int<4>> -> tensor<16xi8>
+  %d = lq.unpack %a packing <dense> : tensor<3xi8> -> tensor<8x!lq.int<3>>
+  return
+}
+
+/// Salient channels and bit planes.
+// CHECK-LABEL: func.func @salient_planes(
+// CHECK: lq.salient_merge %{{.*}}, %{{.*}} indices [3, 17] axis 0 : tensor<64x16xf32>, tensor<2x16xf32> -> tensor<64x16xf32>
+// CHECK: lq.split_planes %{{.*}} : tensor<16x!lq.int<3, unsigned>> -> tensor<3x16x!lq.int<1, unsigned>>
+// CHECK: lq.combine_planes %{{.*}}, %{{.*}} layout <axis = 0> : tensor<3x16x!lq.int<1, unsigned>>, tensor<3xf32> -> tensor<16xf32>
+func.func @salient_planes(%low: tensor<64x16xf32>, %high: tensor<2x16xf32>, %q: tensor<16x!lq.int<3, unsigned>>, %s: tensor<3xf32>) {
+  %a = lq.salient_merge %low, %high indices [3, 17] axis 0 : tensor<64x16xf32>, tensor<2x16xf32> -> tensor<64x16xf32>
+  %p = lq.split_planes %q : tensor<16x!lq.int<3, unsigned>> -> tensor<3x16x!lq.int<1, unsigned>>
+  %b = lq.combine_planes %p, %s layout <axis = 0> : tensor<3x16x!lq.int<1, unsigned>>, tensor<3xf32> -> tensor<16xf32>
+  return
+}

@@ -79,3 +79,20 @@ func.func @containers(%a: memref<8x!lq.int<3>>, %b: vector<8x!lq.float<e2m1>>) {
 func.func @layouts() attributes {lq.l = #lq.layout<tensor>, lq.m = #lq.layout<axis = 2>, lq.n = #lq.layout<block = [1, 128]>} {
   return
 }
+
+/// Codebooks: NF4 prints by name, other tables in full.
+// CHECK-LABEL: func.func @codebooks(
+// CHECK-SAME: tensor<4x!lq.codebook<nf4>>
+// CHECK-SAME: tensor<4x!lq.codebook<2, [-1.5, -0.5, 0.5, 1.5]>>
+func.func @codebooks(%a: tensor<4x!lq.codebook<nf4>>, %b: tensor<4x!lq.codebook<2, [-1.5, -0.5, 0.5, 1.5]>>) {
+  return
+}
+
+/// Packing attributes.
+// CHECK-LABEL: func.func @packings(
+// CHECK: lq.a = #lq.packing<dense>
+// CHECK-SAME: lq.b = #lq.packing<bitplanes>
+// CHECK-SAME: lq.c = #lq.packing<tiles = [4, 16]>
+func.func @packings() attributes {lq.a = #lq.packing<dense>, lq.b = #lq.packing<bitplanes>, lq.c = #lq.packing<tiles = [4, 16]>} {
+  return
+}

@@ -63,6 +63,16 @@ std::optional<Format> lpc::lq::getFormat(Type type) {
         f.maxCode = 1;
         return f;
       })
+      .Case([](CodebookType t) {
+        Format f;
+        f.kind = FormatKind::Codebook;
+        f.width = t.getWidth();
+        f.isSigned = false;
+        f.minCode = 0;
+        f.maxCode = (int64_t(1) << t.getWidth()) - 1;
+        f.table.assign(t.getValues().begin(), t.getValues().end());
+        return f;
+      })
       .Case([](MiniFloatType t) {
         return makeFloat(t.getExponentBits(), t.getMantissaBits(),
                          t.getIsSigned(), t.getBias(), t.getHasInf(),
@@ -107,6 +117,13 @@ std::optional<Format> lpc::lq::getFormat(Type type) {
         return makeFloat(8, 0, false, 127, false, NanKind::allones, false);
       })
       .Default([](Type) { return std::nullopt; });
+}
+
+std::optional<Format> lpc::lq::getAccumulatorFormat(Type type) {
+  if (auto i = dyn_cast<mlir::IntegerType>(type);
+      i && i.getWidth() > 16 && i.getWidth() <= 32)
+    return makeInteger(i.getWidth(), !i.isUnsigned(), false);
+  return getFormat(type);
 }
 
 bool lpc::lq::isFormatType(Type type) {

@@ -123,3 +123,54 @@ LayoutAttr::getScaleShape(ArrayRef<int64_t> shape, std::string &error) const {
   }
   llvm_unreachable("unknown layout kind");
 }
+
+//===----------------------------------------------------------------------===//
+// PackingAttr
+//===----------------------------------------------------------------------===//
+
+Attribute PackingAttr::parse(AsmParser &parser, Type) {
+  StringRef keyword;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseLess() || parser.parseKeyword(&keyword))
+    return {};
+  std::optional<PackingKind> kind = symbolizePackingKind(keyword);
+  if (!kind) {
+    parser.emitError(loc, "expected packing 'dense', 'bitplanes' or 'tiles', "
+                          "got '")
+        << keyword << "'";
+    return {};
+  }
+  SmallVector<int64_t> tile;
+  if (*kind == PackingKind::tiles &&
+      (parser.parseEqual() ||
+       parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&]() {
+         return parser.parseInteger(tile.emplace_back());
+       })))
+    return {};
+  if (parser.parseGreater())
+    return {};
+  return parser.getChecked<PackingAttr>(parser.getContext(), *kind, tile);
+}
+
+void PackingAttr::print(AsmPrinter &printer) const {
+  printer << "<" << stringifyPackingKind(getKind());
+  if (getKind() == PackingKind::tiles) {
+    printer << " = [";
+    llvm::interleaveComma(getTile(), printer);
+    printer << "]";
+  }
+  printer << ">";
+}
+
+LogicalResult PackingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  PackingKind kind, ArrayRef<int64_t> tile) {
+  if (kind == PackingKind::tiles) {
+    if (tile.size() != 2)
+      return emitError() << "tile packing needs two tile sizes, got "
+                         << tile.size();
+    for (int64_t t : tile)
+      if (t < 1)
+        return emitError() << "tile sizes must be positive, got " << t;
+  }
+  return success();
+}

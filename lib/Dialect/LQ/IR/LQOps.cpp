@@ -1,6 +1,7 @@
 //===- LQOps.cpp - lq operations ------------------------------------------===//
 
 #include "lpc/Dialect/LQ/IR/Format.h"
+#include "lpc/Dialect/LQ/IR/Hadamard.h"
 #include "lpc/Dialect/LQ/IR/LQ.h"
 
 #include "mlir/IR/Builders.h"
@@ -48,6 +49,13 @@ static LogicalResult verifyScales(Operation *op, StringRef role,
   if (failed(expected))
     return op->emitOpError() << role << ": " << error;
   auto scaleType = cast<ShapedType>(scale.getType());
+  Type scaleElem = scaleType.getElementType();
+  if (!(isa<mlir::FloatType>(scaleElem) || getFormat(scaleElem)))
+    return op->emitOpError()
+           << role
+           << " elements must be floats or codes of a format (e.g. "
+              "!lq.float<e8m0> for MX block scales), got "
+           << scaleElem;
   if (!shapesCompatible(scaleType.getShape(), *expected))
     return op->emitOpError()
            << role << " has shape " << shapeString(scaleType.getShape())
@@ -107,6 +115,10 @@ LogicalResult QuantizeOp::verify() {
   FailureOr<Format> format = verifyFormat(*this, "result", resultType);
   if (failed(format))
     return failure();
+  if (format->isCodebook() && getRounding() != RoundingMode::half_even)
+    return emitOpError("codebook formats quantize to the nearest entry; "
+                       "rounding <")
+           << stringifyRoundingMode(getRounding()) << "> is not supported";
   return verifyScales(*this, "scale", inputType, getLayout(), getScale(),
                       getZeroPoint(), *format);
 }
@@ -213,7 +225,7 @@ LogicalResult MatmulOp::verify() {
 
   Type acc = getAcc();
   if (acc.isInteger(32)) {
-    if (lhsFormat->isMiniFloat() || rhsFormat->isMiniFloat())
+    if (!lhsFormat->isIntegerValued() || !rhsFormat->isIntegerValued())
       return emitOpError("acc = i32 needs integer formats on both operands");
     for (Value zp : {getLhsZeroPoint(), getRhsZeroPoint()})
       if (zp && !isa<mlir::IntegerType>(
@@ -256,4 +268,253 @@ LogicalResult MatmulOp::verify() {
            << outLayout;
   return verifyScales(*this, "output scale", resultType, outLayout,
                       getOutScale(), getOutZeroPoint(), *outFormat);
+}
+
+//===----------------------------------------------------------------------===//
+// RequantizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult RequantizeOp::verify() {
+  auto inputType = getInput().getType();
+  auto resultType = getResult().getType();
+  if (inputType.getShape() != resultType.getShape())
+    return emitOpError("result shape ")
+           << shapeString(resultType.getShape())
+           << " differs from the input shape "
+           << shapeString(inputType.getShape());
+  std::optional<Format> in =
+      getAccumulatorFormat(inputType.getElementType());
+  FailureOr<Format> out = verifyFormat(*this, "result", resultType);
+  if (failed(out))
+    return failure();
+  if (!in || !in->isInteger() || !out->isInteger())
+    return emitOpError("requantize maps integer formats to integer formats");
+  std::string error;
+  FailureOr<SmallVector<int64_t>> expected =
+      getLayout().getScaleShape(inputType.getShape(), error);
+  if (failed(expected))
+    return emitOpError() << "multiplier: " << error;
+  auto check = [&](Value v, StringRef role) -> LogicalResult {
+    if (!v)
+      return success();
+    auto type = cast<ShapedType>(v.getType());
+    if (!shapesCompatible(type.getShape(), *expected))
+      return emitOpError()
+             << role << " has shape " << shapeString(type.getShape())
+             << " but layout " << getLayout() << " needs "
+             << shapeString(*expected);
+    return success();
+  };
+  if (failed(check(getMultiplier(), "multiplier")) ||
+      failed(check(getShift(), "shift")) ||
+      failed(check(getInputZeroPoint(), "input zero point")) ||
+      failed(check(getZeroPoint(), "zero point")))
+    return failure();
+  Type mult = getMultiplier().getType().getElementType();
+  if (getShift()) {
+    if (!mult.isInteger(32))
+      return emitOpError("fixed-point multipliers must be i32 (Q31), got ")
+             << mult;
+    if (!isa<mlir::IntegerType>(getShift().getType().getElementType()))
+      return emitOpError("shifts must be integers");
+    if (getRounding() == RoundingMode::stochastic)
+      return emitOpError("the fixed-point form does not support stochastic "
+                         "rounding");
+  } else if (!isa<mlir::FloatType>(mult)) {
+    return emitOpError("without a shift the multiplier must be a float, got ")
+           << mult;
+  }
+  for (Value zp : {getInputZeroPoint(), getZeroPoint()})
+    if (zp && !isa<mlir::IntegerType>(
+                  cast<ShapedType>(zp.getType()).getElementType()))
+      return emitOpError("zero points of requantize must be integers");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// HadamardOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult HadamardOp::verify() {
+  auto type = getInput().getType();
+  if (type.getRank() < 1)
+    return emitOpError("needs a tensor of rank >= 1");
+  int64_t n = type.getShape().back();
+  if (ShapedType::isDynamic(n))
+    return emitOpError("the innermost dimension must be static");
+  if (!getHadamardFactors(n))
+    return emitOpError("no Hadamard matrix of order ")
+           << n << "; supported orders are m * 2^k with m in {1, 12, 20, 28}";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LookupOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LookupOp::verify() {
+  auto inputType = getInput().getType();
+  auto tableType = getTable().getType();
+  if (inputType.getShape() != getResult().getType().getShape())
+    return emitOpError("result shape ")
+           << shapeString(getResult().getType().getShape())
+           << " differs from the input shape "
+           << shapeString(inputType.getShape());
+  FailureOr<Format> format = verifyFormat(*this, "input", inputType);
+  if (failed(format))
+    return failure();
+  if (!(format->isCodebook() ||
+        (format->isInteger() && !format->isSigned)))
+    return emitOpError("lookup codes must be unsigned integers or codebook "
+                       "codes");
+  std::string error;
+  FailureOr<SmallVector<int64_t>> lead =
+      getLayout().getScaleShape(inputType.getShape(), error);
+  if (failed(lead))
+    return emitOpError() << "table: " << error;
+  SmallVector<int64_t> expected = *lead;
+  expected.push_back(int64_t(1) << format->width);
+  if (!shapesCompatible(tableType.getShape(), expected))
+    return emitOpError() << "table has shape "
+                         << shapeString(tableType.getShape()) << " but needs "
+                         << shapeString(expected)
+                         << " (the layout's entries, then 2^bits values)";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// PackOp / UnpackOp
+//===----------------------------------------------------------------------===//
+
+/// Bytes `packing` needs for a static tensor of `shape` with `width`-bit
+/// codes, or an error.
+static FailureOr<int64_t> packedSize(Operation *op, PackingAttr packing,
+                                     ShapedType codes, unsigned width) {
+  if (!codes.hasStaticShape())
+    return op->emitOpError("packing needs a static shape, got ")
+           << shapeString(codes.getShape());
+  int64_t n = codes.getNumElements();
+  switch (packing.getKind()) {
+  case PackingKind::dense:
+    return (n * width + 7) / 8;
+  case PackingKind::bitplanes:
+    return int64_t(width) * ((n + 7) / 8);
+  case PackingKind::tiles: {
+    if (codes.getRank() != 2)
+      return op->emitOpError("tile packing needs a rank-2 tensor, got rank ")
+             << codes.getRank();
+    ArrayRef<int64_t> tile = packing.getTile();
+    if (codes.getDimSize(0) % tile[0] || codes.getDimSize(1) % tile[1])
+      return op->emitOpError("tensor shape ")
+             << shapeString(codes.getShape())
+             << " is not a multiple of the tile " << shapeString(tile);
+    return (n * width + 7) / 8;
+  }
+  }
+  llvm_unreachable("unknown packing");
+}
+
+static LogicalResult verifyPacking(Operation *op, PackingAttr packing,
+                                   ShapedType codes, ShapedType bytes) {
+  FailureOr<Format> format = verifyFormat(op, "code", codes);
+  if (failed(format))
+    return failure();
+  FailureOr<int64_t> size = packedSize(op, packing, codes, format->width);
+  if (failed(size))
+    return failure();
+  if (bytes.getRank() != 1 || bytes.getDimSize(0) != *size)
+    return op->emitOpError("packed tensor must be tensor<")
+           << *size << "xi8>, got " << bytes;
+  return success();
+}
+
+LogicalResult PackOp::verify() {
+  return verifyPacking(*this, getPacking(), getInput().getType(),
+                       getResult().getType());
+}
+
+LogicalResult UnpackOp::verify() {
+  return verifyPacking(*this, getPacking(), getResult().getType(),
+                       getInput().getType());
+}
+
+//===----------------------------------------------------------------------===//
+// SalientMergeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SalientMergeOp::verify() {
+  auto base = getBase().getType();
+  auto salient = getSalient().getType();
+  int64_t axis = getAxis();
+  if (base != getResult().getType())
+    return emitOpError("result type must equal the base type");
+  if (axis < 0 || axis >= base.getRank())
+    return emitOpError("axis ") << axis << " is out of range for rank "
+                                << base.getRank();
+  SmallVector<int64_t> expected(base.getShape());
+  expected[axis] = getIndices().size();
+  if (!shapesCompatible(salient.getShape(), expected))
+    return emitOpError("salient tensor has shape ")
+           << shapeString(salient.getShape()) << " but "
+           << getIndices().size() << " channels along axis " << axis
+           << " need " << shapeString(expected);
+  llvm::SmallDenseSet<int64_t> seen;
+  for (int64_t i : getIndices()) {
+    if (i < 0 || (!base.isDynamicDim(axis) && i >= base.getDimSize(axis)))
+      return emitOpError("salient channel ")
+             << i << " is out of range for dimension " << axis;
+    if (!seen.insert(i).second)
+      return emitOpError("salient channel ") << i << " is listed twice";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// SplitPlanesOp / CombinePlanesOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult SplitPlanesOp::verify() {
+  auto in = getInput().getType();
+  auto out = getResult().getType();
+  FailureOr<Format> format = verifyFormat(*this, "input", in);
+  if (failed(format))
+    return failure();
+  if (!format->isInteger())
+    return emitOpError("bit planes split integer codes");
+  if (!in.hasStaticShape())
+    return emitOpError("bit planes need a static shape");
+  SmallVector<int64_t> expected{int64_t(format->width)};
+  llvm::append_range(expected, in.getShape());
+  if (out.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError("result shape ")
+           << shapeString(out.getShape()) << " must be "
+           << shapeString(expected);
+  std::optional<Format> plane = getFormat(out.getElementType());
+  if (!plane || !plane->isInteger() || plane->isSigned || plane->width != 1)
+    return emitOpError("planes must be !lq.int<1, unsigned>, got ")
+           << out.getElementType();
+  return success();
+}
+
+LogicalResult CombinePlanesOp::verify() {
+  auto in = getInput().getType();
+  auto out = getResult().getType();
+  if (in.getRank() < 1 ||
+      in.getShape().drop_front() != out.getShape())
+    return emitOpError("result shape ")
+           << shapeString(out.getShape())
+           << " must be the input shape without its leading plane "
+              "dimension, input is "
+           << shapeString(in.getShape());
+  if (!in.hasStaticShape())
+    return emitOpError("bit planes need a static shape");
+  FailureOr<Format> format = verifyFormat(*this, "input", in);
+  if (failed(format))
+    return failure();
+  if (format->width != 1 || format->isMiniFloat() || format->isCodebook())
+    return emitOpError("planes must be 1-bit codes (bipolar or "
+                       "!lq.int<1, unsigned>), got ")
+           << in.getElementType();
+  return verifyScales(*this, "scale", in, getLayout(), getScale(), Value(),
+                      *format);
 }

@@ -6,6 +6,9 @@
 #include "mlir/IR/DialectImplementation.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/Format.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace lpc::lq;
@@ -280,5 +283,82 @@ LogicalResult MiniFloatType::verify(function_ref<InFlightDiagnostic()> emitError
   if (maxExp > 127 || minExp < -127 || minExp - int64_t(m) < -149)
     return emitError() << "minifloat bias " << bias
                        << " puts values outside the range of f32";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// CodebookType
+//===----------------------------------------------------------------------===//
+
+/// QLoRA's NormalFloat-4 table (the bitsandbytes values, rounded to f32).
+static const float kNF4[16] = {
+    -1.0f,
+    -0.6961928009986877f,
+    -0.5250730514526367f,
+    -0.39491748809814453f,
+    -0.28444138169288635f,
+    -0.18477343022823334f,
+    -0.09105003625154495f,
+    0.0f,
+    0.07958029955625534f,
+    0.16093020141124725f,
+    0.24611230194568634f,
+    0.33791524171829224f,
+    0.44070982933044434f,
+    0.5626170039176941f,
+    0.7229568362236023f,
+    1.0f};
+
+Type CodebookType::parse(AsmParser &parser) {
+  if (parser.parseLess())
+    return {};
+  if (succeeded(parser.parseOptionalKeyword("nf4"))) {
+    if (parser.parseGreater())
+      return {};
+    return CodebookType::get(parser.getContext(), 4,
+                             DenseF32ArrayAttr::get(parser.getContext(),
+                                                    ArrayRef<float>(kNF4)));
+  }
+  unsigned width = 0;
+  SmallVector<float> values;
+  if (parser.parseInteger(width) || parser.parseComma() ||
+      parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&]() {
+        double v;
+        if (parser.parseFloat(v))
+          return failure();
+        values.push_back(static_cast<float>(v));
+        return success();
+      }) ||
+      parser.parseGreater())
+    return {};
+  return parser.getChecked<CodebookType>(
+      parser.getContext(), width,
+      DenseF32ArrayAttr::get(parser.getContext(), values));
+}
+
+void CodebookType::print(AsmPrinter &printer) const {
+  if (getWidth() == 4 && llvm::equal(getValues(), ArrayRef<float>(kNF4))) {
+    printer << "<nf4>";
+    return;
+  }
+  printer << "<" << getWidth() << ", [";
+  llvm::interleaveComma(getValues(), printer, [&](float v) {
+    printer << llvm::format("%.9g", static_cast<double>(v));
+  });
+  printer << "]>";
+}
+
+LogicalResult
+CodebookType::verify(function_ref<InFlightDiagnostic()> emitError,
+                     unsigned width, DenseF32ArrayAttr table) {
+  ArrayRef<float> values = table.asArrayRef();
+  if (width < 1 || width > 8)
+    return emitError() << "codebook width must be in [1, 8], got " << width;
+  if (values.size() != (size_t(1) << width))
+    return emitError() << "a " << width << "-bit codebook needs "
+                       << (1 << width) << " values, got " << values.size();
+  for (float v : values)
+    if (!std::isfinite(v))
+      return emitError() << "codebook values must be finite";
   return success();
 }

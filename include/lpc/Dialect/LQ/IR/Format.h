@@ -15,7 +15,7 @@
 namespace lpc::lq {
 
 /// The numeric family of a format.
-enum class FormatKind { Integer, Bipolar, MiniFloat };
+enum class FormatKind { Integer, Bipolar, MiniFloat, Codebook };
 
 /// Element semantics of a format (see docs/Semantics.md).
 struct Format {
@@ -32,9 +32,16 @@ struct Format {
   bool hasInf = false;
   NanKind nan = NanKind::none;
   bool hasSubnormals = true;
+  // Codebooks: the 2^width table.
+  llvm::SmallVector<float> table;
 
   bool isInteger() const { return kind == FormatKind::Integer; }
   bool isMiniFloat() const { return kind == FormatKind::MiniFloat; }
+  bool isCodebook() const { return kind == FormatKind::Codebook; }
+  /// Formats whose values are integers (integer, ternary, bipolar).
+  bool isIntegerValued() const {
+    return kind == FormatKind::Integer || kind == FormatKind::Bipolar;
+  }
   /// Smallest unbiased exponent of the normal range (see Semantics.md).
   int64_t getMinExponent() const {
     return hasSubnormals ? 1 - bias : -bias;
@@ -47,6 +54,10 @@ struct Format {
 /// builtin integers (iN/siN signed, uiN unsigned) of width 1-16, and the
 /// builtin f8/f6/f4 types.
 std::optional<Format> getFormat(mlir::Type type);
+
+/// Like getFormat, but also accepts builtin integers up to 32 bits (e.g.
+/// i32 accumulators) as integer formats.
+std::optional<Format> getAccumulatorFormat(mlir::Type type);
 
 /// True if `type` is a format element type that is not a plain builtin
 /// integer; builtin integers are formats too but also ordinary values.

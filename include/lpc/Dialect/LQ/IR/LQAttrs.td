@@ -44,4 +44,27 @@ def LQ_LayoutAttr : LQ_Attr<"Layout", "layout"> {
   }];
 }
 
+def LQ_PackingAttr : LQ_Attr<"Packing", "packing"> {
+  let summary = "How codes sit in bytes";
+  let description = [{
+    - `dense`: codes in row-major order as one little-endian bit stream:
+      element i occupies bits [i*W, i*W+W) (8 x 3-bit codes = 3 bytes).
+    - `bitplanes`: plane p holds bit p of every code, row-major, as a dense
+      bit stream of ceil(N/8) bytes; planes follow one another, p ascending.
+    - `tiles = [R, C]`: a rank-2 tensor is cut into R x C tiles (its
+      dimensions must be multiples), tiles are visited row-major and codes
+      row-major inside a tile, then packed densely.
+
+    ```mlir
+    #lq.packing<dense>
+    #lq.packing<bitplanes>
+    #lq.packing<tiles = [4, 16]>
+    ```
+  }];
+  let parameters = (ins EnumParameter<LQ_PackingKind>:$kind,
+                        OptionalArrayRefParameter<"int64_t">:$tile);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+}
+
 #endif // LPC_DIALECT_LQ_IR_LQATTRS_TD

@@ -44,4 +44,12 @@ def LQ_LayoutKind : I32EnumAttr<"LayoutKind", "scale layout kind", [
   let genSpecializedAttr = 0;
 }
 
+def LQ_PackingKind : I32EnumAttr<"PackingKind", "packing kind", [
+    I32EnumAttrCase<"dense", 0>,
+    I32EnumAttrCase<"bitplanes", 1>,
+    I32EnumAttrCase<"tiles", 2>]> {
+  let cppNamespace = "::lpc::lq";
+  let genSpecializedAttr = 0;
+}
+
 #endif // LPC_DIALECT_LQ_IR_LQENUMS_TD

@@ -8,9 +8,13 @@ include "lpc/Dialect/LQ/IR/LQEnums.td"
 include "lpc/Dialect/LQ/IR/LQAttrs.td"
 include "lpc/Dialect/LQ/IR/LQTypes.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 
 def LQ_FloatTensor : RankedTensorOf<[AnyFloat]>;
+// Scales are floats or codes of a format (E8M0 for MX, UE4M3 for NVFP4, ...);
+// the verifier checks which.
+defvar LQ_ScaleTensor = AnyRankedTensor;
 
 def LQ_QuantizeOp : LQ_Op<"quantize", [Pure]> {
   let summary = "Quantize real values to codes of a format";
@@ -30,7 +34,7 @@ def LQ_QuantizeOp : LQ_Op<"quantize", [Pure]> {
         -> tensor<4x64x!lq.int<8, unsigned>>
     ```
   }];
-  let arguments = (ins LQ_FloatTensor:$input, LQ_FloatTensor:$scale,
+  let arguments = (ins LQ_FloatTensor:$input, LQ_ScaleTensor:$scale,
       Optional<AnyRankedTensor>:$zero_point, LQ_LayoutAttr:$layout,
       DefaultValuedAttr<LQ_RoundingModeAttr, "RoundingMode::half_even">:$rounding,
       DefaultValuedAttr<I64Attr, "0">:$seed,
@@ -56,7 +60,7 @@ def LQ_DequantizeOp : LQ_Op<"dequantize", [Pure]> {
         : tensor<64x256x!lq.int<4>>, tensor<64x2xf32> -> tensor<64x256xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$input, LQ_FloatTensor:$scale,
+  let arguments = (ins AnyRankedTensor:$input, LQ_ScaleTensor:$scale,
       Optional<AnyRankedTensor>:$zero_point, LQ_LayoutAttr:$layout);
   let results = (outs LQ_FloatTensor:$result);
   let assemblyFormat = [{
@@ -105,10 +109,10 @@ def LQ_MatmulOp : LQ_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
     ```
   }];
   let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
-      LQ_FloatTensor:$lhs_scale, LQ_FloatTensor:$rhs_scale,
+      LQ_ScaleTensor:$lhs_scale, LQ_ScaleTensor:$rhs_scale,
       Optional<AnyRankedTensor>:$lhs_zero_point,
       Optional<AnyRankedTensor>:$rhs_zero_point,
-      Optional<LQ_FloatTensor>:$out_scale,
+      Optional<LQ_ScaleTensor>:$out_scale,
       Optional<AnyRankedTensor>:$out_zero_point,
       LQ_LayoutAttr:$lhs_layout, LQ_LayoutAttr:$rhs_layout,
       OptionalAttr<LQ_LayoutAttr>:$out_layout,
@@ -127,6 +131,187 @@ def LQ_MatmulOp : LQ_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
     `acc` `(` $acc `)` (`rounding` $rounding^)?
     attr-dict `:` type($lhs) `,` type($rhs) `,` type($lhs_scale) `,`
     type($rhs_scale) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def LQ_RequantizeOp : LQ_Op<"requantize", [Pure, AttrSizedOperandSegments]> {
+  let summary = "Rescale integer codes (accumulators) into an integer format";
+  let description = [{
+    Two forms. Fixed point (with `shift`): `multiplier` holds i32 Q31 values
+    M and `shift` integer right shifts s, and
+    `q = round((x - zx) * M / 2^(31 + s)) + zy`, computed exactly in integers.
+    Float (no `shift`): `multiplier` holds floats m and
+    `q = round(f32(x - zx) * m) + zy`. Both saturate to the result format;
+    `layout` says where multipliers, shifts and zero points apply. The
+    fixed-point form supports every rounding mode but `stochastic`.
+
+    ```mlir
+    %y = lq.requantize %acc, %m shift(%s) layout <axis = 1>
+        : tensor<4x16xi32>, tensor<16xi32>, tensor<16xi8> -> tensor<4x16x!lq.int<8>>
+    %z = lq.requantize %acc, %f zero_point(%zp) layout <tensor> rounding <floor>
+        : tensor<4x16xi32>, tensor<f32>, tensor<i8> -> tensor<4x16x!lq.int<4, unsigned>>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$multiplier,
+      Optional<AnyRankedTensor>:$shift,
+      Optional<AnyRankedTensor>:$input_zero_point,
+      Optional<AnyRankedTensor>:$zero_point, LQ_LayoutAttr:$layout,
+      DefaultValuedAttr<LQ_RoundingModeAttr, "RoundingMode::half_even">:$rounding,
+      DefaultValuedAttr<I64Attr, "0">:$seed);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $multiplier
+    (`shift` `(` $shift^ `:` type($shift) `)`)?
+    (`input_zero_point` `(` $input_zero_point^ `:` type($input_zero_point) `)`)?
+    (`zero_point` `(` $zero_point^ `:` type($zero_point) `)`)?
+    `layout` $layout (`rounding` $rounding^)?
+    attr-dict `:` type($input) `,` type($multiplier) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def LQ_HadamardOp : LQ_Op<"hadamard", [Pure, SameOperandsAndResultType]> {
+  let summary = "Walsh-Hadamard transform along the innermost dimension";
+  let description = [{
+    Multiplies the innermost dimension (size n = m * 2^k, m in {1, 12, 20,
+    28}) by the Hadamard matrix H_m (x) H_{2^k}, scaled by 1/sqrt(n) when
+    `normalize` (the default), so the transform is orthogonal. This is the
+    online rotation of QuaRot/SpinQuant-style pipelines. The reference
+    lowering is a fast Walsh-Hadamard transform (docs/Semantics.md gives the
+    exact operation order).
+
+    ```mlir
+    %y = lq.hadamard %x : tensor<4x96xf32>
+    ```
+  }];
+  let arguments = (ins LQ_FloatTensor:$input,
+      DefaultValuedAttr<BoolAttr, "true">:$normalize);
+  let results = (outs LQ_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def LQ_LookupOp : LQ_Op<"lookup", [Pure]> {
+  let summary = "Decode codes through an SSA lookup table";
+  let description = [{
+    `result[i] = table[t..., code[i]]` where the leading indices `t...` of the
+    table come from `layout` exactly as scale indices do (one table for the
+    tensor, per axis, or per block), and the last table dimension has 2^b
+    entries for b-bit codes. Codes are unsigned integer formats (or
+    codebook codes, whose own table is then ignored). Learned per-group
+    lookup tables (LUT-based GEMM) use this form.
+
+    ```mlir
+    %w = lq.lookup %codes, %tables layout <block = [1, 64]>
+        : tensor<8x128x!lq.int<4, unsigned>>, tensor<8x2x16xf32> -> tensor<8x128xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, LQ_FloatTensor:$table,
+      LQ_LayoutAttr:$layout);
+  let results = (outs LQ_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $table `layout` $layout attr-dict `:` type($input) `,`
+    type($table) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def LQ_PackOp : LQ_Op<"pack", [Pure]> {
+  let summary = "Pack codes into bytes";
+  let description = [{
+    Lays codes out in a byte tensor as `packing` says (dense, bit-planes or
+    tile-interleaved). Bits past the last code are zero.
+
+    ```mlir
+    %b = lq.pack %q packing <dense> : tensor<8x!lq.int<3>> -> tensor<3xi8>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, LQ_PackingAttr:$packing);
+  let results = (outs RankedTensorOf<[I8]>:$result);
+  let assemblyFormat = [{
+    $input `packing` $packing attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def LQ_UnpackOp : LQ_Op<"unpack", [Pure]> {
+  let summary = "Unpack codes from bytes";
+  let description = [{
+    The inverse of `lq.pack`: reads codes of the result type from bytes laid
+    out as `packing` says.
+
+    ```mlir
+    %q = lq.unpack %b packing <dense> : tensor<3xi8> -> tensor<8x!lq.int<3>>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I8]>:$input, LQ_PackingAttr:$packing);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $input `packing` $packing attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def LQ_SalientMergeOp : LQ_Op<"salient_merge", [Pure]> {
+  let summary = "Put high-precision salient channels back into a tensor";
+  let description = [{
+    Salient-channel splits keep a few channels (an index list along `axis`)
+    in a higher-precision format and the rest in a low one. This op merges
+    the two dequantized parts: the result is `base` with channel
+    `indices[j]` replaced by channel j of `salient`.
+
+    ```mlir
+    %w = lq.salient_merge %low, %high indices [3, 17] axis 0
+        : tensor<64x16xf32>, tensor<2x16xf32> -> tensor<64x16xf32>
+    ```
+  }];
+  let arguments = (ins LQ_FloatTensor:$base, LQ_FloatTensor:$salient,
+      DenseI64ArrayAttr:$indices, I64Attr:$axis);
+  let results = (outs LQ_FloatTensor:$result);
+  let assemblyFormat = [{
+    $base `,` $salient `indices` $indices `axis` $axis attr-dict `:`
+    type($base) `,` type($salient) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def LQ_SplitPlanesOp : LQ_Op<"split_planes", [Pure]> {
+  let summary = "Decompose b-bit codes into b binary planes";
+  let description = [{
+    Plane p (the new leading dimension) holds bit p of every code as a
+    1-bit unsigned code, so a b-bit tensor becomes b binary planes that can
+    carry per-plane scales (`lq.combine_planes`).
+
+    ```mlir
+    %p = lq.split_planes %q : tensor<16x!lq.int<3, unsigned>> -> tensor<3x16x!lq.int<1, unsigned>>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def LQ_CombinePlanesOp : LQ_Op<"combine_planes", [Pure]> {
+  let summary = "Sum scaled binary planes";
+  let description = [{
+    `result = sum_p scale_p * value(plane_p)`, p ascending from 0.0, where
+    the planes are the leading dimension of `input` (1-bit unsigned or
+    bipolar codes) and `layout` places the scales over the whole planes
+    tensor (per plane: `<axis = 0>`; per plane and group: a block layout).
+
+    ```mlir
+    %x = lq.combine_planes %planes, %s layout <axis = 0>
+        : tensor<3x16x!lq.bipolar>, tensor<3xf32> -> tensor<16xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, LQ_ScaleTensor:$scale,
+      LQ_LayoutAttr:$layout);
+  let results = (outs LQ_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale `layout` $layout attr-dict `:` type($input) `,`
+    type($scale) `->` type($result)
   }];
   let hasVerifier = 1;
 }

@@ -94,4 +94,26 @@ def LQ_FloatType : LQ_Type<"MiniFloat", "float", LQ_ElementTraits> {
   }];
 }
 
+def LQ_CodebookType : LQ_Type<"Codebook", "codebook", LQ_ElementTraits> {
+  let summary = "Codes that index a constant table of 2^b values";
+  let description = [{
+    A `width`-bit code selects one of `2^width` f32 table entries (NF4,
+    learned lookup tables). The table is part of the type; a table that is
+    an SSA value (per-group tables) goes through `lq.lookup` instead.
+    Quantization picks the nearest entry (ties to the lowest code). The
+    keyword `nf4` spells QLoRA's NormalFloat-4 table.
+
+    ```mlir
+    !lq.codebook<nf4>
+    !lq.codebook<2, [-1.5, -0.5, 0.5, 1.5]>
+    ```
+  }];
+  let parameters = (ins "unsigned":$width, "::mlir::DenseF32ArrayAttr":$table);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    ::llvm::ArrayRef<float> getValues() const { return getTable().asArrayRef(); }
+  }];
+}
+
 #endif // LPC_DIALECT_LQ_IR_LQTYPES_TD
