@@ -19,6 +19,10 @@ def _tool(name, default):
     return os.environ.get(name.upper().replace("-", "_"), default)
 
 
+def tensor_type(shape, elem):
+    return "tensor<%s%s>" % ("".join("%dx" % d for d in shape), elem)
+
+
 class MainBuilder(object):
     """Accumulates the body of @main and the arrays it prints."""
 
@@ -49,6 +53,65 @@ class MainBuilder(object):
         self.add("%s = memref.cast %s : memref<%dxi32> to memref<*xi32>" % (u, m, n))
         self.add("func.call @printMemrefI32(%s) : (memref<*xi32>) -> ()" % u)
         self.names.append(label)
+
+    def const_shaped(self, values, shape, elem):
+        """A dense constant reshaped to `shape` (rank 0 allowed)."""
+        flat = self.const(values, elem)
+        if len(shape) == 1 and shape[0] == len(values):
+            return flat
+        v = self.fresh()
+        if not shape:
+            self.add("%s = tensor.collapse_shape %s [] : tensor<1x%s> into tensor<%s>" % (v, flat, elem, elem))
+        else:
+            self.add("%s = tensor.expand_shape %s [[%s]] output_shape [%s] : tensor<%dx%s> into %s" % (
+                v, flat, ", ".join(str(i) for i in range(len(shape))),
+                ", ".join(str(d) for d in shape), len(values), elem, tensor_type(shape, elem)))
+        return v
+
+    def flatten(self, value, shape, elem):
+        if len(shape) == 1:
+            return value
+        count = 1
+        for d in shape:
+            count *= d
+        flat = self.fresh()
+        self.add("%s = tensor.collapse_shape %s [[%s]] : %s into tensor<%dx%s>" % (
+            flat, value, ", ".join(str(i) for i in range(len(shape))), tensor_type(shape, elem), count, elem))
+        return flat
+
+    def print_codes(self, label, value, shape, ty, width):
+        """Prints the raw codes (zero-extended) of a tensor of format `ty`."""
+        count = 1
+        for d in shape:
+            count *= d
+        flat = self.flatten(value, shape, ty)
+        raw = self.fresh()
+        self.add("%s = lq.bitcast %s : tensor<%dx%s> to tensor<%dxi%d>" % (raw, flat, count, ty, count, width))
+        ext = self.fresh()
+        self.add("%s = arith.extui %s : tensor<%dxi%d> to tensor<%dxi32>" % (ext, raw, count, width, count))
+        self.print_i32(label, ext, count)
+
+    def print_ints(self, label, value, shape, width):
+        """Prints a tensor of signless iN, sign-extended."""
+        count = 1
+        for d in shape:
+            count *= d
+        flat = self.flatten(value, shape, "i%d" % width)
+        if width != 32:
+            ext = self.fresh()
+            self.add("%s = arith.extsi %s : tensor<%dxi%d> to tensor<%dxi32>" % (ext, flat, count, width, count))
+            flat = ext
+        self.print_i32(label, flat, count)
+
+    def print_f32(self, label, value, shape):
+        """Prints the bits of an f32 tensor."""
+        count = 1
+        for d in shape:
+            count *= d
+        flat = self.flatten(value, shape, "f32")
+        bits = self.fresh()
+        self.add("%s = arith.bitcast %s : tensor<%dxf32> to tensor<%dxi32>" % (bits, flat, count, count))
+        self.print_i32(label, bits, count)
 
     def module(self):
         return "\n".join([

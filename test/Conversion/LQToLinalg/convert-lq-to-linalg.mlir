@@ -107,3 +107,86 @@ func.func @matmul_f32(%a: tensor<4x64x!lq.float<e4m3fn>>, %b: tensor<64x8x!lq.fl
   %y = lq.matmul %a, %b scales(%s, %s) lhs_layout(<tensor>) rhs_layout(<tensor>) acc(f32) : tensor<4x64x!lq.float<e4m3fn>>, tensor<64x8x!lq.float<e2m1>>, tensor<f32>, tensor<f32> -> tensor<4x8xf32>
   return %y : tensor<4x8xf32>
 }
+
+// -----
+
+/// MX block scales are E8M0 codes: the lowering decodes them (exponent field,
+/// no mantissa) before dividing.
+// CHECK-LABEL: func.func @mx_scales(
+// CHECK-SAME: %{{.*}}: tensor<4x64xf32>, %[[S:.*]]: tensor<4x2xi8>) -> tensor<4x64xi4>
+// CHECK: %[[E:.*]] = tensor.extract %[[S]][%{{.*}}, %{{.*}}] : tensor<4x2xi8>
+// CHECK: arith.extui %[[E]] : i8 to i32
+// CHECK: arith.divf
+func.func @mx_scales(%x: tensor<4x64xf32>, %s: tensor<4x2x!lq.float<e8m0>>) -> tensor<4x64x!lq.float<e2m1>> {
+  %q = lq.quantize %x, %s layout <block = [1, 32]> : tensor<4x64xf32>, tensor<4x2x!lq.float<e8m0>> -> tensor<4x64x!lq.float<e2m1>>
+  return %q : tensor<4x64x!lq.float<e2m1>>
+}
+
+// -----
+
+/// Fixed-point requantize is exact i64 arithmetic: multiply, arithmetic shift,
+/// remainder-based rounding, zero point, clamp.
+// CHECK-LABEL: func.func @requantize_fixed(
+// CHECK: linalg.generic
+// CHECK: arith.muli %{{.*}}, %{{.*}} : i64
+// CHECK: arith.shrsi
+// CHECK: arith.maxsi
+// CHECK: arith.minsi
+// CHECK: arith.trunci %{{.*}} : i64 to i8
+func.func @requantize_fixed(%acc: tensor<4x16xi32>, %m: tensor<16xi32>, %s: tensor<16xi8>) -> tensor<4x16x!lq.int<8>> {
+  %y = lq.requantize %acc, %m shift(%s : tensor<16xi8>) layout <axis = 1> : tensor<4x16xi32>, tensor<16xi32> -> tensor<4x16x!lq.int<8>>
+  return %y : tensor<4x16x!lq.int<8>>
+}
+
+// -----
+
+/// Hadamard of order 12 * 2^2: two butterfly stages, then the 12 x 12 base
+/// matrix as a constant, then the 1/sqrt(48) scale.
+// CHECK-LABEL: func.func @hadamard48(
+// CHECK-COUNT-2: arith.xori
+// CHECK: arith.constant dense<{{.*}}> : tensor<12x12xf32>
+// CHECK: arith.constant 0.144337565 : f32
+func.func @hadamard48(%x: tensor<2x48xf32>) -> tensor<2x48xf32> {
+  %y = lq.hadamard %x : tensor<2x48xf32>
+  return %y : tensor<2x48xf32>
+}
+
+// -----
+
+/// Codebook quantize: a nearest-entry search over the table; dequantize: a
+/// constant table read.
+// CHECK-LABEL: func.func @nf4(
+// CHECK: arith.cmpf olt
+// CHECK: -> tensor<8xi4>
+// CHECK: arith.constant dense<{{.*}}> : tensor<16xf32>
+// CHECK: tensor.extract
+func.func @nf4(%x: tensor<8xf32>, %s: tensor<f32>) -> tensor<8xf32> {
+  %q = lq.quantize %x, %s layout <tensor> : tensor<8xf32>, tensor<f32> -> tensor<8x!lq.codebook<nf4>>
+  %d = lq.dequantize %q, %s layout <tensor> : tensor<8x!lq.codebook<nf4>>, tensor<f32> -> tensor<8xf32>
+  return %d : tensor<8xf32>
+}
+
+// -----
+
+/// Pack produces bytes from the codes each bit comes from; unpack reads them
+/// back.
+// CHECK-LABEL: func.func @pack_unpack(
+// CHECK: %[[P:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<3xi8>)
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<8xi3>)
+// CHECK: tensor.extract %[[P]]
+func.func @pack_unpack(%q: tensor<8x!lq.int<3>>) -> tensor<8x!lq.int<3>> {
+  %b = lq.pack %q packing <dense> : tensor<8x!lq.int<3>> -> tensor<3xi8>
+  %u = lq.unpack %b packing <dense> : tensor<3xi8> -> tensor<8x!lq.int<3>>
+  return %u : tensor<8x!lq.int<3>>
+}
+
+// -----
+
+/// Salient merge selects, per channel index, the salient value.
+// CHECK-LABEL: func.func @salient(
+// CHECK: linalg.generic
+// CHECK-COUNT-2: arith.select
+func.func @salient(%a: tensor<8x4xf32>, %b: tensor<2x4xf32>) -> tensor<8x4xf32> {
+  %y = lq.salient_merge %a, %b indices [1, 6] axis 0 : tensor<8x4xf32>, tensor<2x4xf32> -> tensor<8x4xf32>
+  return %y : tensor<8x4xf32>
+}
