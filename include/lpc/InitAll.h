@@ -1,4 +1,4 @@
-//===- InitAll.h - Register every lpc dialect and pass ------------*- C++ -*-===//
+//===- InitAll.h - Register every lpc dialect and pass ----------*- C++ -*-===//
 
 #ifndef LPC_INITALL_H
 #define LPC_INITALL_H

@@ -1,4 +1,4 @@
-//===- Passes.h - lpc conversions --------------------------------*- C++ -*-===//
+//===- Passes.h - lpc conversions -------------------------------*- C++ -*-===//
 
 #ifndef LPC_CONVERSION_PASSES_H
 #define LPC_CONVERSION_PASSES_H

@@ -1,4 +1,4 @@
-//===- Pipelines.h - lpc pass pipelines --------------------------*- C++ -*-===//
+//===- Pipelines.h - lpc pass pipelines -------------------------*- C++ -*-===//
 
 #ifndef LPC_PIPELINES_PIPELINES_H
 #define LPC_PIPELINES_PIPELINES_H

@@ -28,8 +28,8 @@ Value cIndex(OpBuilder &b, Location loc, int64_t v) {
 Value buildFromIndices(
     OpBuilder &b, Location loc, RankedTensorType type,
     function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-  Value init = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                       type.getElementType());
+  Value init =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
   int64_t rank = type.getRank();
   SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank)};
   SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
@@ -77,10 +77,10 @@ SmallVector<Value> sourceOfPosition(OpBuilder &b, Location loc, Value pos,
   int64_t tilesPerRow = shape[1] / tc;
   Value tile = arith::DivUIOp::create(b, loc, pos, cIndex(b, loc, tr * tc));
   Value within = arith::RemUIOp::create(b, loc, pos, cIndex(b, loc, tr * tc));
-  Value tileRow = arith::DivUIOp::create(b, loc, tile,
-                                         cIndex(b, loc, tilesPerRow));
-  Value tileCol = arith::RemUIOp::create(b, loc, tile,
-                                         cIndex(b, loc, tilesPerRow));
+  Value tileRow =
+      arith::DivUIOp::create(b, loc, tile, cIndex(b, loc, tilesPerRow));
+  Value tileCol =
+      arith::RemUIOp::create(b, loc, tile, cIndex(b, loc, tilesPerRow));
   Value r = arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, tileRow, cIndex(b, loc, tr)),
       arith::DivUIOp::create(b, loc, within, cIndex(b, loc, tc)));
@@ -100,7 +100,8 @@ Value positionOfSource(OpBuilder &b, Location loc, ValueRange idx,
   Value tileRow = arith::DivUIOp::create(b, loc, idx[0], cIndex(b, loc, tr));
   Value tileCol = arith::DivUIOp::create(b, loc, idx[1], cIndex(b, loc, tc));
   Value tile = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, tileRow, cIndex(b, loc, tilesPerRow)),
+      b, loc,
+      arith::MulIOp::create(b, loc, tileRow, cIndex(b, loc, tilesPerRow)),
       tileCol);
   Value within = arith::AddIOp::create(
       b, loc,
@@ -135,10 +136,10 @@ struct PackLowering : OpConversionPattern<PackOp> {
             // (element position, bit of the code) feeding this bit.
             Value pos, codeBit;
             if (packing.getKind() == PackingKind::bitplanes) {
-              Value plane = arith::DivUIOp::create(b, l, byte,
-                                                   cIndex(b, l, planeBytes));
-              Value inPlane = arith::RemUIOp::create(b, l, byte,
-                                                     cIndex(b, l, planeBytes));
+              Value plane =
+                  arith::DivUIOp::create(b, l, byte, cIndex(b, l, planeBytes));
+              Value inPlane =
+                  arith::RemUIOp::create(b, l, byte, cIndex(b, l, planeBytes));
               pos = arith::AddIOp::create(
                   b, l, arith::MulIOp::create(b, l, inPlane, cIndex(b, l, 8)),
                   cIndex(b, l, bit));
@@ -188,8 +189,7 @@ struct UnpackLowering : OpConversionPattern<UnpackOp> {
     int64_t planeBytes = (n + 7) / 8;
     PackingAttr packing = op.getPacking();
     Value bytes = adaptor.getInput();
-    auto storageType = RankedTensorType::get(
-        shape, rewriter.getIntegerType(w));
+    auto storageType = RankedTensorType::get(shape, rewriter.getIntegerType(w));
     Value codes = buildFromIndices(
         rewriter, op.getLoc(), storageType,
         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
@@ -232,8 +232,8 @@ struct SplitPlanesLowering : OpConversionPattern<SplitPlanesOp> {
   LogicalResult
   matchAndRewrite(SplitPlanesOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto resultType = cast<RankedTensorType>(
-        getTypeConverter()->convertType(op.getType()));
+    auto resultType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
     if (!resultType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "dynamic shape");
     Value input = adaptor.getInput();
@@ -265,11 +265,11 @@ struct CombinePlanesLowering : OpConversionPattern<CombinePlanesOp> {
     if (!resultType.hasStaticShape() || ShapedType::isDynamic(numPlanes))
       return rewriter.notifyMatchFailure(op, "dynamic shape");
     Format plane = *getFormat(op.getInput().getType().getElementType());
-    ScaleInfo info = makeScaleInfo(op.getLayout(), adaptor.getScale(),
-                                   Value(), Value(), op.getScale());
+    ScaleInfo info = makeScaleInfo(op.getLayout(), adaptor.getScale(), Value(),
+                                   Value(), op.getScale());
     Value planes = adaptor.getInput();
-    auto f32Type = RankedTensorType::get(resultType.getShape(),
-                                         rewriter.getF32Type());
+    auto f32Type =
+        RankedTensorType::get(resultType.getShape(), rewriter.getF32Type());
     Value sum = buildFromIndices(
         rewriter, op.getLoc(), f32Type,
         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
@@ -287,13 +287,12 @@ struct CombinePlanesLowering : OpConversionPattern<CombinePlanesOp> {
           return acc;
         });
     if (resultType.getElementType() != rewriter.getF32Type())
-      sum = buildElementwise(rewriter, op.getLoc(), sum,
-                             resultType.getElementType(),
-                             [&](OpBuilder &b, Location l, Value v,
-                                 ValueRange) -> Value {
-                               return arith::TruncFOp::create(
-                                   b, l, resultType.getElementType(), v);
-                             });
+      sum = buildElementwise(
+          rewriter, op.getLoc(), sum, resultType.getElementType(),
+          [&](OpBuilder &b, Location l, Value v, ValueRange) -> Value {
+            return arith::TruncFOp::create(b, l, resultType.getElementType(),
+                                           v);
+          });
     rewriter.replaceOp(op, sum);
     return success();
   }
@@ -336,15 +335,13 @@ struct SalientMergeLowering : OpConversionPattern<SalientMergeOp> {
     ArrayRef<int64_t> indices = op.getIndices();
     Value salient = adaptor.getSalient();
     Value result = buildElementwise(
-        rewriter, op.getLoc(), adaptor.getBase(),
-        op.getType().getElementType(),
+        rewriter, op.getLoc(), adaptor.getBase(), op.getType().getElementType(),
         [&](OpBuilder &b, Location l, Value base, ValueRange idx) -> Value {
           Value v = base;
           SmallVector<Value> sIdx(idx.begin(), idx.end());
           for (auto [j, channel] : llvm::enumerate(indices)) {
             Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
-                                              idx[axis],
-                                              cIndex(b, l, channel));
+                                              idx[axis], cIndex(b, l, channel));
             sIdx[axis] = cIndex(b, l, j);
             Value s = tensor::ExtractOp::create(b, l, salient, sIdx);
             v = arith::SelectOp::create(b, l, hit, s, v);

@@ -31,8 +31,7 @@ struct Emitter {
                                         static_cast<int64_t>(v));
   }
   Value cf32(float v) {
-    return arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
-                                          APFloat(v));
+    return arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(v));
   }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
   Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
@@ -71,8 +70,8 @@ struct Emitter {
 };
 } // namespace
 
-Value lpc::lq::emitRound(OpBuilder &b, Location loc, Value v,
-                         RoundingMode mode, Value index, int64_t seed) {
+Value lpc::lq::emitRound(OpBuilder &b, Location loc, Value v, RoundingMode mode,
+                         Value index, int64_t seed) {
   Emitter e{b, loc};
   switch (mode) {
   case RoundingMode::half_even:
@@ -87,9 +86,9 @@ Value lpc::lq::emitRound(OpBuilder &b, Location loc, Value v,
     return math::CeilOp::create(b, loc, v);
   case RoundingMode::stochastic: {
     // splitmix64 finalizer over seed + (index + 1) * golden ratio.
-    Value z = e.add(e.ci64(static_cast<uint64_t>(seed)),
-                    e.mul(e.add(index, e.ci64(1)),
-                          e.ci64(0x9E3779B97F4A7C15ULL)));
+    Value z =
+        e.add(e.ci64(static_cast<uint64_t>(seed)),
+              e.mul(e.add(index, e.ci64(1)), e.ci64(0x9E3779B97F4A7C15ULL)));
     z = e.mul(e.bxor(z, e.shr(z, e.ci64(30))), e.ci64(0xBF58476D1CE4E5B9ULL));
     z = e.mul(e.bxor(z, e.shr(z, e.ci64(27))), e.ci64(0x94D049BB133111EBULL));
     z = e.bxor(z, e.shr(z, e.ci64(31)));
@@ -153,8 +152,7 @@ static Value encodeMiniFloat(Emitter &e, const Format &f, Value t,
 
   // Binade of |t|, clamped below at emin.
   Value bits = e.bitcastToI32(aSafe);
-  Value exp = e.sub(e.band(e.shr(bits, e.ci32(23)), e.ci32(0xff)),
-                    e.ci32(127));
+  Value exp = e.sub(e.band(e.shr(bits, e.ci32(23)), e.ci32(0xff)), e.ci32(127));
   exp = e.smax(exp, e.ci32(f.getMinExponent()));
   Value quantum = e.pow2(e.sub(exp, e.ci32(mBits)));
   Value sv = arith::DivFOp::create(b, loc, tSafe, quantum);
@@ -163,13 +161,13 @@ static Value encodeMiniFloat(Emitter &e, const Format &f, Value t,
   Value lost = arith::AndIOp::create(
       b, loc, e.fcmp(arith::CmpFPredicate::ONE, tSafe, e.cf32(0.0f)),
       e.fcmp(arith::CmpFPredicate::OEQ, sv, e.cf32(0.0f)));
-  Value tiny = math::CopySignOp::create(
-      b, loc, e.bitcastToF32(e.ci32(1)), tSafe);
+  Value tiny =
+      math::CopySignOp::create(b, loc, e.bitcastToF32(e.ci32(1)), tSafe);
   sv = e.select(lost, tiny, sv);
 
   Value r = emitRound(b, loc, sv, mode, index, seed);
-  Value mag = arith::FPToSIOp::create(b, loc, e.i32(),
-                                      math::AbsFOp::create(b, loc, r));
+  Value mag =
+      arith::FPToSIOp::create(b, loc, e.i32(), math::AbsFOp::create(b, loc, r));
   // Carry into the next binade.
   Value carry = e.icmp(arith::CmpIPredicate::eq, mag, e.ci32(2 * hidden));
   exp = e.select(carry, e.add(exp, e.ci32(1)), exp);
@@ -177,8 +175,7 @@ static Value encodeMiniFloat(Emitter &e, const Format &f, Value t,
   if (!f.hasSubnormals)
     mag = e.smax(mag, e.ci32(hidden));
   Value isNormal = e.icmp(arith::CmpIPredicate::sge, mag, e.ci32(hidden));
-  Value field =
-      e.select(isNormal, e.add(exp, e.ci32(f.bias)), e.ci32(0));
+  Value field = e.select(isNormal, e.add(exp, e.ci32(f.bias)), e.ci32(0));
   Value mant = e.select(isNormal, e.sub(mag, e.ci32(hidden)), mag);
   // (field, mant) > (fmax, mmax), compared as one magnitude code; field can
   // exceed the exponent width here, so compare before packing.
@@ -191,8 +188,8 @@ static Value encodeMiniFloat(Emitter &e, const Format &f, Value t,
 
   Value sign = e.ci32(0);
   if (f.isSigned) {
-    Value negative = e.icmp(arith::CmpIPredicate::slt,
-                            e.bitcastToI32(t), e.ci32(0));
+    Value negative =
+        e.icmp(arith::CmpIPredicate::slt, e.bitcastToI32(t), e.ci32(0));
     sign = e.select(negative, e.ci32(signBit), e.ci32(0));
   }
   // Overflow and infinities.
@@ -213,8 +210,8 @@ static Value encodeMiniFloat(Emitter &e, const Format &f, Value t,
     Value isZero = e.icmp(arith::CmpIPredicate::eq, code, e.ci32(0));
     result = e.select(isZero, e.ci32(0), result);
   }
-  result = e.select(arith::OrIOp::create(b, loc, overflow, isInf), bigMag,
-                    result);
+  result =
+      e.select(arith::OrIOp::create(b, loc, overflow, isInf), bigMag, result);
   result = e.select(isNan, e.ci32(nanCode), result);
   return arith::TruncIOp::create(b, loc, b.getIntegerType(f.width), result);
 }
@@ -296,8 +293,8 @@ Value lpc::lq::emitDecodeF32(OpBuilder &b, Location loc, const Format &f,
                              Value code) {
   Emitter e{b, loc};
   if (f.isCodebook()) {
-    auto tableType = RankedTensorType::get(
-        {static_cast<int64_t>(f.table.size())}, e.f32());
+    auto tableType =
+        RankedTensorType::get({static_cast<int64_t>(f.table.size())}, e.f32());
     Value table = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(tableType, ArrayRef<float>(f.table)));
     Value idx = arith::IndexCastUIOp::create(b, loc, b.getIndexType(), code);
@@ -337,13 +334,13 @@ Value lpc::lq::emitDecodeF32(OpBuilder &b, Location loc, const Format &f,
     if (f.hasInf)
       value = e.select(arith::AndIOp::create(b, loc, topField, zeroMant), inf,
                        value);
-    Value isNan = f.hasInf ? arith::AndIOp::create(
-                                 b, loc, topField,
-                                 arith::XOrIOp::create(
-                                     b, loc, zeroMant,
-                                     arith::ConstantIntOp::create(
-                                         b, loc, b.getI1Type(), 1)))
-                           : special;
+    Value isNan =
+        f.hasInf ? arith::AndIOp::create(
+                       b, loc, topField,
+                       arith::XOrIOp::create(b, loc, zeroMant,
+                                             arith::ConstantIntOp::create(
+                                                 b, loc, b.getI1Type(), 1)))
+                 : special;
     value = e.select(isNan, nan, value);
     break;
   }

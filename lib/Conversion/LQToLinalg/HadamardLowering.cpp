@@ -55,8 +55,8 @@ struct HadamardLowering : OpConversionPattern<HadamardOp> {
             pIdx.back() = partner;
             Value other = tensor::ExtractOp::create(nb, l, in, pIdx);
             Value bit = arith::AndIOp::create(nb, l, i, cIndex(nb, l, h));
-            Value low = arith::CmpIOp::create(
-                nb, l, arith::CmpIPredicate::eq, bit, cIndex(nb, l, 0));
+            Value low = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                              bit, cIndex(nb, l, 0));
             Value sum = arith::AddFOp::create(nb, l, a, other);
             Value diff = arith::SubFOp::create(nb, l, other, a);
             return arith::SelectOp::create(nb, l, low, sum, diff);
@@ -76,12 +76,12 @@ struct HadamardLowering : OpConversionPattern<HadamardOp> {
             Value i = idx.back();
             Value im = arith::DivUIOp::create(nb, l, i, cIndex(nb, l, p));
             Value ip = arith::RemUIOp::create(nb, l, i, cIndex(nb, l, p));
-            Value acc = arith::ConstantFloatOp::create(
-                nb, l, nb.getF32Type(), APFloat(0.0f));
+            Value acc = arith::ConstantFloatOp::create(nb, l, nb.getF32Type(),
+                                                       APFloat(0.0f));
             SmallVector<Value> jIdx(idx.begin(), idx.end());
             for (int64_t j = 0; j < m; ++j) {
-              jIdx.back() = arith::AddIOp::create(nb, l, cIndex(nb, l, j * p),
-                                                  ip);
+              jIdx.back() =
+                  arith::AddIOp::create(nb, l, cIndex(nb, l, j * p), ip);
               Value v = tensor::ExtractOp::create(nb, l, in, jIdx);
               Value sign = tensor::ExtractOp::create(
                   nb, l, hTensor, ValueRange{im, cIndex(nb, l, j)});
@@ -102,11 +102,11 @@ struct HadamardLowering : OpConversionPattern<HadamardOp> {
           });
     }
     if (elem != f32)
-      x = buildElementwise(b, loc, x, elem,
-                           [&](OpBuilder &nb, Location l, Value v,
-                               ValueRange) -> Value {
-                             return arith::TruncFOp::create(nb, l, elem, v);
-                           });
+      x = buildElementwise(
+          b, loc, x, elem,
+          [&](OpBuilder &nb, Location l, Value v, ValueRange) -> Value {
+            return arith::TruncFOp::create(nb, l, elem, v);
+          });
     rewriter.replaceOp(op, x);
     return success();
   }

@@ -112,8 +112,8 @@ struct BitcastLowering : OpConversionPattern<BitcastOp> {
     Type resultType = getTypeConverter()->convertType(op.getType());
     Value input = adaptor.getInput();
     if (input.getType() != resultType)
-      input = arith::BitcastOp::create(rewriter, op.getLoc(), resultType,
-                                       input);
+      input =
+          arith::BitcastOp::create(rewriter, op.getLoc(), resultType, input);
     rewriter.replaceOp(op, input);
     return success();
   }
@@ -128,8 +128,8 @@ static int64_t getSegment(MatmulOp op, int64_t k) {
       return l.getBlock()[kDim];
     return INT64_MAX;
   };
-  int64_t seg = std::min(kBlock(op.getLhsLayout(), 1),
-                         kBlock(op.getRhsLayout(), 0));
+  int64_t seg =
+      std::min(kBlock(op.getLhsLayout(), 1), kBlock(op.getRhsLayout(), 0));
   return seg == INT64_MAX ? k : seg;
 }
 
@@ -142,26 +142,23 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     OpBuilder &b = rewriter;
     Format lhsFormat = *getFormat(op.getLhs().getType().getElementType());
     Format rhsFormat = *getFormat(op.getRhs().getType().getElementType());
-    ScaleInfo lhsInfo =
-        makeScaleInfo(op.getLhsLayout(), adaptor.getLhsScale(),
-                      adaptor.getLhsZeroPoint(), op.getLhsZeroPoint(),
-                      op.getLhsScale());
-    ScaleInfo rhsInfo =
-        makeScaleInfo(op.getRhsLayout(), adaptor.getRhsScale(),
-                      adaptor.getRhsZeroPoint(), op.getRhsZeroPoint(),
-                      op.getRhsScale());
+    ScaleInfo lhsInfo = makeScaleInfo(op.getLhsLayout(), adaptor.getLhsScale(),
+                                      adaptor.getLhsZeroPoint(),
+                                      op.getLhsZeroPoint(), op.getLhsScale());
+    ScaleInfo rhsInfo = makeScaleInfo(op.getRhsLayout(), adaptor.getRhsScale(),
+                                      adaptor.getRhsZeroPoint(),
+                                      op.getRhsZeroPoint(), op.getRhsScale());
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     Type f32 = b.getF32Type();
-    SmallVector<OpFoldResult> outSizes = {
-        tensor::getMixedSize(b, loc, lhs, 0),
-        tensor::getMixedSize(b, loc, rhs, 1)};
-    Value zeroF = arith::ConstantFloatOp::create(b, loc, b.getF32Type(),
-                                                 APFloat(0.0f));
-    Value outInit = linalg::FillOp::create(
-                        b, loc, zeroF,
-                        ValueRange{tensor::EmptyOp::create(b, loc, outSizes,
-                                                           f32)})
-                        .getResult(0);
+    SmallVector<OpFoldResult> outSizes = {tensor::getMixedSize(b, loc, lhs, 0),
+                                          tensor::getMixedSize(b, loc, rhs, 1)};
+    Value zeroF =
+        arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
+    Value outInit =
+        linalg::FillOp::create(
+            b, loc, zeroF,
+            ValueRange{tensor::EmptyOp::create(b, loc, outSizes, f32)})
+            .getResult(0);
     Value out;
     if (op.getAcc().isF32()) {
       Value a = emitDequantize(b, loc, lhs, lhsFormat, lhsInfo, f32);
@@ -177,24 +174,22 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     }
     Type resultElem = op.getType().getElementType();
     if (std::optional<Format> outFormat = getFormat(resultElem);
-        outFormat && !(isa<mlir::FloatType>(resultElem) &&
-                       !isFormatType(resultElem))) {
+        outFormat &&
+        !(isa<mlir::FloatType>(resultElem) && !isFormatType(resultElem))) {
       LayoutAttr outLayout = op.getOutLayout()
                                  ? *op.getOutLayout()
                                  : LayoutAttr::getTensor(op.getContext());
-      ScaleInfo outInfo =
-          makeScaleInfo(outLayout, adaptor.getOutScale(),
-                        adaptor.getOutZeroPoint(), op.getOutZeroPoint(),
-                        op.getOutScale());
+      ScaleInfo outInfo = makeScaleInfo(outLayout, adaptor.getOutScale(),
+                                        adaptor.getOutZeroPoint(),
+                                        op.getOutZeroPoint(), op.getOutScale());
       out = emitQuantize(b, loc, out, *outFormat, outInfo, op.getRounding(),
                          op.getSeed(), /*saturate=*/true);
     } else if (resultElem != f32) {
-      out = buildElementwise(b, loc, out, resultElem,
-                             [&](OpBuilder &nb, Location nloc, Value x,
-                                 ValueRange) -> Value {
-                               return arith::TruncFOp::create(nb, nloc,
-                                                              resultElem, x);
-                             });
+      out = buildElementwise(
+          b, loc, out, resultElem,
+          [&](OpBuilder &nb, Location nloc, Value x, ValueRange) -> Value {
+            return arith::TruncFOp::create(nb, nloc, resultElem, x);
+          });
     }
     rewriter.replaceOp(op, out);
     return success();
@@ -241,11 +236,10 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     SmallVector<OpFoldResult> sShape = {tensor::getMixedSize(b, loc, a, 0),
                                         tensor::getMixedSize(b, loc, w, 1),
                                         b.getIndexAttr(groups)};
-    Value sInit =
-        linalg::FillOp::create(
-            b, loc, zeroI,
-            ValueRange{tensor::EmptyOp::create(b, loc, sShape, i32)})
-            .getResult(0);
+    Value sInit = linalg::FillOp::create(
+                      b, loc, zeroI,
+                      ValueRange{tensor::EmptyOp::create(b, loc, sShape, i32)})
+                      .getResult(0);
     MLIRContext *ctx = b.getContext();
     AffineExpr dm, dn, dj, dk;
     bindDims(ctx, dm, dn, dj, dk);
@@ -254,10 +248,9 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
         linalg::GenericOp::create(
             b, loc, TypeRange{sInit.getType()}, ValueRange{a3, w3},
             ValueRange{sInit},
-            SmallVector<AffineMap>{
-                AffineMap::get(4, 0, {dm, dj, dk}, ctx),
-                AffineMap::get(4, 0, {dj, dk, dn}, ctx),
-                AffineMap::get(4, 0, {dm, dn, dj}, ctx)},
+            SmallVector<AffineMap>{AffineMap::get(4, 0, {dm, dj, dk}, ctx),
+                                   AffineMap::get(4, 0, {dj, dk, dn}, ctx),
+                                   AffineMap::get(4, 0, {dm, dn, dj}, ctx)},
             SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel,
                             IT::reduction},
             [&](OpBuilder &nb, Location nloc, ValueRange args) {
@@ -279,7 +272,8 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                  Value in = linalg::IndexOp::create(nb, nloc, 1);
                  Value ij = linalg::IndexOp::create(nb, nloc, 2);
                  Value k0 = arith::MulIOp::create(
-                     nb, nloc, ij, arith::ConstantIndexOp::create(nb, nloc, seg));
+                     nb, nloc, ij,
+                     arith::ConstantIndexOp::create(nb, nloc, seg));
                  Value sa = loadScale(nb, nloc, li, {im, k0}).first;
                  Value sb = loadScale(nb, nloc, ri, {k0, in}).first;
                  Value v = arith::SIToFPOp::create(nb, nloc, nb.getF32Type(),
@@ -298,8 +292,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
 /// converted element types (tensor.empty, tensor.extract, constants, ...).
 struct StructuralTypeConversion : ConversionPattern {
   StructuralTypeConversion(TypeConverter &converter, MLIRContext *ctx)
-      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/1,
-                          ctx) {}
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
   LogicalResult
   matchAndRewrite(Operation *op, ArrayRef<Value> operands,
                   ConversionPatternRewriter &rewriter) const override {
@@ -316,8 +309,7 @@ struct StructuralTypeConversion : ConversionPattern {
       if (!dense)
         return rewriter.notifyMatchFailure(op, "unsupported constant");
       auto newType = cast<ShapedType>(resultTypes[0]);
-      state.attributes.set("value",
-                           dense.bitcast(newType.getElementType()));
+      state.attributes.set("value", dense.bitcast(newType.getElementType()));
     }
     Operation *newOp = rewriter.create(state);
     rewriter.replaceOp(op, newOp->getResults());
@@ -330,8 +322,7 @@ struct ConvertLQToLinalgPass
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     WalkResult unsupported = getOperation().walk([](MatmulOp op) {
-      if (op.getAcc().isInteger(32) &&
-          op.getLhs().getType().isDynamicDim(1)) {
+      if (op.getAcc().isInteger(32) && op.getLhs().getType().isDynamicDim(1)) {
         op.emitOpError("reference lowering of acc = i32 needs a static K "
                        "(the K segments become a static reshape)");
         return WalkResult::interrupt();
@@ -364,13 +355,13 @@ struct ConvertLQToLinalgPass
     RewritePatternSet patterns(ctx);
     populateLQToLinalgPatterns(converter, patterns);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
-                                                                  converter);
+                                                                   converter);
     populateCallOpTypeConversionPattern(patterns, converter);
     populateReturnOpTypeConversionPattern(patterns, converter);
     scf::populateSCFStructuralTypeConversions(converter, patterns);
     patterns.add<StructuralTypeConversion>(converter, ctx);
-    if (failed(applyFullConversion(getOperation(), target,
-                                   std::move(patterns))))
+    if (failed(
+            applyFullConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();
   }
 };

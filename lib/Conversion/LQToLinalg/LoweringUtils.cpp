@@ -10,14 +10,13 @@
 using namespace mlir;
 using namespace lpc::lq;
 
-
 /// A plain float type (not a code of a small-float format).
 bool lpc::lq::isPlainFloat(Type t) {
   return isa<mlir::FloatType>(t) && !getFormat(t);
 }
 
 ScaleInfo lpc::lq::makeScaleInfo(LayoutAttr layout, Value scale, Value zp,
-                               Value origZp, Value origScale) {
+                                 Value origZp, Value origScale) {
   ScaleInfo info{layout, scale, zp, std::nullopt, false, std::nullopt};
   Type scaleElem = cast<ShapedType>(origScale.getType()).getElementType();
   if (!isPlainFloat(scaleElem))
@@ -34,7 +33,7 @@ ScaleInfo lpc::lq::makeScaleInfo(LayoutAttr layout, Value scale, Value zp,
 
 /// Index of the scale entry for the data element at `idx` (dims of `data`).
 SmallVector<Value> lpc::lq::scaleIndices(OpBuilder &b, Location loc,
-                                       LayoutAttr layout, ValueRange idx) {
+                                         LayoutAttr layout, ValueRange idx) {
   switch (layout.getKind()) {
   case LayoutKind::tensor:
     return {};
@@ -63,8 +62,8 @@ Value lpc::lq::toF32(OpBuilder &b, Location loc, Value v) {
 
 /// Scale (f32) and zero point (i32 or f32 offset, or null) of element `idx`.
 std::pair<Value, Value> lpc::lq::loadScale(OpBuilder &b, Location loc,
-                                         const ScaleInfo &info,
-                                         ValueRange idx) {
+                                           const ScaleInfo &info,
+                                           ValueRange idx) {
   SmallVector<Value> sIdx = scaleIndices(b, loc, info.layout, idx);
   Value s = tensor::ExtractOp::create(b, loc, info.scale, sIdx);
   s = info.scaleFormat ? emitDecodeF32(b, loc, *info.scaleFormat, s)
@@ -108,18 +107,18 @@ Value lpc::lq::buildElementwise(
 
 /// Row-major linear index (i64) of `idx` in `tensor`.
 Value lpc::lq::linearIndex(OpBuilder &b, Location loc, ArrayRef<Value> dims,
-                         ValueRange idx) {
+                           ValueRange idx) {
   Value lin = arith::ConstantIndexOp::create(b, loc, 0);
   for (auto [d, i] : llvm::zip(dims, idx))
-    lin = arith::AddIOp::create(b, loc,
-                                arith::MulIOp::create(b, loc, lin, d), i);
+    lin =
+        arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, lin, d), i);
   return arith::IndexCastOp::create(b, loc, b.getI64Type(), lin);
 }
 
 /// Quantizes f32-convertible `input` to codes of `format`.
 Value lpc::lq::emitQuantize(OpBuilder &b, Location loc, Value input,
-                          const Format &format, const ScaleInfo &info,
-                          RoundingMode mode, int64_t seed, bool saturate) {
+                            const Format &format, const ScaleInfo &info,
+                            RoundingMode mode, int64_t seed, bool saturate) {
   SmallVector<Value> dims;
   if (mode == RoundingMode::stochastic) {
     int64_t rank = cast<RankedTensorType>(input.getType()).getRank();
@@ -148,8 +147,8 @@ Value lpc::lq::emitQuantize(OpBuilder &b, Location loc, Value input,
 
 /// Dequantizes codes of `format` to `resultElem` (a float type).
 Value lpc::lq::emitDequantize(OpBuilder &b, Location loc, Value codes,
-                            const Format &format, const ScaleInfo &info,
-                            Type resultElem) {
+                              const Format &format, const ScaleInfo &info,
+                              Type resultElem) {
   return buildElementwise(
       b, loc, codes, resultElem,
       [&](OpBuilder &nb, Location nloc, Value q, ValueRange idx) {
@@ -171,4 +170,3 @@ Value lpc::lq::emitDequantize(OpBuilder &b, Location loc, Value codes,
         return x;
       });
 }
-

@@ -1,4 +1,4 @@
-//===- LoweringUtils.h - Shared pieces of the reference lowering -*- C++ -*-===//
+//===- LoweringUtils.h - Shared parts of the reference lowering -*- C++ -*-===//
 //
 // Helpers the lq -> linalg patterns share: reading scales and zero points by
 // layout, elementwise generics, and the quantize / dequantize bodies.
@@ -30,29 +30,27 @@ using mlir::ValueRange;
 struct ScaleInfo {
   LayoutAttr layout;
   Value scale;
-  Value zeroPoint;               // converted, or null
+  Value zeroPoint;                // converted, or null
   std::optional<Format> zpFormat; // set for integer zero points
   bool floatOffset = false;
   std::optional<Format> scaleFormat; // set when scales are codes
 };
 
-
 /// A plain float type (not a code of a small-float format).
 bool isPlainFloat(Type t);
 
-ScaleInfo makeScaleInfo(LayoutAttr layout, Value scale, Value zp,
-                               Value origZp, Value origScale);
+ScaleInfo makeScaleInfo(LayoutAttr layout, Value scale, Value zp, Value origZp,
+                        Value origScale);
 
 /// Index of the scale entry for the data element at `idx` (dims of `data`).
-SmallVector<Value> scaleIndices(OpBuilder &b, Location loc,
-                                       LayoutAttr layout, ValueRange idx);
+SmallVector<Value> scaleIndices(OpBuilder &b, Location loc, LayoutAttr layout,
+                                ValueRange idx);
 
 Value toF32(OpBuilder &b, Location loc, Value v);
 
 /// Scale (f32) and zero point (i32 or f32 offset, or null) of element `idx`.
 std::pair<Value, Value> loadScale(OpBuilder &b, Location loc,
-                                         const ScaleInfo &info,
-                                         ValueRange idx);
+                                  const ScaleInfo &info, ValueRange idx);
 
 /// An empty tensor shaped like `like` with element type `elem`.
 Value emptyLike(OpBuilder &b, Location loc, Value like, Type elem);
@@ -65,17 +63,17 @@ Value buildElementwise(
 
 /// Row-major linear index (i64) of `idx` in `tensor`.
 Value linearIndex(OpBuilder &b, Location loc, ArrayRef<Value> dims,
-                         ValueRange idx);
+                  ValueRange idx);
 
 /// Quantizes f32-convertible `input` to codes of `format`.
 Value emitQuantize(OpBuilder &b, Location loc, Value input,
-                          const Format &format, const ScaleInfo &info,
-                          RoundingMode mode, int64_t seed, bool saturate);
+                   const Format &format, const ScaleInfo &info,
+                   RoundingMode mode, int64_t seed, bool saturate);
 
 /// Dequantizes codes of `format` to `resultElem` (a float type).
 Value emitDequantize(OpBuilder &b, Location loc, Value codes,
-                            const Format &format, const ScaleInfo &info,
-                            Type resultElem);
+                     const Format &format, const ScaleInfo &info,
+                     Type resultElem);
 
 /// Patterns of the ops beyond quantize/dequantize/matmul, one group per file.
 void populateRequantizeLowering(mlir::TypeConverter &converter,

@@ -30,13 +30,15 @@ Value toI64(OpBuilder &b, Location loc, const Format &format, Value v) {
 Value roundShift(OpBuilder &b, Location loc, Value p, Value s,
                  RoundingMode mode) {
   Type i64 = b.getI64Type();
-  auto c = [&](int64_t v) { return arith::ConstantIntOp::create(b, loc, i64, v); };
+  auto c = [&](int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, i64, v);
+  };
   auto cmp = [&](arith::CmpIPredicate pred, Value x, Value y) {
     return arith::CmpIOp::create(b, loc, pred, x, y);
   };
   Value floor = arith::ShRSIOp::create(b, loc, p, s);
-  Value rem = arith::SubIOp::create(b, loc, p,
-                                    arith::ShLIOp::create(b, loc, floor, s));
+  Value rem =
+      arith::SubIOp::create(b, loc, p, arith::ShLIOp::create(b, loc, floor, s));
   Value sPos = cmp(arith::CmpIPredicate::sgt, s, c(0));
   Value sMinus1 = arith::MaxSIOp::create(
       b, loc, arith::SubIOp::create(b, loc, s, c(1)), c(0));
@@ -58,7 +60,8 @@ Value roundShift(OpBuilder &b, Location loc, Value p, Value s,
     Value geHalf = cmp(arith::CmpIPredicate::sge, rem, half);
     Value gtHalf = cmp(arith::CmpIPredicate::sgt, rem, half);
     up = arith::AndIOp::create(
-        b, loc, sPos, arith::SelectOp::create(b, loc, negative, gtHalf, geHalf));
+        b, loc, sPos,
+        arith::SelectOp::create(b, loc, negative, gtHalf, geHalf));
     break;
   }
   case RoundingMode::half_even:
@@ -102,8 +105,8 @@ struct RequantizeLowering : OpConversionPattern<RequantizeOp> {
     if (mode == RoundingMode::stochastic) {
       int64_t rank = op.getInput().getType().getRank();
       for (int64_t d = 0; d < rank; ++d)
-        dims.push_back(tensor::DimOp::create(rewriter, loc,
-                                             adaptor.getInput(), d));
+        dims.push_back(
+            tensor::DimOp::create(rewriter, loc, adaptor.getInput(), d));
     }
     Type storage = rewriter.getIntegerType(out.width);
     Value result = buildElementwise(
@@ -135,8 +138,8 @@ struct RequantizeLowering : OpConversionPattern<RequantizeOp> {
                               /*saturate=*/true);
           }
           // Fixed-point form.
-          Value m = arith::ExtSIOp::create(b, l, i64,
-                                           load(adaptor.getMultiplier()));
+          Value m =
+              arith::ExtSIOp::create(b, l, i64, load(adaptor.getMultiplier()));
           Value shift = toI64(b, l, *shiftFormat, load(adaptor.getShift()));
           Value s = arith::AddIOp::create(
               b, l, shift, arith::ConstantIntOp::create(b, l, i64, 31));

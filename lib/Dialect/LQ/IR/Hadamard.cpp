@@ -72,15 +72,13 @@ SmallVector<int8_t> lpc::lq::getHadamardBaseMatrix(int64_t m) {
           e = chi(j - i, q);
         int block[2][2];
         if (e == 0) {
-          block[0][0] = 1, block[0][1] = -1, block[1][0] = -1,
-          block[1][1] = -1;
+          block[0][0] = 1, block[0][1] = -1, block[1][0] = -1, block[1][1] = -1;
         } else {
           block[0][0] = e, block[0][1] = e, block[1][0] = e, block[1][1] = -e;
         }
         for (int a = 0; a < 2; ++a)
           for (int b = 0; b < 2; ++b)
-            h[(2 * i + a) * m + (2 * j + b)] =
-                static_cast<int8_t>(block[a][b]);
+            h[(2 * i + a) * m + (2 * j + b)] = static_cast<int8_t>(block[a][b]);
       }
     return h;
   }

@@ -55,8 +55,7 @@ Attribute LayoutAttr::parse(AsmParser &parser, Type) {
           return parser.parseInteger(block.emplace_back());
         }))
       return {};
-    result =
-        parser.getChecked<LayoutAttr>(ctx, LayoutKind::block, 0, block);
+    result = parser.getChecked<LayoutAttr>(ctx, LayoutKind::block, 0, block);
   } else {
     parser.emitError(loc, "expected layout 'tensor', 'axis' or 'block', got '")
         << keyword << "'";

@@ -67,9 +67,8 @@ static LogicalResult verifyScales(Operation *op, StringRef role,
   auto zpType = cast<ShapedType>(zeroPoint.getType());
   if (!shapesCompatible(zpType.getShape(), scaleType.getShape()))
     return op->emitOpError()
-           << role << " zero point has shape "
-           << shapeString(zpType.getShape()) << " but the scale has shape "
-           << shapeString(scaleType.getShape());
+           << role << " zero point has shape " << shapeString(zpType.getShape())
+           << " but the scale has shape " << shapeString(scaleType.getShape());
   Type zpElem = zpType.getElementType();
   if (isa<mlir::FloatType>(zpElem))
     return success();
@@ -108,10 +107,9 @@ LogicalResult QuantizeOp::verify() {
   auto inputType = getInput().getType();
   auto resultType = getResult().getType();
   if (inputType.getShape() != resultType.getShape())
-    return emitOpError("result shape ")
-           << shapeString(resultType.getShape())
-           << " differs from the input shape "
-           << shapeString(inputType.getShape());
+    return emitOpError("result shape ") << shapeString(resultType.getShape())
+                                        << " differs from the input shape "
+                                        << shapeString(inputType.getShape());
   FailureOr<Format> format = verifyFormat(*this, "result", resultType);
   if (failed(format))
     return failure();
@@ -127,10 +125,9 @@ LogicalResult DequantizeOp::verify() {
   auto inputType = getInput().getType();
   auto resultType = getResult().getType();
   if (inputType.getShape() != resultType.getShape())
-    return emitOpError("result shape ")
-           << shapeString(resultType.getShape())
-           << " differs from the input shape "
-           << shapeString(inputType.getShape());
+    return emitOpError("result shape ") << shapeString(resultType.getShape())
+                                        << " differs from the input shape "
+                                        << shapeString(inputType.getShape());
   FailureOr<Format> format = verifyFormat(*this, "input", inputType);
   if (failed(format))
     return failure();
@@ -146,10 +143,9 @@ LogicalResult BitcastOp::verify() {
   auto inputType = getInput().getType();
   auto resultType = getResult().getType();
   if (inputType.getShape() != resultType.getShape())
-    return emitOpError("result shape ")
-           << shapeString(resultType.getShape())
-           << " differs from the input shape "
-           << shapeString(inputType.getShape());
+    return emitOpError("result shape ") << shapeString(resultType.getShape())
+                                        << " differs from the input shape "
+                                        << shapeString(inputType.getShape());
   auto widthOf = [](Type t) -> std::optional<unsigned> {
     if (auto i = dyn_cast<mlir::IntegerType>(t))
       return i.getWidth();
@@ -165,8 +161,8 @@ LogicalResult BitcastOp::verify() {
            << in << " and " << out;
   if (*inWidth != *outWidth)
     return emitOpError("cannot bitcast ")
-           << in << " (" << *inWidth << " bits) to " << out << " ("
-           << *outWidth << " bits)";
+           << in << " (" << *inWidth << " bits) to " << out << " (" << *outWidth
+           << " bits)";
   return success();
 }
 
@@ -187,8 +183,7 @@ OpFoldResult BitcastOp::fold(FoldAdaptor) {
 /// `kDim`, or std::nullopt if the scale is constant along K.
 static std::optional<int64_t> getKBlock(LayoutAttr layout, unsigned kDim) {
   if (layout.isAxis())
-    return layout.getAxis() == kDim ? std::optional<int64_t>(1)
-                                    : std::nullopt;
+    return layout.getAxis() == kDim ? std::optional<int64_t>(1) : std::nullopt;
   if (layout.isBlock())
     return layout.getBlock()[kDim];
   return std::nullopt;
@@ -208,9 +203,8 @@ LogicalResult MatmulOp::verify() {
            << k << " but rhs has K = " << k2;
   if (resultType.getRank() != 2 ||
       !shapesCompatible(resultType.getShape(), {m, n}))
-    return emitOpError("result shape ")
-           << shapeString(resultType.getShape()) << " must be "
-           << shapeString({m, n});
+    return emitOpError("result shape ") << shapeString(resultType.getShape())
+                                        << " must be " << shapeString({m, n});
   FailureOr<Format> lhsFormat = verifyFormat(*this, "lhs", lhsType);
   if (failed(lhsFormat))
     return failure();
@@ -263,7 +257,8 @@ LogicalResult MatmulOp::verify() {
     return emitOpError("a quantized result needs an output scale");
   LayoutAttr outLayout =
       getOutLayout() ? *getOutLayout() : LayoutAttr::getTensor(getContext());
-  if (!(outLayout.isTensor() || (outLayout.isAxis() && outLayout.getAxis() == 1)))
+  if (!(outLayout.isTensor() ||
+        (outLayout.isAxis() && outLayout.getAxis() == 1)))
     return emitOpError("output layout must be <tensor> or <axis = 1>, got ")
            << outLayout;
   return verifyScales(*this, "output scale", resultType, outLayout,
@@ -278,12 +273,10 @@ LogicalResult RequantizeOp::verify() {
   auto inputType = getInput().getType();
   auto resultType = getResult().getType();
   if (inputType.getShape() != resultType.getShape())
-    return emitOpError("result shape ")
-           << shapeString(resultType.getShape())
-           << " differs from the input shape "
-           << shapeString(inputType.getShape());
-  std::optional<Format> in =
-      getAccumulatorFormat(inputType.getElementType());
+    return emitOpError("result shape ") << shapeString(resultType.getShape())
+                                        << " differs from the input shape "
+                                        << shapeString(inputType.getShape());
+  std::optional<Format> in = getAccumulatorFormat(inputType.getElementType());
   FailureOr<Format> out = verifyFormat(*this, "result", resultType);
   if (failed(out))
     return failure();
@@ -299,10 +292,10 @@ LogicalResult RequantizeOp::verify() {
       return success();
     auto type = cast<ShapedType>(v.getType());
     if (!shapesCompatible(type.getShape(), *expected))
-      return emitOpError()
-             << role << " has shape " << shapeString(type.getShape())
-             << " but layout " << getLayout() << " needs "
-             << shapeString(*expected);
+      return emitOpError() << role << " has shape "
+                           << shapeString(type.getShape()) << " but layout "
+                           << getLayout() << " needs "
+                           << shapeString(*expected);
     return success();
   };
   if (failed(check(getMultiplier(), "multiplier")) ||
@@ -363,8 +356,7 @@ LogicalResult LookupOp::verify() {
   FailureOr<Format> format = verifyFormat(*this, "input", inputType);
   if (failed(format))
     return failure();
-  if (!(format->isCodebook() ||
-        (format->isInteger() && !format->isSigned)))
+  if (!(format->isCodebook() || (format->isInteger() && !format->isSigned)))
     return emitOpError("lookup codes must be unsigned integers or codebook "
                        "codes");
   std::string error;
@@ -449,15 +441,15 @@ LogicalResult SalientMergeOp::verify() {
   if (base != getResult().getType())
     return emitOpError("result type must equal the base type");
   if (axis < 0 || axis >= base.getRank())
-    return emitOpError("axis ") << axis << " is out of range for rank "
-                                << base.getRank();
+    return emitOpError("axis ")
+           << axis << " is out of range for rank " << base.getRank();
   SmallVector<int64_t> expected(base.getShape());
   expected[axis] = getIndices().size();
   if (!shapesCompatible(salient.getShape(), expected))
     return emitOpError("salient tensor has shape ")
-           << shapeString(salient.getShape()) << " but "
-           << getIndices().size() << " channels along axis " << axis
-           << " need " << shapeString(expected);
+           << shapeString(salient.getShape()) << " but " << getIndices().size()
+           << " channels along axis " << axis << " need "
+           << shapeString(expected);
   llvm::SmallDenseSet<int64_t> seen;
   for (int64_t i : getIndices()) {
     if (i < 0 || (!base.isDynamicDim(axis) && i >= base.getDimSize(axis)))
@@ -486,9 +478,8 @@ LogicalResult SplitPlanesOp::verify() {
   SmallVector<int64_t> expected{int64_t(format->width)};
   llvm::append_range(expected, in.getShape());
   if (out.getShape() != ArrayRef<int64_t>(expected))
-    return emitOpError("result shape ")
-           << shapeString(out.getShape()) << " must be "
-           << shapeString(expected);
+    return emitOpError("result shape ") << shapeString(out.getShape())
+                                        << " must be " << shapeString(expected);
   std::optional<Format> plane = getFormat(out.getElementType());
   if (!plane || !plane->isInteger() || plane->isSigned || plane->width != 1)
     return emitOpError("planes must be !lq.int<1, unsigned>, got ")
@@ -499,8 +490,7 @@ LogicalResult SplitPlanesOp::verify() {
 LogicalResult CombinePlanesOp::verify() {
   auto in = getInput().getType();
   auto out = getResult().getType();
-  if (in.getRank() < 1 ||
-      in.getShape().drop_front() != out.getShape())
+  if (in.getRank() < 1 || in.getShape().drop_front() != out.getShape())
     return emitOpError("result shape ")
            << shapeString(out.getShape())
            << " must be the input shape without its leading plane "

@@ -155,8 +155,8 @@ MiniFloatType MiniFloatType::getNamed(MLIRContext *ctx, StringRef name) {
   std::optional<FloatParams> p = parseKeyword(name);
   if (!p)
     return {};
-  return MiniFloatType::get(ctx, p->e, p->m, p->isSigned, p->bias, p->inf, p->nan,
-                        p->subnormals);
+  return MiniFloatType::get(ctx, p->e, p->m, p->isSigned, p->bias, p->inf,
+                            p->nan, p->subnormals);
 }
 
 Type MiniFloatType::parse(AsmParser &parser) {
@@ -202,9 +202,8 @@ Type MiniFloatType::parse(AsmParser &parser) {
         return {};
       std::optional<NanKind> kind = symbolizeNanKind(v);
       if (!kind) {
-        parser.emitError(vLoc,
-                         "expected NaN kind 'none', 'ieee', 'allones' or "
-                         "'negzero', got '")
+        parser.emitError(vLoc, "expected NaN kind 'none', 'ieee', 'allones' or "
+                               "'negzero', got '")
             << v << "'";
         return {};
       }
@@ -218,8 +217,8 @@ Type MiniFloatType::parse(AsmParser &parser) {
   if (parser.parseGreater())
     return {};
   return parser.getChecked<MiniFloatType>(parser.getContext(), p->e, p->m,
-                                      p->isSigned, p->bias, p->inf, p->nan,
-                                      p->subnormals);
+                                          p->isSigned, p->bias, p->inf, p->nan,
+                                          p->subnormals);
 }
 
 void MiniFloatType::print(AsmPrinter &printer) const {
@@ -256,10 +255,10 @@ void MiniFloatType::print(AsmPrinter &printer) const {
   printer << ">";
 }
 
-LogicalResult MiniFloatType::verify(function_ref<InFlightDiagnostic()> emitError,
-                                unsigned e, unsigned m, bool isSigned,
-                                int64_t bias, bool hasInf, NanKind nan,
-                                bool hasSubnormals) {
+LogicalResult
+MiniFloatType::verify(function_ref<InFlightDiagnostic()> emitError, unsigned e,
+                      unsigned m, bool isSigned, int64_t bias, bool hasInf,
+                      NanKind nan, bool hasSubnormals) {
   if (e < 1 || e > 8)
     return emitError() << "minifloat exponent bits must be in [1, 8], got "
                        << e;
@@ -291,23 +290,22 @@ LogicalResult MiniFloatType::verify(function_ref<InFlightDiagnostic()> emitError
 //===----------------------------------------------------------------------===//
 
 /// QLoRA's NormalFloat-4 table (the bitsandbytes values, rounded to f32).
-static const float kNF4[16] = {
-    -1.0f,
-    -0.6961928009986877f,
-    -0.5250730514526367f,
-    -0.39491748809814453f,
-    -0.28444138169288635f,
-    -0.18477343022823334f,
-    -0.09105003625154495f,
-    0.0f,
-    0.07958029955625534f,
-    0.16093020141124725f,
-    0.24611230194568634f,
-    0.33791524171829224f,
-    0.44070982933044434f,
-    0.5626170039176941f,
-    0.7229568362236023f,
-    1.0f};
+static const float kNF4[16] = {-1.0f,
+                               -0.6961928009986877f,
+                               -0.5250730514526367f,
+                               -0.39491748809814453f,
+                               -0.28444138169288635f,
+                               -0.18477343022823334f,
+                               -0.09105003625154495f,
+                               0.0f,
+                               0.07958029955625534f,
+                               0.16093020141124725f,
+                               0.24611230194568634f,
+                               0.33791524171829224f,
+                               0.44070982933044434f,
+                               0.5626170039176941f,
+                               0.7229568362236023f,
+                               1.0f};
 
 Type CodebookType::parse(AsmParser &parser) {
   if (parser.parseLess())
@@ -315,20 +313,21 @@ Type CodebookType::parse(AsmParser &parser) {
   if (succeeded(parser.parseOptionalKeyword("nf4"))) {
     if (parser.parseGreater())
       return {};
-    return CodebookType::get(parser.getContext(), 4,
-                             DenseF32ArrayAttr::get(parser.getContext(),
-                                                    ArrayRef<float>(kNF4)));
+    return CodebookType::get(
+        parser.getContext(), 4,
+        DenseF32ArrayAttr::get(parser.getContext(), ArrayRef<float>(kNF4)));
   }
   unsigned width = 0;
   SmallVector<float> values;
   if (parser.parseInteger(width) || parser.parseComma() ||
-      parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&]() {
-        double v;
-        if (parser.parseFloat(v))
-          return failure();
-        values.push_back(static_cast<float>(v));
-        return success();
-      }) ||
+      parser.parseCommaSeparatedList(AsmParser::Delimiter::Square,
+                                     [&]() {
+                                       double v;
+                                       if (parser.parseFloat(v))
+                                         return failure();
+                                       values.push_back(static_cast<float>(v));
+                                       return success();
+                                     }) ||
       parser.parseGreater())
     return {};
   return parser.getChecked<CodebookType>(
@@ -348,9 +347,8 @@ void CodebookType::print(AsmPrinter &printer) const {
   printer << "]>";
 }
 
-LogicalResult
-CodebookType::verify(function_ref<InFlightDiagnostic()> emitError,
-                     unsigned width, DenseF32ArrayAttr table) {
+LogicalResult CodebookType::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   unsigned width, DenseF32ArrayAttr table) {
   ArrayRef<float> values = table.asArrayRef();
   if (width < 1 || width > 8)
     return emitError() << "codebook width must be in [1, 8], got " << width;

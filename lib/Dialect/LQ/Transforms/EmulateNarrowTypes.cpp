@@ -61,8 +61,8 @@ BitAddress addressOf(OpBuilder &b, Location loc, MemRefType type,
       arith::ConstantIndexOp::create(b, loc, type.getElementTypeBitWidth()));
   Value byte = arith::DivUIOp::create(
       b, loc, bits, arith::ConstantIndexOp::create(b, loc, 8));
-  Value bit = arith::RemUIOp::create(
-      b, loc, bits, arith::ConstantIndexOp::create(b, loc, 8));
+  Value bit = arith::RemUIOp::create(b, loc, bits,
+                                     arith::ConstantIndexOp::create(b, loc, 8));
   bit = arith::IndexCastOp::create(b, loc, b.getI32Type(), bit);
   return {byte, bit};
 }
@@ -86,8 +86,8 @@ struct AllocLowering : OpConversionPattern<memref::AllocOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (!isPackable(op.getType()))
       return failure();
-    rewriter.replaceOpWithNewOp<memref::AllocOp>(
-        op, packedType(op.getType()), op.getAlignmentAttr());
+    rewriter.replaceOpWithNewOp<memref::AllocOp>(op, packedType(op.getType()),
+                                                 op.getAlignmentAttr());
     return success();
   }
 };
@@ -99,8 +99,8 @@ struct AllocaLowering : OpConversionPattern<memref::AllocaOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (!isPackable(op.getType()))
       return failure();
-    rewriter.replaceOpWithNewOp<memref::AllocaOp>(
-        op, packedType(op.getType()), op.getAlignmentAttr());
+    rewriter.replaceOpWithNewOp<memref::AllocaOp>(op, packedType(op.getType()),
+                                                  op.getAlignmentAttr());
     return success();
   }
 };
@@ -208,8 +208,8 @@ struct GlobalLowering : OpConversionPattern<memref::GlobalOp> {
     else if (init && !isa<UnitAttr>(init))
       return rewriter.notifyMatchFailure(op, "unsupported initial value");
     rewriter.replaceOpWithNewOp<memref::GlobalOp>(
-        op, op.getSymName(), op.getSymVisibilityAttr(), packedType(type),
-        init, op.getConstant(), op.getAlignmentAttr());
+        op, op.getSymName(), op.getSymVisibilityAttr(), packedType(type), init,
+        op.getConstant(), op.getAlignmentAttr());
     return success();
   }
 };
@@ -248,8 +248,7 @@ struct WholeBufferLowering : OpConversionPattern<OpTy> {
 
 /// Reshapes of a dense row-major buffer keep the same bytes: a packed
 /// memref of the same element count is the same byte buffer.
-template <typename OpTy>
-struct ReshapeLowering : OpConversionPattern<OpTy> {
+template <typename OpTy> struct ReshapeLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
@@ -269,9 +268,8 @@ struct LQEmulateNarrowTypesPass
     MLIRContext *ctx = &getContext();
     TypeConverter converter;
     converter.addConversion([](Type t) { return t; });
-    converter.addConversion([](MemRefType t) -> Type {
-      return isPackable(t) ? packedType(t) : t;
-    });
+    converter.addConversion(
+        [](MemRefType t) -> Type { return isPackable(t) ? packedType(t) : t; });
 
     ConversionTarget target(*ctx);
     target.markUnknownOpDynamicallyLegal([&](Operation *op) {
@@ -298,7 +296,7 @@ struct LQEmulateNarrowTypesPass
                  ReshapeLowering<memref::ExpandShapeOp>,
                  ReshapeLowering<memref::CastOp>>(converter, ctx);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
-                                                                  converter);
+                                                                   converter);
     populateCallOpTypeConversionPattern(patterns, converter);
     populateReturnOpTypeConversionPattern(patterns, converter);
     if (failed(applyPartialConversion(getOperation(), target,

@@ -1,4 +1,4 @@
-//===- Format.h - Element semantics of lq formats ----------------*- C++ -*-===//
+//===- Format.h - Element semantics of lq formats ---------------*- C++ -*-===//
 //
 // One description of "what a code means" for every element type lq accepts
 // as a format: lq types and the builtin integer and small-float types.
@@ -43,9 +43,7 @@ struct Format {
     return kind == FormatKind::Integer || kind == FormatKind::Bipolar;
   }
   /// Smallest unbiased exponent of the normal range (see Semantics.md).
-  int64_t getMinExponent() const {
-    return hasSubnormals ? 1 - bias : -bias;
-  }
+  int64_t getMinExponent() const { return hasSubnormals ? 1 - bias : -bias; }
   /// Largest finite (exponent field, mantissa field).
   std::pair<int64_t, int64_t> getMaxFinite() const;
 };

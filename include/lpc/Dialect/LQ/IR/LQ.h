@@ -1,4 +1,4 @@
-//===- LQ.h - The lq dialect -------------------------------------*- C++ -*-===//
+//===- LQ.h - The lq dialect ------------------------------------*- C++ -*-===//
 //
 // Public header of the lq dialect: dialect, enums, attributes, types, ops.
 //

@@ -1,4 +1,4 @@
-//===- Passes.h - lq transforms ----------------------------------*- C++ -*-===//
+//===- Passes.h - lq transforms ---------------------------------*- C++ -*-===//
 
 #ifndef LPC_DIALECT_LQ_TRANSFORMS_PASSES_H
 #define LPC_DIALECT_LQ_TRANSFORMS_PASSES_H
