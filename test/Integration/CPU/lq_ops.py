@@ -260,6 +260,25 @@ def blockscale(rng):
     c.f32("mxfp4_matmul", y, (M, N), L.matmul(cx, e2m1, cw, e2m1, lhs_layout="block=[1,32]", lhs_scale=sxf,
                                                rhs_layout="block=[32,1]", rhs_scale=swf, acc="f32"))
 
+    # --- The other MX element formats share the E8M0-per-32 scales: MXFP8
+    # (E4M3, E5M2), MXFP6 (E2M3, E3M2) and MXINT8 (int8 codes; OCP's implicit
+    # 2^-6 is folded into the shared exponent here, so emax is 6 for it).
+    for name, ty, width, emax in (("e4m3fn", "!lq.float<e4m3fn>", 8, 8), ("e5m2", "!lq.float<e5m2>", 8, 15),
+                                  ("e2m3", "!lq.float<e2m3>", 6, 2), ("e3m2", "!lq.float<e3m2>", 6, 4),
+                                  ("int8", "!lq.int<8>", 8, 6)):
+        fmt = L.IntFormat(8) if name == "int8" else L.fmt_from_name(name)
+        e = np.floor(np.log2(np.maximum(np.abs(x).reshape(M, 2, 32).max(axis=2), 2.0 ** -126))) - emax
+        codes = (np.clip(e, -127, 127) + 127).astype(np.int64)
+        cv = b.const_shaped(code_ints(codes, 8), (M, 2), "i8")
+        sc, q, d = b.fresh(), b.fresh(), b.fresh()
+        b.add("%s = lq.bitcast %s : tensor<4x2xi8> to tensor<4x2x!lq.float<e8m0>>" % (sc, cv))
+        b.add("%s = lq.quantize %s, %s layout <block = [1, 32]> : tensor<4x64xf32>, tensor<4x2x!lq.float<e8m0>> -> %s" % (q, xv, sc, tt((M, K), ty)))
+        b.add("%s = lq.dequantize %s, %s layout <block = [1, 32]> : %s, tensor<4x2x!lq.float<e8m0>> -> tensor<4x64xf32>" % (d, q, sc, tt((M, K), ty)))
+        sf = [[L.dequant_one(e8m0, int(v)) for v in row] for row in codes]
+        qc = L.quantize(x.tolist(), fmt, "block=[1,32]", sf)
+        c.codes("mx_%s_codes" % name, q, (M, K), ty, width, qc)
+        c.f32("mx_%s_values" % name, d, (M, K), L.dequantize(qc, fmt, "block=[1,32]", sf))
+
     # --- NVFP4: E2M1, UE4M3 scale per 16 times a per-tensor f32 (two levels).
     def nv(a, blocks_shape, reduce_axis, layout, shape):
         g = float(np.float32(np.abs(a).max() / (448.0 * 6.0)))
