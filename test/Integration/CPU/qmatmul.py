@@ -67,8 +67,7 @@ def hexes(a):
     return [lqgen.f32_hex(float(v)) for v in np.asarray(a, dtype=np.float32).reshape(-1)]
 
 
-def tensor_type(shape, elem):
-    return "tensor<%s%s>" % ("".join("%dx" % d for d in shape), elem)
+tensor_type = lqrun.tensor_type
 
 
 def layout_mlir(layout):
@@ -85,38 +84,9 @@ def run_case(case, rng):
     b = lqrun.MainBuilder()
     checks = []
 
-    def const(values, shape, elem):
-        flat = b.const(values, elem)
-        if len(shape) == 1 and shape[0] == len(values):
-            return flat
-        v = b.fresh()
-        if not shape:
-            b.add("%s = tensor.collapse_shape %s [] : tensor<1x%s> into tensor<%s>" % (v, flat, elem, elem))
-        else:
-            b.add("%s = tensor.expand_shape %s [[%s]] output_shape [%s] : tensor<%dx%s> into %s" % (
-                v, flat, ", ".join(str(i) for i in range(len(shape))),
-                ", ".join(str(d) for d in shape), len(values), elem, tensor_type(shape, elem)))
-        return v
-
-    def print_codes(label, value, shape, ty, width):
-        count = int(np.prod(shape))
-        flat = b.fresh()
-        b.add("%s = tensor.collapse_shape %s [[%s]] : %s into tensor<%dx%s>" % (
-            flat, value, ", ".join(str(i) for i in range(len(shape))), tensor_type(shape, ty), count, ty))
-        raw = b.fresh()
-        b.add("%s = lq.bitcast %s : tensor<%dx%s> to tensor<%dxi%d>" % (raw, flat, count, ty, count, width))
-        ext = b.fresh()
-        b.add("%s = arith.extui %s : tensor<%dxi%d> to tensor<%dxi32>" % (ext, raw, count, width, count))
-        b.print_i32(label, ext, count)
-
-    def print_f32(label, value, shape):
-        count = int(np.prod(shape))
-        flat = b.fresh()
-        b.add("%s = tensor.collapse_shape %s [[%s]] : %s into tensor<%dxf32>" % (
-            flat, value, ", ".join(str(i) for i in range(len(shape))), tensor_type(shape, "f32"), count))
-        bits = b.fresh()
-        b.add("%s = arith.bitcast %s : tensor<%dxf32> to tensor<%dxi32>" % (bits, flat, count, count))
-        b.print_i32(label, bits, count)
+    const = b.const_shaped
+    print_codes = b.print_codes
+    print_f32 = b.print_f32
 
     operands = {}
     for role, (fname, layout, with_zp), shape in (("lhs", lhs, (m, k)), ("rhs", rhs, (k, n))):

@@ -37,6 +37,16 @@ static bool shapesCompatible(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
   return true;
 }
 
+/// The result of an elementwise op has its input's shape.
+static LogicalResult verifySameShape(Operation *op, ShapedType input,
+                                     ShapedType result) {
+  if (input.getShape() == result.getShape())
+    return success();
+  return op->emitOpError("result shape ")
+         << shapeString(result.getShape()) << " differs from the input shape "
+         << shapeString(input.getShape());
+}
+
 /// Checks the scale and zero point of `role` (e.g. "scale", "lhs scale")
 /// against the layout of a data tensor of type `data` holding `format`.
 static LogicalResult verifyScales(Operation *op, StringRef role,
@@ -106,10 +116,8 @@ static FailureOr<Format> verifyFormat(Operation *op, StringRef role,
 LogicalResult QuantizeOp::verify() {
   auto inputType = getInput().getType();
   auto resultType = getResult().getType();
-  if (inputType.getShape() != resultType.getShape())
-    return emitOpError("result shape ") << shapeString(resultType.getShape())
-                                        << " differs from the input shape "
-                                        << shapeString(inputType.getShape());
+  if (failed(verifySameShape(*this, inputType, resultType)))
+    return failure();
   FailureOr<Format> format = verifyFormat(*this, "result", resultType);
   if (failed(format))
     return failure();
@@ -124,10 +132,8 @@ LogicalResult QuantizeOp::verify() {
 LogicalResult DequantizeOp::verify() {
   auto inputType = getInput().getType();
   auto resultType = getResult().getType();
-  if (inputType.getShape() != resultType.getShape())
-    return emitOpError("result shape ") << shapeString(resultType.getShape())
-                                        << " differs from the input shape "
-                                        << shapeString(inputType.getShape());
+  if (failed(verifySameShape(*this, inputType, resultType)))
+    return failure();
   FailureOr<Format> format = verifyFormat(*this, "input", inputType);
   if (failed(format))
     return failure();
@@ -142,10 +148,8 @@ LogicalResult DequantizeOp::verify() {
 LogicalResult BitcastOp::verify() {
   auto inputType = getInput().getType();
   auto resultType = getResult().getType();
-  if (inputType.getShape() != resultType.getShape())
-    return emitOpError("result shape ") << shapeString(resultType.getShape())
-                                        << " differs from the input shape "
-                                        << shapeString(inputType.getShape());
+  if (failed(verifySameShape(*this, inputType, resultType)))
+    return failure();
   auto widthOf = [](Type t) -> std::optional<unsigned> {
     if (auto i = dyn_cast<mlir::IntegerType>(t))
       return i.getWidth();
@@ -272,10 +276,8 @@ LogicalResult MatmulOp::verify() {
 LogicalResult RequantizeOp::verify() {
   auto inputType = getInput().getType();
   auto resultType = getResult().getType();
-  if (inputType.getShape() != resultType.getShape())
-    return emitOpError("result shape ") << shapeString(resultType.getShape())
-                                        << " differs from the input shape "
-                                        << shapeString(inputType.getShape());
+  if (failed(verifySameShape(*this, inputType, resultType)))
+    return failure();
   std::optional<Format> in = getAccumulatorFormat(inputType.getElementType());
   FailureOr<Format> out = verifyFormat(*this, "result", resultType);
   if (failed(out))

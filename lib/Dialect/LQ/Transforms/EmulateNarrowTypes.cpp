@@ -79,28 +79,17 @@ Value clampedByte(OpBuilder &b, Location loc, Value byte, int64_t j,
       b, loc, idx, arith::ConstantIndexOp::create(b, loc, numBytes - 1));
 }
 
-struct AllocLowering : OpConversionPattern<memref::AllocOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// memref.alloc / memref.alloca of a packable type allocate the bytes.
+template <typename AllocTy>
+struct AllocLowering : OpConversionPattern<AllocTy> {
+  using OpConversionPattern<AllocTy>::OpConversionPattern;
   LogicalResult
-  matchAndRewrite(memref::AllocOp op, OpAdaptor adaptor,
+  matchAndRewrite(AllocTy op, typename AllocTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     if (!isPackable(op.getType()))
       return failure();
-    rewriter.replaceOpWithNewOp<memref::AllocOp>(op, packedType(op.getType()),
-                                                 op.getAlignmentAttr());
-    return success();
-  }
-};
-
-struct AllocaLowering : OpConversionPattern<memref::AllocaOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(memref::AllocaOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (!isPackable(op.getType()))
-      return failure();
-    rewriter.replaceOpWithNewOp<memref::AllocaOp>(op, packedType(op.getType()),
-                                                  op.getAlignmentAttr());
+    rewriter.replaceOpWithNewOp<AllocTy>(op, packedType(op.getType()),
+                                         op.getAlignmentAttr());
     return success();
   }
 };
@@ -288,13 +277,14 @@ struct LQEmulateNarrowTypesPass
         [](memref::StoreOp op) { return !isPackable(op.getMemRefType()); });
 
     RewritePatternSet patterns(ctx);
-    patterns.add<AllocLowering, AllocaLowering, LoadLowering, StoreLowering,
-                 GlobalLowering, GetGlobalLowering,
-                 WholeBufferLowering<memref::DeallocOp>,
-                 WholeBufferLowering<memref::CopyOp>,
-                 ReshapeLowering<memref::CollapseShapeOp>,
-                 ReshapeLowering<memref::ExpandShapeOp>,
-                 ReshapeLowering<memref::CastOp>>(converter, ctx);
+    patterns
+        .add<AllocLowering<memref::AllocOp>, AllocLowering<memref::AllocaOp>,
+             LoadLowering, StoreLowering, GlobalLowering, GetGlobalLowering,
+             WholeBufferLowering<memref::DeallocOp>,
+             WholeBufferLowering<memref::CopyOp>,
+             ReshapeLowering<memref::CollapseShapeOp>,
+             ReshapeLowering<memref::ExpandShapeOp>,
+             ReshapeLowering<memref::CastOp>>(converter, ctx);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateCallOpTypeConversionPattern(patterns, converter);
