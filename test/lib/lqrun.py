@@ -120,8 +120,9 @@ class MainBuilder(object):
         ] + self.lines + ["  return", "}", ""])
 
 
-def run(mlir_text, keep=None):
-    """Compiles and runs `mlir_text`; returns the list of printed int arrays."""
+def run(mlir_text, keep=None, passes=()):
+    """Compiles and runs `mlir_text` (after the lpc-opt flags in `passes`, if
+    any); returns the list of printed int arrays."""
     lpc_opt = _tool("lpc-opt", "lpc-opt")
     runner = _tool("mlir-runner", os.path.join(LLVM_BIN, "mlir-runner"))
     libs = ",".join(os.path.join(LLVM_LIB, l) for l in
@@ -131,7 +132,7 @@ def run(mlir_text, keep=None):
         with open(src, "w") as f:
             f.write(mlir_text)
         low = os.path.join(tmp, "low.mlir")
-        p = subprocess.run([lpc_opt, src, "--lpc-reference-pipeline", "-o", low],
+        p = subprocess.run([lpc_opt, src] + list(passes) + ["--lpc-reference-pipeline", "-o", low],
                            capture_output=True, text=True)
         if p.returncode:
             raise RuntimeError("lpc-opt failed:\n" + p.stderr[-4000:])

@@ -9,12 +9,20 @@
 #include "mlir/Pass/Pass.h"
 
 namespace lpc::lq {
+class LQDialect;
+} // namespace lpc::lq
+
+namespace lpc::lq {
 
 #define GEN_PASS_DECL
 #include "lpc/Dialect/LQ/Transforms/Passes.h.inc"
 
 #define GEN_PASS_REGISTRATION
 #include "lpc/Dialect/LQ/Transforms/Passes.h.inc"
+
+/// The rewrites of lq-fuse-qdq: dequantize -> matmul (-> quantize) chains
+/// into lq.matmul.
+void populateFuseQDQPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace lpc::lq
 

@@ -26,4 +26,30 @@ def LQEmulateNarrowTypes : Pass<"lq-emulate-narrow-types", "::mlir::ModuleOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def LQFuseQDQ : Pass<"lq-fuse-qdq"> {
+  let summary = "Fuse dequantize -> matmul (-> quantize) chains into lq.matmul";
+  let description = [{
+    A float matrix product (`linalg.matmul`, or a `linalg.generic` with the
+    same maps and a multiply-add body, as the ONNX importer emits for MatMul
+    and Gemm) whose two operands are `lq.dequantize` results and whose
+    accumulator starts at +0.0 becomes one `lq.matmul` with `acc(f32)` on the
+    codes, so the weights stay in their low-bit format and later kernels see
+    the quantized operands. A following `lq.quantize` with a per-tensor or
+    per-column layout becomes the matmul's output scale. Both rewrites are
+    exact: lq.matmul with acc f32 is defined as the same sequence of f32
+    multiplies and adds (docs/Semantics.md). Transposed operand maps are left
+    alone.
+
+    ```mlir
+    %a = lq.dequantize %qa, %sa layout <axis = 0> : ... -> tensor<4x64xf32>
+    %b = lq.dequantize %qb, %sb layout <block = [32, 1]> : ... -> tensor<64x8xf32>
+    %y = linalg.matmul ins(%a, %b : ...) outs(%zero : tensor<4x8xf32>) -> tensor<4x8xf32>
+    // becomes
+    %y = lq.matmul %qa, %qb scales(%sa, %sb) lhs_layout(<axis = 0>)
+        rhs_layout(<block = [32, 1]>) acc(f32) : ... -> tensor<4x8xf32>
+    ```
+  }];
+  let dependentDialects = ["::lpc::lq::LQDialect"];
+}
+
 #endif // LPC_DIALECT_LQ_TRANSFORMS_PASSES_TD

@@ -1,0 +1,165 @@
+//===- FuseQDQ.cpp - Fuse dequantize/matmul/quantize into lq.matmul -------===//
+//
+// dequantize -> float matmul (-> quantize) chains become lq.matmul on the
+// codes. The float matmul may be linalg.matmul or the equivalent
+// linalg.generic (maps (m, k), (k, n) -> (m, n), body c + a * b).
+//
+//===----------------------------------------------------------------------===//
+
+#include "lpc/Dialect/LQ/IR/Format.h"
+#include "lpc/Dialect/LQ/IR/LQ.h"
+#include "lpc/Dialect/LQ/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace lpc::lq {
+#define GEN_PASS_DEF_LQFUSEQDQ
+#include "lpc/Dialect/LQ/Transforms/Passes.h.inc"
+} // namespace lpc::lq
+
+using namespace mlir;
+using namespace lpc::lq;
+
+namespace {
+
+/// True if `v` is a tensor filled with +0.0.
+bool isZeroFilled(Value v) {
+  auto fill = v.getDefiningOp<linalg::FillOp>();
+  if (!fill)
+    return false;
+  auto cst = fill.getInputs()[0].getDefiningOp<arith::ConstantOp>();
+  if (!cst)
+    return false;
+  auto f = dyn_cast<FloatAttr>(cst.getValue());
+  return f && f.getValue().isPosZero();
+}
+
+/// True if `g` is a plain (m, k) x (k, n) -> (m, n) multiply-accumulate.
+bool isPlainMatmulGeneric(linalg::GenericOp g) {
+  if (g.getNumDpsInputs() != 2 || g.getNumDpsInits() != 1 ||
+      g.getNumLoops() != 3)
+    return false;
+  auto iters = g.getIteratorTypesArray();
+  if (iters[0] != utils::IteratorType::parallel ||
+      iters[1] != utils::IteratorType::parallel ||
+      iters[2] != utils::IteratorType::reduction)
+    return false;
+  MLIRContext *ctx = g.getContext();
+  AffineExpr m, n, k;
+  bindDims(ctx, m, n, k);
+  SmallVector<AffineMap> expected = {AffineMap::get(3, 0, {m, k}, ctx),
+                                     AffineMap::get(3, 0, {k, n}, ctx),
+                                     AffineMap::get(3, 0, {m, n}, ctx)};
+  if (g.getIndexingMapsArray() != expected)
+    return false;
+  Block &body = g.getRegion().front();
+  if (body.getOperations().size() != 3)
+    return false;
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getValues()[0].getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  Value acc = body.getArgument(2);
+  Value other = add.getLhs() == acc   ? add.getRhs()
+                : add.getRhs() == acc ? add.getLhs()
+                                      : Value();
+  auto mul = other ? other.getDefiningOp<arith::MulFOp>() : nullptr;
+  if (!mul)
+    return false;
+  Value a = body.getArgument(0), b = body.getArgument(1);
+  return (mul.getLhs() == a && mul.getRhs() == b) ||
+         (mul.getLhs() == b && mul.getRhs() == a);
+}
+
+/// Replaces `op` (a float matmul of two dequantized operands into a
+/// zero-filled f32 accumulator) with lq.matmul.
+LogicalResult fuseMatmul(Operation *op, Value lhs, Value rhs, Value init,
+                         PatternRewriter &rewriter) {
+  auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+  if (!resultType.getElementType().isF32())
+    return rewriter.notifyMatchFailure(op, "accumulator is not f32");
+  if (!isZeroFilled(init))
+    return rewriter.notifyMatchFailure(op, "accumulator is not +0.0");
+  auto a = lhs.getDefiningOp<DequantizeOp>();
+  auto b = rhs.getDefiningOp<DequantizeOp>();
+  if (!a || !b)
+    return rewriter.notifyMatchFailure(op, "operands are not dequantized");
+  if (!a.getType().getElementType().isF32() ||
+      !b.getType().getElementType().isF32())
+    return rewriter.notifyMatchFailure(op, "dequantized to a non-f32 type");
+  rewriter.replaceOpWithNewOp<MatmulOp>(
+      op, resultType, a.getInput(), b.getInput(), a.getScale(), b.getScale(),
+      a.getZeroPoint(), b.getZeroPoint(), /*out_scale=*/Value(),
+      /*out_zero_point=*/Value(), a.getLayout(), b.getLayout(),
+      /*out_layout=*/LayoutAttr(), rewriter.getF32Type(),
+      RoundingMode::half_even, /*seed=*/0);
+  return success();
+}
+
+struct FuseNamedMatmul : OpRewritePattern<linalg::MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || op.hasUserDefinedMaps())
+      return failure();
+    return fuseMatmul(op, op.getInputs()[0], op.getInputs()[1],
+                      op.getOutputs()[0], rewriter);
+  }
+};
+
+struct FuseGenericMatmul : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || !isPlainMatmulGeneric(op))
+      return failure();
+    return fuseMatmul(op, op.getInputs()[0], op.getInputs()[1],
+                      op.getOutputs()[0], rewriter);
+  }
+};
+
+/// lq.quantize(lq.matmul -> f32) becomes the matmul's output quantization.
+struct FuseOutputQuantize : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto mm = op.getInput().getDefiningOp<MatmulOp>();
+    if (!mm || mm.getOutScale() || !mm->hasOneUse())
+      return failure();
+    if (!mm.getType().getElementType().isF32())
+      return failure();
+    LayoutAttr layout = op.getLayout();
+    if (!(layout.isTensor() || (layout.isAxis() && layout.getAxis() == 1)))
+      return rewriter.notifyMatchFailure(op, "not a per-tensor or "
+                                             "per-column output layout");
+    if (!op.getSaturate())
+      return rewriter.notifyMatchFailure(op, "non-saturating quantize");
+    if (op.getZeroPoint() &&
+        !isa<IntegerType>(getElementTypeOrSelf(op.getZeroPoint().getType())))
+      return rewriter.notifyMatchFailure(op, "float output offset");
+    rewriter.replaceOpWithNewOp<MatmulOp>(
+        op, op.getType(), mm.getLhs(), mm.getRhs(), mm.getLhsScale(),
+        mm.getRhsScale(), mm.getLhsZeroPoint(), mm.getRhsZeroPoint(),
+        op.getScale(), op.getZeroPoint(), mm.getLhsLayout(), mm.getRhsLayout(),
+        layout, mm.getAcc(), op.getRounding(), op.getSeed());
+    return success();
+  }
+};
+
+struct LQFuseQDQPass : lpc::lq::impl::LQFuseQDQBase<LQFuseQDQPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateFuseQDQPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+
+void lpc::lq::populateFuseQDQPatterns(RewritePatternSet &patterns) {
+  patterns.add<FuseNamedMatmul, FuseGenericMatmul, FuseOutputQuantize>(
+      patterns.getContext());
+}

@@ -1,0 +1,131 @@
+// RUN: lpc-opt %s -lq-fuse-qdq -split-input-file | FileCheck %s
+
+/// The importer's form of MatMul: a generic multiply-accumulate of two
+/// dequantized operands into +0.0 becomes lq.matmul on the codes.
+// CHECK-LABEL: func.func @generic_matmul(
+// CHECK-SAME: %[[QA:[^:]*]]: tensor<4x64x!lq.int<8>>, %[[SA:[^:]*]]: tensor<4xf32>, %[[QB:[^:]*]]: tensor<64x8x!lq.int<4>>, %[[SB:[^:]*]]: tensor<2x8xf32>
+// CHECK: %[[Y:.*]] = lq.matmul %[[QA]], %[[QB]] scales(%[[SA]], %[[SB]]) lhs_layout(<axis = 0>) rhs_layout(<block = [32, 1]>) acc(f32) : tensor<4x64x!lq.int<8>>, tensor<64x8x!lq.int<4>>, tensor<4xf32>, tensor<2x8xf32> -> tensor<4x8xf32>
+// CHECK-NOT: linalg.generic
+// CHECK: return %[[Y]]
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @generic_matmul(%qa: tensor<4x64x!lq.int<8>>, %sa: tensor<4xf32>, %qb: tensor<64x8x!lq.int<4>>, %sb: tensor<2x8xf32>) -> tensor<4x8xf32> {
+  %a = lq.dequantize %qa, %sa layout <axis = 0> : tensor<4x64x!lq.int<8>>, tensor<4xf32> -> tensor<4x64xf32>
+  %b = lq.dequantize %qb, %sb layout <block = [32, 1]> : tensor<64x8x!lq.int<4>>, tensor<2x8xf32> -> tensor<64x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %y = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<4x64xf32>, tensor<64x8xf32>) outs(%init : tensor<4x8xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+/// linalg.matmul with zero points, then a per-column quantize that becomes
+/// the matmul's output quantization.
+// CHECK-LABEL: func.func @named_matmul_requant(
+// CHECK: %[[Y:.*]] = lq.matmul %{{.*}}, %{{.*}} scales(%{{.*}}, %{{.*}}) lhs_zero_point(%{{.*}} : tensor<i8>) rhs_zero_point(%{{.*}} : tensor<8xi8>) out_scale(%{{.*}} : tensor<8xf32>) out_zero_point(%{{.*}} : tensor<8xi8>) lhs_layout(<tensor>) rhs_layout(<axis = 1>) out_layout(<axis = 1>) acc(f32) rounding <floor> : tensor<4x16x!lq.int<8, unsigned>>, tensor<16x8x!lq.int<8>>, tensor<f32>, tensor<8xf32> -> tensor<4x8x!lq.int<8, unsigned>>
+// CHECK-NOT: linalg.matmul
+// CHECK-NOT: lq.quantize
+// CHECK: return %[[Y]]
+func.func @named_matmul_requant(%qa: tensor<4x16x!lq.int<8, unsigned>>, %sa: tensor<f32>, %za: tensor<i8>,
+                                %qb: tensor<16x8x!lq.int<8>>, %sb: tensor<8xf32>, %zb: tensor<8xi8>,
+                                %so: tensor<8xf32>, %zo: tensor<8xi8>) -> tensor<4x8x!lq.int<8, unsigned>> {
+  %a = lq.dequantize %qa, %sa, %za layout <tensor> : tensor<4x16x!lq.int<8, unsigned>>, tensor<f32>, tensor<i8> -> tensor<4x16xf32>
+  %b = lq.dequantize %qb, %sb, %zb layout <axis = 1> : tensor<16x8x!lq.int<8>>, tensor<8xf32>, tensor<8xi8> -> tensor<16x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %y = linalg.matmul ins(%a, %b : tensor<4x16xf32>, tensor<16x8xf32>) outs(%init : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %q = lq.quantize %y, %so, %zo layout <axis = 1> rounding <floor> : tensor<4x8xf32>, tensor<8xf32>, tensor<8xi8> -> tensor<4x8x!lq.int<8, unsigned>>
+  return %q : tensor<4x8x!lq.int<8, unsigned>>
+}
+
+// -----
+
+/// A float operand is not quantized: nothing to fuse.
+// CHECK-LABEL: func.func @negative_float_operand(
+// CHECK: linalg.matmul
+// CHECK-NOT: lq.matmul
+func.func @negative_float_operand(%x: tensor<4x16xf32>, %qb: tensor<16x8x!lq.int<8>>, %sb: tensor<8xf32>) -> tensor<4x8xf32> {
+  %b = lq.dequantize %qb, %sb layout <axis = 1> : tensor<16x8x!lq.int<8>>, tensor<8xf32> -> tensor<16x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %y = linalg.matmul ins(%x, %b : tensor<4x16xf32>, tensor<16x8xf32>) outs(%init : tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+/// An accumulator that does not start at +0.0 (a bias, or -0.0) would
+/// change the result: not fused.
+// CHECK-LABEL: func.func @negative_nonzero_init(
+// CHECK: linalg.matmul
+// CHECK-NOT: lq.matmul
+func.func @negative_nonzero_init(%qa: tensor<4x16x!lq.int<8>>, %qb: tensor<16x8x!lq.int<8>>, %s: tensor<f32>) -> tensor<4x8xf32> {
+  %a = lq.dequantize %qa, %s layout <tensor> : tensor<4x16x!lq.int<8>>, tensor<f32> -> tensor<4x16xf32>
+  %b = lq.dequantize %qb, %s layout <tensor> : tensor<16x8x!lq.int<8>>, tensor<f32> -> tensor<16x8xf32>
+  %zero = arith.constant -0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %y = linalg.matmul ins(%a, %b : tensor<4x16xf32>, tensor<16x8xf32>) outs(%init : tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+/// A transposed B map (Gemm transB) is left alone.
+// CHECK-LABEL: func.func @negative_transposed(
+// CHECK: linalg.generic
+// CHECK-NOT: lq.matmul
+#a = affine_map<(m, n, k) -> (m, k)>
+#bt = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @negative_transposed(%qa: tensor<4x16x!lq.int<8>>, %qb: tensor<8x16x!lq.int<8>>, %s: tensor<f32>) -> tensor<4x8xf32> {
+  %a = lq.dequantize %qa, %s layout <tensor> : tensor<4x16x!lq.int<8>>, tensor<f32> -> tensor<4x16xf32>
+  %b = lq.dequantize %qb, %s layout <tensor> : tensor<8x16x!lq.int<8>>, tensor<f32> -> tensor<8x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %y = linalg.generic {indexing_maps = [#a, #bt, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<4x16xf32>, tensor<8x16xf32>) outs(%init : tensor<4x8xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %x, %w : f32
+    %s2 = arith.addf %acc, %p : f32
+    linalg.yield %s2 : f32
+  } -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+/// A body that is not multiply-add is not a matmul.
+// CHECK-LABEL: func.func @negative_body(
+// CHECK: linalg.generic
+// CHECK-NOT: lq.matmul
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @negative_body(%qa: tensor<4x16x!lq.int<8>>, %qb: tensor<16x8x!lq.int<8>>, %s: tensor<f32>) -> tensor<4x8xf32> {
+  %a = lq.dequantize %qa, %s layout <tensor> : tensor<4x16x!lq.int<8>>, tensor<f32> -> tensor<4x16xf32>
+  %b = lq.dequantize %qb, %s layout <tensor> : tensor<16x8x!lq.int<8>>, tensor<f32> -> tensor<16x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %y = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<4x16xf32>, tensor<16x8xf32>) outs(%init : tensor<4x8xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.subf %x, %w : f32
+    %s2 = arith.addf %acc, %p : f32
+    linalg.yield %s2 : f32
+  } -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
