@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(llvm-22-dev libmlir-22-dev mlir-22-tools clang-22 lld-22
+PACKAGES=(llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
   clang-format-22 ninja-build cmake ccache python3-numpy python3-onnx
   libonnx-dev libprotobuf-dev protobuf-compiler)
 
