@@ -129,8 +129,31 @@ static int64_t getSegment(MatmulOp op, int64_t k) {
     return INT64_MAX;
   };
   int64_t seg =
-      std::min(kBlock(op.getLhsLayout(), 1), kBlock(op.getRhsLayout(), 0));
+      std::min(kBlock(op.getLhsLayout(), 1),
+               kBlock(op.getRhsLayout(), op.getRhsTransposed() ? 1 : 0));
   return seg == INT64_MAX ? k : seg;
+}
+
+/// out[m, n] += a[m, k] * w[n, k], k ascending (a transposed-B matmul).
+static Value buildTransposedMatmul(OpBuilder &b, Location loc, Value a, Value w,
+                                   Value init) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr dm, dn, dk;
+  bindDims(ctx, dm, dn, dk);
+  using IT = utils::IteratorType;
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{a, w},
+             ValueRange{init},
+             SmallVector<AffineMap>{AffineMap::get(3, 0, {dm, dk}, ctx),
+                                    AffineMap::get(3, 0, {dn, dk}, ctx),
+                                    AffineMap::get(3, 0, {dm, dn}, ctx)},
+             SmallVector<IT>{IT::parallel, IT::parallel, IT::reduction},
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value p = arith::MulFOp::create(nb, l, args[0], args[1]);
+               linalg::YieldOp::create(
+                   nb, l, ValueRange{arith::AddFOp::create(nb, l, args[2], p)});
+             })
+      .getResult(0);
 }
 
 struct MatmulLowering : OpConversionPattern<MatmulOp> {
@@ -150,8 +173,10 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                                       op.getRhsZeroPoint(), op.getRhsScale());
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
     Type f32 = b.getF32Type();
-    SmallVector<OpFoldResult> outSizes = {tensor::getMixedSize(b, loc, lhs, 0),
-                                          tensor::getMixedSize(b, loc, rhs, 1)};
+    bool rt = op.getRhsTransposed();
+    SmallVector<OpFoldResult> outSizes = {
+        tensor::getMixedSize(b, loc, lhs, 0),
+        tensor::getMixedSize(b, loc, rhs, rt ? 0 : 1)};
     Value zeroF =
         arith::ConstantFloatOp::create(b, loc, b.getF32Type(), APFloat(0.0f));
     Value outInit =
@@ -163,9 +188,10 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     if (op.getAcc().isF32()) {
       Value a = emitDequantize(b, loc, lhs, lhsFormat, lhsInfo, f32);
       Value w = emitDequantize(b, loc, rhs, rhsFormat, rhsInfo, f32);
-      out = linalg::MatmulOp::create(b, loc, ValueRange{a, w},
-                                     ValueRange{outInit})
-                .getResult(0);
+      out = rt ? buildTransposedMatmul(b, loc, a, w, outInit)
+               : linalg::MatmulOp::create(b, loc, ValueRange{a, w},
+                                          ValueRange{outInit})
+                     .getResult(0);
     } else {
       // Dynamic K is rejected before conversion (see runOnOperation).
       int64_t k = op.getLhs().getType().getDimSize(1);
@@ -216,25 +242,35 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
           });
     };
     Value a = decode(lhs, lf, li), w = decode(rhs, rf, ri);
-    // a: M x K -> M x G x seg ; w: K x N -> G x seg x N.
+    // a: M x K -> M x G x seg ; w: K x N -> G x seg x N (or, transposed,
+    // N x K -> N x G x seg).
+    bool rt = op.getRhsTransposed();
+    unsigned nDim = rt ? 0 : 1;
     auto aType = cast<RankedTensorType>(a.getType());
     auto wType = cast<RankedTensorType>(w.getType());
-    int64_t m = aType.getDimSize(0), n = wType.getDimSize(1);
+    int64_t m = aType.getDimSize(0), n = wType.getDimSize(nDim);
     SmallVector<OpFoldResult> aShape = {tensor::getMixedSize(b, loc, a, 0),
                                         b.getIndexAttr(groups),
                                         b.getIndexAttr(seg)};
-    SmallVector<OpFoldResult> wShape = {b.getIndexAttr(groups),
-                                        b.getIndexAttr(seg),
-                                        tensor::getMixedSize(b, loc, w, 1)};
+    SmallVector<OpFoldResult> wShape =
+        rt ? SmallVector<OpFoldResult>{tensor::getMixedSize(b, loc, w, 0),
+                                       b.getIndexAttr(groups),
+                                       b.getIndexAttr(seg)}
+           : SmallVector<OpFoldResult>{b.getIndexAttr(groups),
+                                       b.getIndexAttr(seg),
+                                       tensor::getMixedSize(b, loc, w, 1)};
     Value a3 = tensor::ExpandShapeOp::create(
         b, loc, RankedTensorType::get({m, groups, seg}, i32), a,
         SmallVector<ReassociationIndices>{{0}, {1, 2}}, aShape);
-    Value w3 = tensor::ExpandShapeOp::create(
-        b, loc, RankedTensorType::get({groups, seg, n}, i32), w,
-        SmallVector<ReassociationIndices>{{0, 1}, {2}}, wShape);
+    Value w3 = rt ? tensor::ExpandShapeOp::create(
+                        b, loc, RankedTensorType::get({n, groups, seg}, i32), w,
+                        SmallVector<ReassociationIndices>{{0}, {1, 2}}, wShape)
+                  : tensor::ExpandShapeOp::create(
+                        b, loc, RankedTensorType::get({groups, seg, n}, i32), w,
+                        SmallVector<ReassociationIndices>{{0, 1}, {2}}, wShape);
     Value zeroI = arith::ConstantIntOp::create(b, loc, i32, 0);
     SmallVector<OpFoldResult> sShape = {tensor::getMixedSize(b, loc, a, 0),
-                                        tensor::getMixedSize(b, loc, w, 1),
+                                        tensor::getMixedSize(b, loc, w, nDim),
                                         b.getIndexAttr(groups)};
     Value sInit = linalg::FillOp::create(
                       b, loc, zeroI,
@@ -249,7 +285,8 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
             b, loc, TypeRange{sInit.getType()}, ValueRange{a3, w3},
             ValueRange{sInit},
             SmallVector<AffineMap>{AffineMap::get(4, 0, {dm, dj, dk}, ctx),
-                                   AffineMap::get(4, 0, {dj, dk, dn}, ctx),
+                                   rt ? AffineMap::get(4, 0, {dn, dj, dk}, ctx)
+                                      : AffineMap::get(4, 0, {dj, dk, dn}, ctx),
                                    AffineMap::get(4, 0, {dm, dn, dj}, ctx)},
             SmallVector<IT>{IT::parallel, IT::parallel, IT::parallel,
                             IT::reduction},
@@ -275,7 +312,10 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                      nb, nloc, ij,
                      arith::ConstantIndexOp::create(nb, nloc, seg));
                  Value sa = loadScale(nb, nloc, li, {im, k0}).first;
-                 Value sb = loadScale(nb, nloc, ri, {k0, in}).first;
+                 Value sb =
+                     loadScale(nb, nloc, ri,
+                               rt ? ValueRange{in, k0} : ValueRange{k0, in})
+                         .first;
                  Value v = arith::SIToFPOp::create(nb, nloc, nb.getF32Type(),
                                                    args[0]);
                  v = arith::MulFOp::create(nb, nloc, v, sa);

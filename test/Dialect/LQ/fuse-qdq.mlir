@@ -82,16 +82,16 @@ func.func @negative_nonzero_init(%qa: tensor<4x16x!lq.int<8>>, %qb: tensor<16x8x
 
 // -----
 
-/// A transposed B map (Gemm transB) is left alone.
-// CHECK-LABEL: func.func @negative_transposed(
-// CHECK: linalg.generic
-// CHECK-NOT: lq.matmul
+/// A B operand read as (n, k) (Gemm transB) fuses with rhs_transposed.
+// CHECK-LABEL: func.func @generic_transposed(
+// CHECK: lq.matmul %{{.*}}, %{{.*}} scales(%{{.*}}, %{{.*}}) lhs_layout(<tensor>) rhs_layout(<axis = 0>) rhs_transposed acc(f32) : tensor<4x16x!lq.int<8>>, tensor<8x16x!lq.int<8>>, tensor<f32>, tensor<8xf32> -> tensor<4x8xf32>
+// CHECK-NOT: linalg.generic
 #a = affine_map<(m, n, k) -> (m, k)>
 #bt = affine_map<(m, n, k) -> (n, k)>
 #c = affine_map<(m, n, k) -> (m, n)>
-func.func @negative_transposed(%qa: tensor<4x16x!lq.int<8>>, %qb: tensor<8x16x!lq.int<8>>, %s: tensor<f32>) -> tensor<4x8xf32> {
+func.func @generic_transposed(%qa: tensor<4x16x!lq.int<8>>, %qb: tensor<8x16x!lq.int<8>>, %s: tensor<f32>, %sb: tensor<8xf32>) -> tensor<4x8xf32> {
   %a = lq.dequantize %qa, %s layout <tensor> : tensor<4x16x!lq.int<8>>, tensor<f32> -> tensor<4x16xf32>
-  %b = lq.dequantize %qb, %s layout <tensor> : tensor<8x16x!lq.int<8>>, tensor<f32> -> tensor<8x16xf32>
+  %b = lq.dequantize %qb, %sb layout <axis = 0> : tensor<8x16x!lq.int<8>>, tensor<8xf32> -> tensor<8x16xf32>
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<4x8xf32>
   %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>

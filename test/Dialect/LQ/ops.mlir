@@ -137,3 +137,11 @@ func.func @salient_planes(%low: tensor<64x16xf32>, %high: tensor<2x16xf32>, %q: 
   %b = lq.combine_planes %p, %s layout <axis = 0> : tensor<3x16x!lq.int<1, unsigned>>, tensor<3xf32> -> tensor<16xf32>
   return
 }
+
+/// A transposed (N x K) rhs, as Gemm transB and MatMulNBits store weights.
+// CHECK-LABEL: func.func @matmul_transposed(
+// CHECK: lq.matmul %{{.*}}, %{{.*}} scales(%{{.*}}, %{{.*}}) lhs_layout(<tensor>) rhs_layout(<block = [1, 32]>) rhs_transposed acc(i32) : tensor<4x64x!lq.int<8>>, tensor<16x64x!lq.int<4>>, tensor<f32>, tensor<16x2xf32> -> tensor<4x16xf32>
+func.func @matmul_transposed(%a: tensor<4x64x!lq.int<8>>, %b: tensor<16x64x!lq.int<4>>, %s: tensor<f32>, %sb: tensor<16x2xf32>) {
+  %y = lq.matmul %a, %b scales(%s, %sb) lhs_layout(<tensor>) rhs_layout(<block = [1, 32]>) rhs_transposed acc(i32) : tensor<4x64x!lq.int<8>>, tensor<16x64x!lq.int<4>>, tensor<f32>, tensor<16x2xf32> -> tensor<4x16xf32>
+  return
+}

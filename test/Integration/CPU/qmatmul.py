@@ -37,7 +37,20 @@ CASES = [
     ("e2m1_group32_f32", 4, 64, 8, ("e2m1", "block=[1,32]", False), ("e2m1", "block=[32,1]", False), "f32", None),
     ("e2m1_2d_block_f32_requant", 16, 64, 16, ("e4m3fn", "tensor", False), ("e2m1", "block=[32,8]", False), "f32", ("int8", "axis=1")),
     ("int3_axis_k_f32", 2, 24, 5, ("int3", "axis=1", False), ("int4", "axis=1", False), "f32", None),
+    # rhs stored N x K (Gemm transB / MatMulNBits): rhs_transposed.
+    ("int4_group32_transposed_i32", 4, 64, 8, ("int8", "axis=0", False), ("int4", "block=[32,1]", False), "i32", None, True),
+    ("uint4_zp_transposed_i32", 3, 32, 6, ("uint4", "block=[1,16]", True), ("uint4", "block=[16,1]", True), "i32", ("int8", "axis=1"), True),
+    ("e2m1_2d_block_transposed_f32", 8, 64, 16, ("e2m1", "block=[1,32]", False), ("e2m1", "block=[32,8]", False), "f32", None, True),
 ]
+
+
+def transpose_layout(layout):
+    lay = L.parse_layout(layout)
+    if lay[0] == "axis":
+        return "axis=%d" % (1 - lay[1])
+    if lay[0] == "block":
+        return "block=[%d,%d]" % (lay[1][1], lay[1][0])
+    return layout
 
 
 def max_of(fmt):
@@ -80,7 +93,8 @@ def layout_mlir(layout):
 
 
 def run_case(case, rng):
-    name, m, k, n, lhs, rhs, acc, out = case
+    name, m, k, n, lhs, rhs, acc, out = case[:8]
+    rt = len(case) > 8 and case[8]
     b = lqrun.MainBuilder()
     checks = []
 
@@ -94,20 +108,28 @@ def run_case(case, rng):
         x = rng.standard_normal(shape).astype(np.float32)
         s, z = scales_for(x, fmt, layout, rng, with_zp)
         pshape = L.layout_param_shape(L.parse_layout(layout), shape)
-        xv = const(hexes(x), shape, "f32")
-        sv = const(hexes(s), pshape, "f32")
-        zv = const([str(int(v)) for v in np.asarray(z).reshape(-1)], pshape, "i8") if with_zp else None
+        # The IR sees a transposed rhs (N x K) with a transposed layout; the
+        # model keeps K x N (the same products in the same k order).
+        tr = rt and role == "rhs"
+        tx = (lambda a: np.asarray(a).T) if tr else (lambda a: np.asarray(a))
+        ir_shape = shape[::-1] if tr else shape
+        ir_layout = transpose_layout(layout) if tr else layout
+        ir_pshape = tuple(pshape[::-1]) if tr else pshape
+        xv = const(hexes(tx(x)), ir_shape, "f32")
+        sv = const(hexes(tx(s) if pshape else s), ir_pshape, "f32")
+        zv = const([str(int(v)) for v in tx(z).reshape(-1)], ir_pshape, "i8") if with_zp else None
         q = b.fresh()
         b.add("%s = lq.quantize %s, %s%s layout %s : %s, %s%s -> %s" % (
-            q, xv, sv, (", " + zv) if zv else "", layout_mlir(layout), tensor_type(shape, "f32"),
-            tensor_type(pshape, "f32"), (", " + tensor_type(pshape, "i8")) if zv else "", tensor_type(shape, ty)))
-        print_codes(role + " codes", q, shape, ty, fmt.W)
+            q, xv, sv, (", " + zv) if zv else "", layout_mlir(ir_layout), tensor_type(ir_shape, "f32"),
+            tensor_type(ir_pshape, "f32"), (", " + tensor_type(ir_pshape, "i8")) if zv else "", tensor_type(ir_shape, ty)))
+        print_codes(role + " codes", q, ir_shape, ty, fmt.W)
         svals = s.tolist() if pshape else float(s)
         zvals = z.tolist() if with_zp else None
         codes = L.quantize(x.tolist(), fmt, layout, svals, zvals)
-        checks.append((role + " codes", "codes", np.asarray(codes).reshape(-1).tolist()))
+        checks.append((role + " codes", "codes", tx(codes).reshape(-1).tolist()))
         operands[role] = dict(value=q, scale=sv, zp=zv, ty=ty, fmt=fmt, layout=layout, codes=codes,
-                              svals=svals, zvals=zvals, pshape=pshape, shape=shape)
+                              svals=svals, zvals=zvals, pshape=ir_pshape, shape=ir_shape,
+                              ir_layout=ir_layout)
 
     a, w = operands["lhs"], operands["rhs"]
     kwargs = dict(lhs_layout=a["layout"], lhs_scale=a["svals"], lhs_zero_point=a["zvals"],
@@ -119,9 +141,9 @@ def run_case(case, rng):
         zps += " rhs_zero_point(%s : %s)" % (w["zp"], tensor_type(w["pshape"], "i8"))
     y = b.fresh()
     if out is None:
-        b.add("%s = lq.matmul %s, %s scales(%s, %s)%s lhs_layout(%s) rhs_layout(%s) acc(%s) : %s, %s, %s, %s -> %s" % (
+        b.add("%s = lq.matmul %s, %s scales(%s, %s)%s lhs_layout(%s) rhs_layout(%s)%s acc(%s) : %s, %s, %s, %s -> %s" % (
             y, a["value"], w["value"], a["scale"], w["scale"], zps, layout_mlir(a["layout"]),
-            layout_mlir(w["layout"]), acc, tensor_type(a["shape"], a["ty"]), tensor_type(w["shape"], w["ty"]),
+            layout_mlir(w["ir_layout"]), " rhs_transposed" if rt else "", acc, tensor_type(a["shape"], a["ty"]), tensor_type(w["shape"], w["ty"]),
             tensor_type(a["pshape"], "f32"), tensor_type(w["pshape"], "f32"), tensor_type((m, n), "f32")))
         print_f32("matmul", y, (m, n))
         checks.append(("matmul", "f32", np.asarray(L.matmul(a["codes"], a["fmt"], w["codes"], w["fmt"], **kwargs)).reshape(-1).tolist()))
@@ -133,9 +155,9 @@ def run_case(case, rng):
         so, _ = scales_for(yf, ofmt, olayout, rng, False)
         opshape = L.layout_param_shape(L.parse_layout(olayout), (m, n))
         ov = const(hexes(so), opshape, "f32")
-        b.add("%s = lq.matmul %s, %s scales(%s, %s)%s out_scale(%s : %s) lhs_layout(%s) rhs_layout(%s) out_layout(%s) acc(%s) : %s, %s, %s, %s -> %s" % (
+        b.add("%s = lq.matmul %s, %s scales(%s, %s)%s out_scale(%s : %s) lhs_layout(%s) rhs_layout(%s)%s out_layout(%s) acc(%s) : %s, %s, %s, %s -> %s" % (
             y, a["value"], w["value"], a["scale"], w["scale"], zps, ov, tensor_type(opshape, "f32"),
-            layout_mlir(a["layout"]), layout_mlir(w["layout"]), layout_mlir(olayout), acc,
+            layout_mlir(a["layout"]), layout_mlir(w["ir_layout"]), " rhs_transposed" if rt else "", layout_mlir(olayout), acc,
             tensor_type(a["shape"], a["ty"]), tensor_type(w["shape"], w["ty"]),
             tensor_type(a["pshape"], "f32"), tensor_type(w["pshape"], "f32"), tensor_type((m, n), oty)))
         print_codes("output codes", y, (m, n), oty, ofmt.W)

@@ -201,7 +201,9 @@ LogicalResult MatmulOp::verify() {
     return emitOpError("operands must be rank-2 (MxK and KxN), got ranks ")
            << lhsType.getRank() << " and " << rhsType.getRank();
   int64_t m = lhsType.getDimSize(0), k = lhsType.getDimSize(1);
-  int64_t k2 = rhsType.getDimSize(0), n = rhsType.getDimSize(1);
+  bool rt = getRhsTransposed();
+  int64_t k2 = rhsType.getDimSize(rt ? 1 : 0),
+          n = rhsType.getDimSize(rt ? 0 : 1);
   if (!shapesCompatible({k}, {k2}))
     return emitOpError("contraction sizes differ: lhs has K = ")
            << k << " but rhs has K = " << k2;
@@ -230,7 +232,7 @@ LogicalResult MatmulOp::verify() {
                     cast<ShapedType>(zp.getType()).getElementType()))
         return emitOpError("acc = i32 needs integer zero points");
     std::optional<int64_t> lb = getKBlock(getLhsLayout(), 1);
-    std::optional<int64_t> rb = getKBlock(getRhsLayout(), 0);
+    std::optional<int64_t> rb = getKBlock(getRhsLayout(), rt ? 1 : 0);
     int64_t seg = std::min(lb.value_or(INT64_MAX), rb.value_or(INT64_MAX));
     if (seg != INT64_MAX) {
       if ((lb && *lb % seg) || (rb && *rb % seg))

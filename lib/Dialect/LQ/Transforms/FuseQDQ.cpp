@@ -37,47 +37,53 @@ bool isZeroFilled(Value v) {
   return f && f.getValue().isPosZero();
 }
 
-/// True if `g` is a plain (m, k) x (k, n) -> (m, n) multiply-accumulate.
-bool isPlainMatmulGeneric(linalg::GenericOp g) {
+/// If `g` is a plain (m, k) x (k, n) -> (m, n) multiply-accumulate, whether
+/// its B operand is stored transposed ((n, k)); nullopt if it is not one.
+std::optional<bool> matchMatmulGeneric(linalg::GenericOp g) {
   if (g.getNumDpsInputs() != 2 || g.getNumDpsInits() != 1 ||
       g.getNumLoops() != 3)
-    return false;
+    return std::nullopt;
   auto iters = g.getIteratorTypesArray();
   if (iters[0] != utils::IteratorType::parallel ||
       iters[1] != utils::IteratorType::parallel ||
       iters[2] != utils::IteratorType::reduction)
-    return false;
+    return std::nullopt;
   MLIRContext *ctx = g.getContext();
   AffineExpr m, n, k;
   bindDims(ctx, m, n, k);
-  SmallVector<AffineMap> expected = {AffineMap::get(3, 0, {m, k}, ctx),
-                                     AffineMap::get(3, 0, {k, n}, ctx),
-                                     AffineMap::get(3, 0, {m, n}, ctx)};
-  if (g.getIndexingMapsArray() != expected)
-    return false;
+  SmallVector<AffineMap> plain = {AffineMap::get(3, 0, {m, k}, ctx),
+                                  AffineMap::get(3, 0, {k, n}, ctx),
+                                  AffineMap::get(3, 0, {m, n}, ctx)};
+  SmallVector<AffineMap> transposed = plain;
+  transposed[1] = AffineMap::get(3, 0, {n, k}, ctx);
+  SmallVector<AffineMap> maps = g.getIndexingMapsArray();
+  if (maps != plain && maps != transposed)
+    return std::nullopt;
   Block &body = g.getRegion().front();
   if (body.getOperations().size() != 3)
-    return false;
+    return std::nullopt;
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   auto add = yield.getValues()[0].getDefiningOp<arith::AddFOp>();
   if (!add)
-    return false;
+    return std::nullopt;
   Value acc = body.getArgument(2);
   Value other = add.getLhs() == acc   ? add.getRhs()
                 : add.getRhs() == acc ? add.getLhs()
                                       : Value();
   auto mul = other ? other.getDefiningOp<arith::MulFOp>() : nullptr;
   if (!mul)
-    return false;
+    return std::nullopt;
   Value a = body.getArgument(0), b = body.getArgument(1);
-  return (mul.getLhs() == a && mul.getRhs() == b) ||
-         (mul.getLhs() == b && mul.getRhs() == a);
+  if ((mul.getLhs() == a && mul.getRhs() == b) ||
+      (mul.getLhs() == b && mul.getRhs() == a))
+    return maps == transposed;
+  return std::nullopt;
 }
 
 /// Replaces `op` (a float matmul of two dequantized operands into a
 /// zero-filled f32 accumulator) with lq.matmul.
 LogicalResult fuseMatmul(Operation *op, Value lhs, Value rhs, Value init,
-                         PatternRewriter &rewriter) {
+                         bool rhsTransposed, PatternRewriter &rewriter) {
   auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
   if (!resultType.getElementType().isF32())
     return rewriter.notifyMatchFailure(op, "accumulator is not f32");
@@ -93,7 +99,7 @@ LogicalResult fuseMatmul(Operation *op, Value lhs, Value rhs, Value init,
   rewriter.replaceOpWithNewOp<MatmulOp>(
       op, resultType, a.getInput(), b.getInput(), a.getScale(), b.getScale(),
       a.getZeroPoint(), b.getZeroPoint(), /*out_scale=*/Value(),
-      /*out_zero_point=*/Value(), a.getLayout(), b.getLayout(),
+      /*out_zero_point=*/Value(), a.getLayout(), b.getLayout(), rhsTransposed,
       /*out_layout=*/LayoutAttr(), rewriter.getF32Type(),
       RoundingMode::half_even, /*seed=*/0);
   return success();
@@ -106,7 +112,7 @@ struct FuseNamedMatmul : OpRewritePattern<linalg::MatmulOp> {
     if (!op.hasPureTensorSemantics() || op.hasUserDefinedMaps())
       return failure();
     return fuseMatmul(op, op.getInputs()[0], op.getInputs()[1],
-                      op.getOutputs()[0], rewriter);
+                      op.getOutputs()[0], /*rhsTransposed=*/false, rewriter);
   }
 };
 
@@ -114,10 +120,13 @@ struct FuseGenericMatmul : OpRewritePattern<linalg::GenericOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(linalg::GenericOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!op.hasPureTensorSemantics() || !isPlainMatmulGeneric(op))
+    if (!op.hasPureTensorSemantics())
+      return failure();
+    std::optional<bool> transposed = matchMatmulGeneric(op);
+    if (!transposed)
       return failure();
     return fuseMatmul(op, op.getInputs()[0], op.getInputs()[1],
-                      op.getOutputs()[0], rewriter);
+                      op.getOutputs()[0], *transposed, rewriter);
   }
 };
 
@@ -144,7 +153,8 @@ struct FuseOutputQuantize : OpRewritePattern<QuantizeOp> {
         op, op.getType(), mm.getLhs(), mm.getRhs(), mm.getLhsScale(),
         mm.getRhsScale(), mm.getLhsZeroPoint(), mm.getRhsZeroPoint(),
         op.getScale(), op.getZeroPoint(), mm.getLhsLayout(), mm.getRhsLayout(),
-        layout, mm.getAcc(), op.getRounding(), op.getSeed());
+        mm.getRhsTransposed(), layout, mm.getAcc(), op.getRounding(),
+        op.getSeed());
     return success();
   }
 };

@@ -97,6 +97,8 @@ def LQ_MatmulOp : LQ_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
     scale layout and optional zero point. `acc` chooses the accumulator: `f32`
     accumulates dequantized products, `i32` accumulates integer products per K
     segment (the K-block of the scale layouts) and scales each segment sum.
+    With `rhs_transposed`, `rhs` is stored NxK (ONNX Gemm transB,
+    MatMulNBits) and its layout refers to that NxK tensor.
     With `out_scale`, the result is quantized to the result element format
     with `out_layout` (`tensor`, or `axis = 1` per output column). Exact
     semantics: docs/Semantics.md.
@@ -115,6 +117,7 @@ def LQ_MatmulOp : LQ_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
       Optional<LQ_ScaleTensor>:$out_scale,
       Optional<AnyRankedTensor>:$out_zero_point,
       LQ_LayoutAttr:$lhs_layout, LQ_LayoutAttr:$rhs_layout,
+      UnitAttr:$rhs_transposed,
       OptionalAttr<LQ_LayoutAttr>:$out_layout,
       TypeAttr:$acc,
       DefaultValuedAttr<LQ_RoundingModeAttr, "RoundingMode::half_even">:$rounding,
@@ -127,6 +130,7 @@ def LQ_MatmulOp : LQ_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
     (`out_scale` `(` $out_scale^ `:` type($out_scale) `)`)?
     (`out_zero_point` `(` $out_zero_point^ `:` type($out_zero_point) `)`)?
     `lhs_layout` `(` $lhs_layout `)` `rhs_layout` `(` $rhs_layout `)`
+    (`rhs_transposed` $rhs_transposed^)?
     (`out_layout` `(` $out_layout^ `)`)?
     `acc` `(` $acc `)` (`rounding` $rounding^)?
     attr-dict `:` type($lhs) `,` type($rhs) `,` type($lhs_scale) `,`
