@@ -37,6 +37,7 @@ llvm_config.with_environment("PYTHONPATH",
 
 tools = [
     "lpc-opt",
+    "lpc",
     ToolSubst("mlir-opt", os.path.join(config.llvm_tools_dir, "mlir-opt")),
     ToolSubst("mlir-runner",
               os.path.join(config.llvm_tools_dir, "mlir-runner")),
@@ -48,3 +49,16 @@ if shutil.which("nvidia-smi"):
     config.available_features.add("cuda-gpu")
 if os.environ.get("LPC_SLOW_TESTS", "1") != "0":
     config.available_features.add("slow")
+
+# ONNX's node test data (Debian libonnx-testdata).
+onnx_node_data = "/usr/share/libonnx-testdata/data/node"
+if os.path.isdir(onnx_node_data):
+    config.available_features.add("onnx-node-data")
+config.substitutions.append(("%onnx_node_data", onnx_node_data))
+# ONNX Runtime 1.30 through node (npm onnxruntime-node in .deps, installed by
+# scripts/setup.sh with --ignore-scripts).
+ort_dir = os.path.join(config.lpc_src_root, ".deps", "node_modules",
+                       "onnxruntime-node")
+if os.path.isdir(ort_dir) and shutil.which("node"):
+    config.available_features.add("ort")
+config.substitutions.append(("%ort_module", ort_dir))

@@ -6,6 +6,7 @@
 #include "lpc/Dialect/LQ/IR/LQ.h"
 #include "lpc/Dialect/LQ/Transforms/Passes.h"
 #include "lpc/Pipelines/Pipelines.h"
+#include "lpc/Pipelines/CPUPipeline.h"
 
 void lpc::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<lq::LQDialect>();
@@ -15,4 +16,5 @@ void lpc::registerAllPasses() {
   lq::registerLQPasses();
   registerLPCConversionPasses();
   registerPipelines();
+  registerCPUPipelines();
 }

@@ -1,0 +1,40 @@
+//===- CPUPipeline.h - The CPU target pipeline -------------------*- C++
+//-*-===//
+
+#ifndef LPC_PIPELINES_CPUPIPELINE_H
+#define LPC_PIPELINES_CPUPIPELINE_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace lpc {
+
+/// Options of the CPU pipeline.
+struct CPUPipelineOptions
+    : public mlir::PassPipelineOptions<CPUPipelineOptions> {
+  Option<std::string> entry{*this, "entry",
+                            llvm::cl::desc("Name of the model function"),
+                            llvm::cl::init("main_graph")};
+  Option<bool> parallel{
+      *this, "parallel",
+      llvm::cl::desc("Run the parallel loops of every linalg op on OpenMP "
+                     "threads (the library then links libomp)"),
+      llvm::cl::init(true)};
+};
+
+/// The graph-level stage (imported IR -> lq IR). Float models pass through
+/// canonicalisation; quantization transforms join here.
+void buildLQStagePipeline(mlir::OpPassManager &pm);
+
+/// Imported (or lq) IR on tensors -> LLVM dialect with lpc's C ABI
+/// (`lpc_signature`, `lpc_run`). This is exactly what `lpc compile
+/// --target=cpu` runs before translating to LLVM IR.
+void buildCPUPipeline(mlir::OpPassManager &pm,
+                      const CPUPipelineOptions &options);
+
+/// Registers `lpc-lq-stage` and `lpc-cpu-pipeline`.
+void registerCPUPipelines();
+
+} // namespace lpc
+
+#endif // LPC_PIPELINES_CPUPIPELINE_H

@@ -1,0 +1,46 @@
+/*===- lpc_model.h - C ABI of a model compiled by lpc ------------*- C -*-===*\
+|*                                                                            *|
+|* A shared library built by `lpc compile --target=cpu` exports these two    *|
+|* functions (and nothing else that callers may rely on). Include this header *|
+|* from C or C++ and dlopen the library, or link against it directly.        *|
+|*                                                                            *|
+\*===----------------------------------------------------------------------===*/
+
+#ifndef LPC_RUNTIME_LPC_MODEL_H
+#define LPC_RUNTIME_LPC_MODEL_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Version of the signature text below. */
+#define LPC_ABI_VERSION 1
+
+/* A NUL-terminated text describing the model, one line per entry:
+ *
+ *   lpc-abi 1
+ *   input <i> <dtype> <rank> <d0> ... <d(rank-1)> <name>
+ *   ...
+ *   output <i> <dtype> <rank> <d0> ... <d(rank-1)> <name>
+ *
+ * <i> counts inputs and outputs separately from 0, in ONNX graph order;
+ * <dtype> is the ONNX TensorProto.DataType number (1 FLOAT, 7 INT64, 9 BOOL,
+ * ...); the name is the rest of the line. All shapes are static. The string
+ * is owned by the library. */
+const char *lpc_signature(void);
+
+/* Runs the model once. `inputs[i]` points to input i's data and
+ * `outputs[i]` to a caller-allocated buffer for output i: dense, row-major,
+ * the element size of the dtype (BOOL is one byte per element), any
+ * alignment the element type needs. Inputs are not modified; outputs may not
+ * alias inputs or each other. Returns 0 on success. Safe to call from
+ * several threads at once on distinct buffers. */
+int32_t lpc_run(void *const *inputs, void *const *outputs);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LPC_RUNTIME_LPC_MODEL_H */

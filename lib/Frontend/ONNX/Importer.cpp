@@ -1,0 +1,573 @@
+//===- Importer.cpp - ONNX graph to func + tensor dialects -----------------===//
+//
+// Reads the ModelProto, orders the nodes (rejecting cycles and undefined
+// values), creates `func.func @main_graph` and calls one op importer per node.
+// Each node's operations get the location
+//   fused[NameLoc(<node name>), FileLineColLoc(<model file>, <node index>, 0)]
+// so diagnostics and later per-layer options name ONNX nodes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lpc/Frontend/ONNX/Importer.h"
+
+#include "ImporterImpl.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+using namespace mlir;
+using namespace lpc::frontend;
+
+namespace lpc::frontend {
+
+/// Imports one ONNX graph into one function.
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext &ctx, const onnx::ModelProto &model,
+                StringRef path, const ImportOptions &options)
+      : ctx(ctx), b(&ctx), model(model), path(path.str()), options(options),
+        reader(llvm::sys::path::parent_path(path).empty()
+                   ? std::string(".")
+                   : llvm::sys::path::parent_path(path).str()) {}
+
+  OwningOpRef<ModuleOp> run();
+
+  MLIRContext &ctx;
+  OpBuilder b;
+  const onnx::ModelProto &model;
+  std::string path;
+  const ImportOptions &options;
+  TensorReader reader;
+  llvm::StringMap<int64_t> opsets;
+  llvm::StringMap<Value> values;
+  DenseSet<Value> unsignedValues;
+  /// Graph inputs whose value ImportOptions::inputValues gives.
+  DenseMap<Value, DenseElementsAttr> knownInputs;
+
+private:
+  LogicalResult importNode(const onnx::NodeProto &node, int64_t index);
+  Location nodeLoc(const onnx::NodeProto &node, int64_t index);
+  FailureOr<RankedTensorType> valueInfoType(const onnx::ValueInfoProto &info,
+                                            Location loc, bool isInput,
+                                            int *dtype);
+};
+
+} // namespace lpc::frontend
+
+//===----------------------------------------------------------------------===//
+// NodeContext
+//===----------------------------------------------------------------------===//
+
+NodeContext::NodeContext(GraphImporter &importer, const onnx::NodeProto &node,
+                         Location loc, int64_t opset,
+                         SmallVector<Value> inputs)
+    : node(node), loc(loc), opset(opset), b(importer.b), importer(importer),
+      inputs(std::move(inputs)) {}
+
+const onnx::AttributeProto *NodeContext::attr(StringRef name) const {
+  for (const auto &a : node.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+int64_t NodeContext::getInt(StringRef name, int64_t dflt) const {
+  const onnx::AttributeProto *a = attr(name);
+  return a ? a->i() : dflt;
+}
+float NodeContext::getFloat(StringRef name, float dflt) const {
+  const onnx::AttributeProto *a = attr(name);
+  return a ? a->f() : dflt;
+}
+std::string NodeContext::getString(StringRef name, StringRef dflt) const {
+  const onnx::AttributeProto *a = attr(name);
+  return a ? a->s() : dflt.str();
+}
+SmallVector<int64_t> NodeContext::getInts(StringRef name) const {
+  const onnx::AttributeProto *a = attr(name);
+  if (!a)
+    return {};
+  return SmallVector<int64_t>(a->ints().begin(), a->ints().end());
+}
+SmallVector<float> NodeContext::getFloats(StringRef name) const {
+  const onnx::AttributeProto *a = attr(name);
+  if (!a)
+    return {};
+  return SmallVector<float>(a->floats().begin(), a->floats().end());
+}
+
+InFlightDiagnostic NodeContext::error() {
+  InFlightDiagnostic d = emitError(loc);
+  d << node.op_type() << " node '" << node.name() << "': ";
+  return d;
+}
+
+LogicalResult NodeContext::require(size_t i, StringRef what) {
+  if (hasInput(i))
+    return success();
+  return error() << "missing required input " << i << " (" << what << ")";
+}
+
+LogicalResult NodeContext::requireFloat(size_t i, StringRef what) {
+  if (failed(require(i, what)))
+    return failure();
+  if (isa<FloatType>(elemOf(input(i))))
+    return success();
+  return error() << "input " << i << " (" << what
+                 << ") must be a floating-point tensor, got "
+                 << tensorType(input(i));
+}
+
+TensorReader &NodeContext::reader() { return importer.reader; }
+
+bool NodeContext::isUnsigned(Value v) const {
+  return importer.unsignedValues.contains(v);
+}
+void NodeContext::markUnsigned(Value v) { importer.unsignedValues.insert(v); }
+
+std::optional<DenseElementsAttr> NodeContext::constant(Value v,
+                                                      bool allowInputs) const {
+  DenseElementsAttr attr;
+  if (v && matchPattern(v, m_Constant(&attr)))
+    return attr;
+  if (!allowInputs)
+    return std::nullopt;
+  auto it = importer.knownInputs.find(v);
+  if (v && it != importer.knownInputs.end())
+    return it->second;
+  return std::nullopt;
+}
+
+std::optional<SmallVector<int64_t>> NodeContext::constInts(Value v,
+                                                         bool allowInputs) const {
+  std::optional<DenseElementsAttr> attr = constant(v, allowInputs);
+  if (!attr || !isa<IntegerType>(attr->getElementType()))
+    return std::nullopt;
+  SmallVector<int64_t> out;
+  bool isUns = isUnsigned(v) || attr->getElementType().isInteger(1);
+  for (const APInt &x : attr->getValues<APInt>())
+    out.push_back(isUns ? (int64_t)x.getZExtValue() : x.getSExtValue());
+  return out;
+}
+
+Value NodeContext::constI64(ArrayRef<int64_t> values, ArrayRef<int64_t> shape) {
+  auto type = RankedTensorType::get(shape, b.getI64Type());
+  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, values));
+}
+
+//===----------------------------------------------------------------------===//
+// GraphImporter
+//===----------------------------------------------------------------------===//
+
+static const OpTable &opTable() {
+  static OpTable table = [] {
+    OpTable t;
+    registerElementwiseOps(t);
+    registerNNOps(t);
+    registerReductionOps(t);
+    registerShapeOps(t);
+    registerResizeOps(t);
+    return t;
+  }();
+  return table;
+}
+
+Location GraphImporter::nodeLoc(const onnx::NodeProto &node, int64_t index) {
+  std::string name = node.name().empty()
+                         ? node.op_type() + "#" + std::to_string(index)
+                         : node.name();
+  return FusedLoc::get(&ctx, {NameLoc::get(StringAttr::get(&ctx, name)),
+                              FileLineColLoc::get(&ctx, path, index + 1, 0)});
+}
+
+FailureOr<RankedTensorType>
+GraphImporter::valueInfoType(const onnx::ValueInfoProto &info, Location loc,
+                             bool isInput, int *dtype) {
+  const char *kind = isInput ? "input" : "output";
+  if (!info.type().has_tensor_type()) {
+    emitError(loc) << "graph " << kind << " '" << info.name()
+                   << "' is not a tensor";
+    return failure();
+  }
+  const auto &tt = info.type().tensor_type();
+  *dtype = tt.elem_type();
+  Type elem = getElementType(&ctx, *dtype);
+  if (!elem) {
+    emitError(loc) << "graph " << kind << " '" << info.name()
+                   << "' has unsupported element type " << dtypeName(*dtype);
+    return failure();
+  }
+  SmallVector<int64_t> shape;
+  auto it = options.inputShapes.find(info.name());
+  if (isInput && it != options.inputShapes.end()) {
+    shape.assign(it->second.begin(), it->second.end());
+    bool conflict = tt.has_shape() && tt.shape().dim_size() != (int)shape.size();
+    for (int i = 0; !conflict && tt.has_shape() && i < tt.shape().dim_size(); ++i) {
+      const auto &d = tt.shape().dim(i);
+      conflict = d.has_dim_value() && d.dim_value() >= 0 &&
+                 d.dim_value() != shape[i];
+    }
+    if (conflict) {
+      InFlightDiagnostic diag = emitError(loc);
+      diag << "shape mismatch: input '" << info.name() << "' is given shape [";
+      llvm::interleaveComma(shape, diag);
+      diag << "] but the model declares [";
+      llvm::interleave(
+          tt.shape().dim(), diag,
+          [&](const onnx::TensorShapeProto_Dimension &d) {
+            if (d.has_dim_value())
+              diag << d.dim_value();
+            else
+              diag << (d.dim_param().empty() ? "?" : d.dim_param());
+          },
+          ", ");
+      diag << "]";
+      return failure();
+    }
+    return RankedTensorType::get(shape, elem);
+  }
+  if (!tt.has_shape()) {
+    if (!isInput)
+      return RankedTensorType(); // Unknown: taken from the computed value.
+    emitError(loc) << "graph input '" << info.name()
+                   << "' has no shape; give one with --input-shape "
+                   << info.name() << "=d0,d1,...";
+    return failure();
+  }
+  for (const auto &d : tt.shape().dim()) {
+    if (d.has_dim_value() && d.dim_value() >= 0) {
+      shape.push_back(d.dim_value());
+      continue;
+    }
+    if (!isInput)
+      return RankedTensorType();
+    emitError(loc) << "graph input '" << info.name() << "' has dynamic dimension "
+                   << (d.has_dim_param() ? "'" + d.dim_param() + "'"
+                                         : std::string("?"))
+                   << "; give its shape with --input-shape " << info.name()
+                   << "=d0,d1,...";
+    return failure();
+  }
+  return RankedTensorType::get(shape, elem);
+}
+
+LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
+                                        int64_t index) {
+  Location loc = nodeLoc(node, index);
+  std::string domain = node.domain();
+  if (domain == "ai.onnx")
+    domain = "";
+  auto opsetIt = opsets.find(domain);
+  int64_t opset = opsetIt == opsets.end() ? 0 : opsetIt->second;
+  const OpTable &table = opTable();
+  auto fnIt = table.find(node.op_type());
+  if (!domain.empty() || fnIt == table.end()) {
+    emitError(loc) << "unsupported ONNX operator '" << node.op_type()
+                   << "' (node '" << node.name() << "', domain '"
+                   << (domain.empty() ? "ai.onnx" : domain) << "', opset "
+                   << opset << ")";
+    return failure();
+  }
+  SmallVector<Value> inputs;
+  for (const std::string &name : node.input())
+    inputs.push_back(name.empty() ? Value() : values.lookup(name));
+  NodeContext nc(*this, node, loc, opset, inputs);
+  SmallVector<Value> results;
+  if (failed(fnIt->second(nc, results)))
+    return failure();
+  for (int i = 0; i < node.output_size(); ++i) {
+    const std::string &name = node.output(i);
+    if (name.empty())
+      continue;
+    Value v = i < (int)results.size() ? results[i] : Value();
+    if (!v)
+      return nc.error() << "output " << i << " ('" << name
+                        << "') is not supported";
+    // Unsigned-ness follows the first input unless the op decided.
+    if (!inputs.empty() && inputs[0] && unsignedValues.contains(inputs[0]) &&
+        isa<IntegerType>(elemOf(v)) && elemOf(v) == elemOf(inputs[0]) &&
+        node.op_type() != "Cast" && node.op_type() != "Shape")
+      unsignedValues.insert(v);
+    values[name] = v;
+  }
+  return success();
+}
+
+OwningOpRef<ModuleOp> GraphImporter::run() {
+  const onnx::GraphProto &graph = model.graph();
+  Location fileLoc = FileLineColLoc::get(&ctx, path, 0, 0);
+  for (const auto &imp : model.opset_import()) {
+    std::string domain = imp.domain() == "ai.onnx" ? "" : imp.domain();
+    opsets[domain] = imp.version();
+  }
+  if (model.ir_version() < 3 || model.ir_version() > 11) {
+    emitError(fileLoc) << "unsupported ONNX IR version " << model.ir_version()
+                       << " (lpc reads IR versions 3 to 11)";
+    return nullptr;
+  }
+  auto defaultOpset = opsets.find("");
+  if (defaultOpset == opsets.end() || defaultOpset->second < 1 ||
+      defaultOpset->second > 23) {
+    emitError(fileLoc) << "unsupported default-domain opset "
+                       << (defaultOpset == opsets.end() ? 0
+                                                        : defaultOpset->second)
+                       << " (lpc reads opsets 1 to 23)";
+    return nullptr;
+  }
+
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  b.setInsertionPointToEnd(module->getBody());
+
+  // Initializers first: graph inputs that have one are constants.
+  llvm::StringMap<const onnx::TensorProto *> initializers;
+  for (const auto &init : graph.initializer())
+    initializers[init.name()] = &init;
+
+  SmallVector<Type> argTypes;
+  SmallVector<const onnx::ValueInfoProto *> inputInfos;
+  SmallVector<int> inputDTypes;
+  for (const auto &in : graph.input()) {
+    if (initializers.count(in.name()))
+      continue;
+    int dtype;
+    FailureOr<RankedTensorType> type = valueInfoType(in, fileLoc, true, &dtype);
+    if (failed(type))
+      return nullptr;
+    argTypes.push_back(*type);
+    inputInfos.push_back(&in);
+    inputDTypes.push_back(dtype);
+  }
+  auto func = func::FuncOp::create(b, fileLoc, options.entryName,
+                                   b.getFunctionType(argTypes, {}));
+  Block *body = func.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  for (auto [i, info] : llvm::enumerate(inputInfos)) {
+    Value arg = body->getArgument(i);
+    values[info->name()] = arg;
+    if (isUnsignedDType(inputDTypes[i]))
+      unsignedValues.insert(arg);
+    func.setArgAttr(i, kNameAttr, b.getStringAttr(info->name()));
+    func.setArgAttr(i, kONNXTypeAttr, b.getI64IntegerAttr(inputDTypes[i]));
+    auto known = options.inputValues.find(info->name());
+    if (known != options.inputValues.end()) {
+      auto badValue = [&](const Twine &why) {
+        emitError(fileLoc) << "the value given for input '" << info->name()
+                           << "' " << why;
+        return nullptr;
+      };
+      onnx::TensorProto proto;
+      if (!proto.ParseFromString(known->second))
+        return badValue("is not a TensorProto");
+      DenseElementsAttr attr = reader.read(proto, fileLoc);
+      if (!attr)
+        return nullptr;
+      std::string have, want;
+      llvm::raw_string_ostream(have) << attr.getType();
+      llvm::raw_string_ostream(want) << arg.getType();
+      if (attr.getType() != arg.getType())
+        return badValue("has type " + have + ", the input is " + want);
+      knownInputs[arg] = attr;
+    }
+  }
+  for (const auto &init : graph.initializer()) {
+    Location loc = NameLoc::get(b.getStringAttr(init.name()), fileLoc);
+    DenseElementsAttr attr = reader.read(init, loc);
+    if (!attr)
+      return nullptr;
+    Value c = arith::ConstantOp::create(b, loc, attr);
+    values[init.name()] = c;
+    if (isUnsignedDType(init.data_type()))
+      unsignedValues.insert(c);
+  }
+
+  // Order the nodes: ONNX requires topological order, but a malformed model
+  // may not be; a value no node, input or initializer defines is an error,
+  // and so is a cycle.
+  int numNodes = graph.node_size();
+  llvm::StringMap<int> producer;
+  for (int i = 0; i < numNodes; ++i)
+    for (const std::string &out : graph.node(i).output())
+      if (!out.empty())
+        producer[out] = i;
+  for (int i = 0; i < numNodes; ++i) {
+    const onnx::NodeProto &node = graph.node(i);
+    for (const std::string &in : node.input()) {
+      if (in.empty() || values.count(in) || producer.count(in))
+        continue;
+      emitError(nodeLoc(node, i))
+          << node.op_type() << " node '" << node.name() << "': input '" << in
+          << "' is not a graph input, an initializer or a node output "
+             "(missing initializer?)";
+      return nullptr;
+    }
+  }
+  SmallVector<int> order;
+  SmallVector<int> state(numNodes, 0); // 0 new, 1 on stack, 2 done
+  std::function<bool(int)> visit = [&](int i) -> bool {
+    if (state[i] == 2)
+      return true;
+    if (state[i] == 1) {
+      emitError(nodeLoc(graph.node(i), i))
+          << "the graph has a cycle through node '" << graph.node(i).name()
+          << "'";
+      return false;
+    }
+    state[i] = 1;
+    for (const std::string &in : graph.node(i).input()) {
+      auto it = producer.find(in);
+      if (!in.empty() && !values.count(in) && it != producer.end() &&
+          !visit(it->second))
+        return false;
+    }
+    state[i] = 2;
+    order.push_back(i);
+    return true;
+  };
+  for (int i = 0; i < numNodes; ++i)
+    if (!visit(i))
+      return nullptr;
+
+  for (int i : order) {
+    b.setInsertionPointToEnd(body);
+    if (failed(importNode(graph.node(i), i)))
+      return nullptr;
+  }
+
+  // Results.
+  b.setInsertionPointToEnd(body);
+  SmallVector<Value> results;
+  SmallVector<Type> resultTypes;
+  for (const auto &out : graph.output()) {
+    Value v = values.lookup(out.name());
+    if (!v) {
+      emitError(fileLoc) << "graph output '" << out.name()
+                         << "' is not produced by any node";
+      return nullptr;
+    }
+    int dtype;
+    FailureOr<RankedTensorType> declared =
+        valueInfoType(out, fileLoc, false, &dtype);
+    if (failed(declared))
+      return nullptr;
+    if (*declared && declared->getElementType() != elemOf(v)) {
+      emitError(fileLoc) << "graph output '" << out.name() << "' is declared "
+                         << *declared << " but computes " << v.getType();
+      return nullptr;
+    }
+    if (*declared && declared->getShape() != shapeOf(v)) {
+      emitError(fileLoc) << "shape mismatch: graph output '" << out.name()
+                         << "' is declared " << *declared << " but computes "
+                         << v.getType();
+      return nullptr;
+    }
+    results.push_back(v);
+    resultTypes.push_back(v.getType());
+  }
+  func::ReturnOp::create(b, fileLoc, results);
+  func.setType(b.getFunctionType(argTypes, resultTypes));
+  for (auto [i, out] : llvm::enumerate(graph.output())) {
+    func.setResultAttr(i, kNameAttr, b.getStringAttr(out.name()));
+    func.setResultAttr(
+        i, kONNXTypeAttr,
+        b.getI64IntegerAttr(getDType(elemOf(results[i]),
+                                     unsignedValues.contains(results[i]))));
+  }
+  if (failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+
+//===----------------------------------------------------------------------===//
+// Entry points
+//===----------------------------------------------------------------------===//
+
+void lpc::frontend::registerImporterDialects(DialectRegistry &registry) {
+  registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
+                  math::MathDialect, tensor::TensorDialect>();
+}
+
+bool lpc::frontend::parseShapeList(StringRef text,
+                                   SmallVectorImpl<int64_t> &shape) {
+  shape.clear();
+  text = text.trim();
+  if (text.empty())
+    return true;
+  SmallVector<StringRef> parts;
+  text.split(parts, ',');
+  for (StringRef p : parts) {
+    int64_t d;
+    if (p.trim().getAsInteger(10, d) || d < 0)
+      return false;
+    shape.push_back(d);
+  }
+  return true;
+}
+
+/// Parses the ModelProto at `path`; false with `error` set on failure.
+static bool parseModel(StringRef path, onnx::ModelProto &model,
+                       std::string &error) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error = "cannot read ONNX model: " + buffer.getError().message();
+    return false;
+  }
+  google::protobuf::io::ArrayInputStream stream((*buffer)->getBufferStart(),
+                                                (*buffer)->getBufferSize());
+  google::protobuf::io::CodedInputStream coded(&stream);
+  coded.SetTotalBytesLimit(INT_MAX);
+  if (!model.ParseFromCodedStream(&coded) || !coded.ConsumedEntireMessage()) {
+    error = "not a valid ONNX model (protobuf parse failed; truncated or "
+            "corrupt file?)";
+    return false;
+  }
+  if (!model.has_graph()) {
+    error = "not a valid ONNX model (no graph)";
+    return false;
+  }
+  return true;
+}
+
+llvm::Expected<std::vector<std::string>>
+lpc::frontend::readGraphInputNames(StringRef path) {
+  onnx::ModelProto model;
+  std::string error;
+  if (!parseModel(path, model, error))
+    return llvm::createStringError(path.str() + ": " + error);
+  llvm::StringSet<> inits;
+  for (const auto &init : model.graph().initializer())
+    inits.insert(init.name());
+  std::vector<std::string> names;
+  for (const auto &in : model.graph().input())
+    if (!inits.contains(in.name()))
+      names.push_back(in.name());
+  return names;
+}
+
+OwningOpRef<ModuleOp> lpc::frontend::importONNXFile(StringRef path,
+                                                    MLIRContext &context,
+                                                    const ImportOptions &options) {
+  DialectRegistry registry;
+  registerImporterDialects(registry);
+  context.appendDialectRegistry(registry);
+  context.loadAllAvailableDialects();
+
+  Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
+  onnx::ModelProto model;
+  std::string error;
+  if (!parseModel(path, model, error)) {
+    emitError(fileLoc) << error;
+    return nullptr;
+  }
+  GraphImporter importer(context, model, path, options);
+  return importer.run();
+}

@@ -1,0 +1,217 @@
+//===- ImporterImpl.h - Shared state of the ONNX importer ------*- C++ -*-===//
+//
+// Internal to lib/Frontend/ONNX: the tensor reader, the per-node context the
+// op importers receive, the op table and the IR-building helpers they share.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LPC_LIB_FRONTEND_ONNX_IMPORTERIMPL_H
+#define LPC_LIB_FRONTEND_ONNX_IMPORTERIMPL_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <optional>
+#include <string>
+
+namespace lpc::frontend {
+
+//===----------------------------------------------------------------------===//
+// Element types (TensorReader.cpp)
+//===----------------------------------------------------------------------===//
+
+/// ONNX TensorProto.DataType numbers, including those newer than Debian's
+/// onnx.proto (read by number).
+enum ONNXDType : int {
+  kUndefined = 0, kFloat = 1, kUInt8 = 2, kInt8 = 3, kUInt16 = 4, kInt16 = 5,
+  kInt32 = 6, kInt64 = 7, kString = 8, kBool = 9, kFloat16 = 10, kDouble = 11,
+  kUInt32 = 12, kUInt64 = 13, kComplex64 = 14, kComplex128 = 15,
+  kBFloat16 = 16, kFloat8E4M3FN = 17, kFloat8E4M3FNUZ = 18, kFloat8E5M2 = 19,
+  kFloat8E5M2FNUZ = 20, kUInt4 = 21, kInt4 = 22, kFloat4E2M1 = 23,
+};
+
+/// The MLIR element type of an ONNX dtype (signless integers; unsigned-ness
+/// is tracked by the importer), or null for dtypes lpc cannot represent.
+mlir::Type getElementType(mlir::MLIRContext *ctx, int dtype);
+/// Whether `dtype` is an unsigned integer type.
+bool isUnsignedDType(int dtype);
+/// A readable name of an ONNX dtype ("FLOAT", "INT4", "dtype 42").
+std::string dtypeName(int dtype);
+/// The ONNX dtype of an MLIR element type (`isUnsigned` picks UINT*).
+int getDType(mlir::Type type, bool isUnsigned);
+
+/// Decodes TensorProtos, resolving external data inside `modelDir` only.
+class TensorReader {
+public:
+  explicit TensorReader(std::string modelDir) : modelDir(std::move(modelDir)) {}
+
+  /// Decodes `tensor` into an elements attribute; on failure reports at
+  /// `loc` and returns null.
+  mlir::DenseElementsAttr read(const onnx::TensorProto &tensor,
+                               mlir::Location loc);
+
+private:
+  std::string modelDir;
+};
+
+//===----------------------------------------------------------------------===//
+// Per-node context (Importer.cpp)
+//===----------------------------------------------------------------------===//
+
+class GraphImporter;
+
+/// What an op importer sees: the node, its inputs as values (null for an
+/// omitted optional input), attribute accessors and the builder.
+class NodeContext {
+public:
+  NodeContext(GraphImporter &importer, const onnx::NodeProto &node,
+              mlir::Location loc, int64_t opset,
+              llvm::SmallVector<mlir::Value> inputs);
+
+  const onnx::NodeProto &node;
+  mlir::Location loc;
+  int64_t opset;
+  mlir::OpBuilder &b;
+
+  size_t numInputs() const { return inputs.size(); }
+  bool hasInput(size_t i) const { return i < inputs.size() && inputs[i]; }
+  mlir::Value input(size_t i) const { return hasInput(i) ? inputs[i] : nullptr; }
+  size_t numOutputs() const { return node.output_size(); }
+  bool hasOutput(size_t i) const {
+    return i < (size_t)node.output_size() && !node.output(i).empty();
+  }
+
+  const onnx::AttributeProto *attr(llvm::StringRef name) const;
+  bool hasAttr(llvm::StringRef name) const { return attr(name) != nullptr; }
+  int64_t getInt(llvm::StringRef name, int64_t dflt) const;
+  float getFloat(llvm::StringRef name, float dflt) const;
+  std::string getString(llvm::StringRef name, llvm::StringRef dflt) const;
+  llvm::SmallVector<int64_t> getInts(llvm::StringRef name) const;
+  llvm::SmallVector<float> getFloats(llvm::StringRef name) const;
+
+  /// An error at the node, prefixed with "<OpType> node '<name>': ".
+  mlir::InFlightDiagnostic error();
+
+  /// Checks that input `i` is present (error naming `what` otherwise).
+  mlir::LogicalResult require(size_t i, llvm::StringRef what);
+  /// Checks that input `i` is a floating-point tensor.
+  mlir::LogicalResult requireFloat(size_t i, llvm::StringRef what);
+
+  /// Whether `v` holds unsigned integers (ONNX UINT*).
+  bool isUnsigned(mlir::Value v) const;
+  void markUnsigned(mlir::Value v);
+
+  /// The compile-time value of `v`: an arith.constant, or (when
+  /// `allowInputs`) a graph input with a value in ImportOptions::inputValues.
+  /// Operands that must be compile-time (shapes, axes, scales) allow inputs;
+  /// import-time folding of data does not.
+  std::optional<mlir::DenseElementsAttr> constant(mlir::Value v,
+                                                  bool allowInputs = true) const;
+  /// The compile-time integer values of `v` (any integer type).
+  std::optional<llvm::SmallVector<int64_t>>
+  constInts(mlir::Value v, bool allowInputs = true) const;
+  /// An i64 constant tensor of `shape` holding `values`.
+  mlir::Value constI64(llvm::ArrayRef<int64_t> values,
+                       llvm::ArrayRef<int64_t> shape);
+  mlir::Value constI64(llvm::ArrayRef<int64_t> values) {
+    return constI64(values, {(int64_t)values.size()});
+  }
+
+  /// The importer's tensor reader (for tensor-valued attributes).
+  TensorReader &reader();
+
+  GraphImporter &importer;
+
+private:
+  llvm::SmallVector<mlir::Value> inputs;
+};
+
+/// An op importer: builds IR for `ctx.node` and appends one value per node
+/// output (null for outputs it does not produce; only allowed when unused).
+using OpImporterFn = mlir::LogicalResult (*)(NodeContext &ctx,
+                                             llvm::SmallVectorImpl<mlir::Value> &results);
+using OpTable = llvm::StringMap<OpImporterFn>;
+
+void registerElementwiseOps(OpTable &table);
+void registerNNOps(OpTable &table);
+void registerReductionOps(OpTable &table);
+void registerShapeOps(OpTable &table);
+void registerResizeOps(OpTable &table);
+
+//===----------------------------------------------------------------------===//
+// IR-building helpers (Builders.cpp)
+//===----------------------------------------------------------------------===//
+
+using BodyFn = llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                              mlir::ValueRange)>;
+
+mlir::RankedTensorType tensorType(mlir::Value v);
+llvm::ArrayRef<int64_t> shapeOf(mlir::Value v);
+mlir::Type elemOf(mlir::Value v);
+int64_t numElements(llvm::ArrayRef<int64_t> shape);
+
+/// Normalises a possibly negative axis; fails when out of [-rank, rank).
+std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
+
+mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
+                        llvm::ArrayRef<int64_t> shape, mlir::Type elem);
+/// A scalar constant of `type` (float or integer) with value `v`.
+mlir::Value scalarConst(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
+                        double v);
+/// A tensor of `shape` filled with the scalar `value`.
+mlir::Value filled(mlir::OpBuilder &b, mlir::Location loc,
+                   llvm::ArrayRef<int64_t> shape, mlir::Value value);
+
+/// The multidirectional (numpy) broadcast of `shapes`, or nullopt.
+std::optional<llvm::SmallVector<int64_t>>
+broadcastShapes(llvm::ArrayRef<llvm::ArrayRef<int64_t>> shapes);
+
+/// An elementwise linalg.generic over `inputs` broadcast (numpy rules) to
+/// `outShape`, whose body `body` maps the scalar inputs to one `outElem`.
+mlir::Value elementwise(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::ValueRange inputs, llvm::ArrayRef<int64_t> outShape,
+                        mlir::Type outElem, BodyFn body);
+
+/// Reduces `input` over `axes` (normalised, sorted) starting from `init`
+/// with `combine(acc, x)`; keeps reduced dimensions as 1 when `keepDims`.
+/// `pre` (optional) maps each input element before combining.
+mlir::Value reduce(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                   llvm::ArrayRef<int64_t> axes, bool keepDims,
+                   mlir::TypedAttr init, BodyFn combine);
+
+/// Reshapes a static tensor to `shape` (same element count) with
+/// tensor.collapse_shape / tensor.expand_shape.
+mlir::Value reshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                    llvm::ArrayRef<int64_t> shape);
+
+/// Permutes the dimensions of `v` (linalg.transpose).
+mlir::Value transpose(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                      llvm::ArrayRef<int64_t> perm);
+
+/// Converts the scalar `v` to `to` (ONNX Cast semantics: float->int
+/// truncates toward zero, int->bool is `!= 0`, float->bool is `!= 0`).
+mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                          mlir::Type to, bool srcUnsigned, bool dstUnsigned);
+
+/// Pads `v` with `value` by `low`/`high` per dimension (tensor.pad).
+mlir::Value pad(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
+                mlir::Value value);
+
+/// A static slice `v[offsets : offsets + sizes : strides]` (tensor.extract_slice).
+mlir::Value slice(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                  llvm::ArrayRef<int64_t> offsets, llvm::ArrayRef<int64_t> sizes,
+                  llvm::ArrayRef<int64_t> strides);
+
+} // namespace lpc::frontend
+
+#endif // LPC_LIB_FRONTEND_ONNX_IMPORTERIMPL_H

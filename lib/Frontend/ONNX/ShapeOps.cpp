@@ -1,0 +1,621 @@
+//===- ShapeOps.cpp - ONNX shape and data-movement operators ---------------===//
+//
+// Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Split, Slice,
+// Gather, Expand, Tile, Shape, Size, Constant, ConstantOfShape, Range.
+// Shapes are static, so shape computations (Shape -> Gather -> Concat ->
+// Reshape chains) fold to constants at import time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ImporterImpl.h"
+
+#include "mlir/IR/AffineMap.h"
+
+using namespace mlir;
+using namespace lpc::frontend;
+
+namespace {
+
+using Results = SmallVectorImpl<Value>;
+
+/// Reads an int list from input `i` (opset >= `inputSince`) or attribute
+/// `name`; nullopt (after an error) when the input is not constant.
+std::optional<SmallVector<int64_t>> intsFrom(NodeContext &ctx, size_t i,
+                                             StringRef name,
+                                             int64_t inputSince) {
+  if (ctx.opset < inputSince)
+    return ctx.getInts(name);
+  if (!ctx.hasInput(i))
+    return SmallVector<int64_t>();
+  auto v = ctx.constInts(ctx.input(i));
+  if (!v)
+    ctx.error() << name << " must be a constant (lpc compiles static shapes)";
+  return v;
+}
+
+LogicalResult reshapeOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "data")) || failed(ctx.require(1, "shape")))
+    return failure();
+  Value x = ctx.input(0);
+  ArrayRef<int64_t> xs = shapeOf(x);
+  auto target = ctx.constInts(ctx.input(1));
+  if (!target)
+    return ctx.error() << "shape must be a constant (lpc compiles static shapes)";
+  bool allowZero = ctx.getInt("allowzero", 0);
+  SmallVector<int64_t> shape;
+  int64_t inferred = -1, known = 1;
+  for (auto [i, d] : llvm::enumerate(*target)) {
+    if (d == 0 && !allowZero) {
+      if (i >= xs.size())
+        return ctx.error() << "shape entry " << i << " is 0 but data has rank "
+                           << xs.size();
+      d = xs[i];
+    }
+    if (d == -1) {
+      if (inferred >= 0)
+        return ctx.error() << "shape has more than one -1";
+      inferred = i;
+      shape.push_back(1);
+      continue;
+    }
+    if (d < 0)
+      return ctx.error() << "shape entry " << d << " is invalid";
+    shape.push_back(d);
+    known *= d;
+  }
+  int64_t n = numElements(xs);
+  if (inferred >= 0) {
+    if (known == 0 || n % known)
+      return ctx.error() << "shape mismatch: cannot reshape " << x.getType()
+                         << " to the requested shape";
+    shape[inferred] = n / known;
+  }
+  if (numElements(shape) != n)
+    return ctx.error() << "shape mismatch: cannot reshape " << x.getType()
+                       << " (" << n << " elements) to " << numElements(shape)
+                       << " elements";
+  results.push_back(reshape(ctx.b, ctx.loc, x, shape));
+  return success();
+}
+
+LogicalResult flattenOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "input")))
+    return failure();
+  Value x = ctx.input(0);
+  ArrayRef<int64_t> xs = shapeOf(x);
+  int64_t rank = xs.size();
+  int64_t axis = ctx.getInt("axis", 1);
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis > rank)
+    return ctx.error() << "axis is out of range for rank " << rank;
+  int64_t a = numElements(xs.take_front(axis)), c = numElements(xs.drop_front(axis));
+  results.push_back(reshape(ctx.b, ctx.loc, x, {a, c}));
+  return success();
+}
+
+LogicalResult squeezeOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "data")))
+    return failure();
+  Value x = ctx.input(0);
+  ArrayRef<int64_t> xs = shapeOf(x);
+  auto axes = intsFrom(ctx, 1, "axes", 13);
+  if (!axes)
+    return failure();
+  SmallVector<bool> drop(xs.size(), false);
+  if (axes->empty()) {
+    for (size_t i = 0; i < xs.size(); ++i)
+      drop[i] = xs[i] == 1;
+  }
+  for (int64_t a : *axes) {
+    auto n = normalizeAxis(a, xs.size());
+    if (!n)
+      return ctx.error() << "axis " << a << " is out of range for rank " << xs.size();
+    if (xs[*n] != 1)
+      return ctx.error() << "cannot squeeze dimension " << *n << " of size " << xs[*n];
+    drop[*n] = true;
+  }
+  SmallVector<int64_t> shape;
+  for (size_t i = 0; i < xs.size(); ++i)
+    if (!drop[i])
+      shape.push_back(xs[i]);
+  results.push_back(reshape(ctx.b, ctx.loc, x, shape));
+  return success();
+}
+
+LogicalResult unsqueezeOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "data")))
+    return failure();
+  Value x = ctx.input(0);
+  ArrayRef<int64_t> xs = shapeOf(x);
+  auto axes = intsFrom(ctx, 1, "axes", 13);
+  if (!axes)
+    return failure();
+  int64_t rank = xs.size() + axes->size();
+  SmallVector<bool> isNew(rank, false);
+  for (int64_t a : *axes) {
+    auto n = normalizeAxis(a, rank);
+    if (!n || isNew[*n])
+      return ctx.error() << "axis " << a << " is out of range or repeated";
+    isNew[*n] = true;
+  }
+  SmallVector<int64_t> shape;
+  size_t j = 0;
+  for (int64_t i = 0; i < rank; ++i)
+    shape.push_back(isNew[i] ? 1 : xs[j++]);
+  results.push_back(reshape(ctx.b, ctx.loc, x, shape));
+  return success();
+}
+
+LogicalResult transposeOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "data")))
+    return failure();
+  Value x = ctx.input(0);
+  int64_t rank = shapeOf(x).size();
+  SmallVector<int64_t> perm = ctx.getInts("perm");
+  if (perm.empty())
+    for (int64_t i = rank - 1; i >= 0; --i)
+      perm.push_back(i);
+  SmallVector<int64_t> sorted(perm);
+  llvm::sort(sorted);
+  for (int64_t i = 0; i < rank; ++i)
+    if ((int64_t)sorted.size() != rank || sorted[i] != i)
+      return ctx.error() << "perm is not a permutation of " << rank << " dimensions";
+  results.push_back(transpose(ctx.b, ctx.loc, x, perm));
+  return success();
+}
+
+/// Concatenates static tensors along `axis` with insert_slice.
+Value concat(OpBuilder &b, Location loc, ArrayRef<Value> ins, int64_t axis) {
+  SmallVector<int64_t> shape(shapeOf(ins[0]));
+  shape[axis] = 0;
+  for (Value v : ins)
+    shape[axis] += shapeOf(v)[axis];
+  Value out = emptyTensor(b, loc, shape, elemOf(ins[0]));
+  int64_t off = 0;
+  for (Value v : ins) {
+    SmallVector<int64_t> offsets(shape.size(), 0), strides(shape.size(), 1);
+    offsets[axis] = off;
+    off += shapeOf(v)[axis];
+    if (shapeOf(v)[axis] == 0)
+      continue;
+    out = tensor::InsertSliceOp::create(b, loc, v, out, ValueRange{},
+                                        ValueRange{}, ValueRange{}, offsets,
+                                        shapeOf(v), strides);
+  }
+  return out;
+}
+
+LogicalResult concatOp(NodeContext &ctx, Results &results) {
+  SmallVector<Value> ins;
+  for (size_t i = 0; i < ctx.numInputs(); ++i) {
+    if (failed(ctx.require(i, "input")))
+      return failure();
+    ins.push_back(ctx.input(i));
+  }
+  if (ins.empty())
+    return ctx.error() << "needs at least one input";
+  int64_t rank = shapeOf(ins[0]).size();
+  auto axis = normalizeAxis(ctx.getInt("axis", 0), rank);
+  if (!axis)
+    return ctx.error() << "axis is out of range for rank " << rank;
+  for (Value v : ins) {
+    if (elemOf(v) != elemOf(ins[0]) || (int64_t)shapeOf(v).size() != rank)
+      return ctx.error() << "shape mismatch: inputs " << ins[0].getType()
+                         << " and " << v.getType() << " cannot be concatenated";
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != *axis && shapeOf(v)[d] != shapeOf(ins[0])[d])
+        return ctx.error() << "shape mismatch: inputs " << ins[0].getType()
+                           << " and " << v.getType()
+                           << " differ outside axis " << *axis;
+  }
+  // Constant i64 vectors (shape arithmetic) fold.
+  if (rank == 1 && elemOf(ins[0]).isInteger(64)) {
+    SmallVector<int64_t> all;
+    bool allConst = true;
+    for (Value v : ins) {
+      auto c = ctx.constInts(v, false);
+      if (!c) {
+        allConst = false;
+        break;
+      }
+      all.append(*c);
+    }
+    if (allConst) {
+      results.push_back(ctx.constI64(all));
+      return success();
+    }
+  }
+  results.push_back(concat(ctx.b, ctx.loc, ins, *axis));
+  return success();
+}
+
+LogicalResult splitOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "input")))
+    return failure();
+  Value x = ctx.input(0);
+  ArrayRef<int64_t> xs = shapeOf(x);
+  auto axis = normalizeAxis(ctx.getInt("axis", 0), xs.size());
+  if (!axis)
+    return ctx.error() << "axis is out of range for rank " << xs.size();
+  auto sizes = intsFrom(ctx, 1, "split", 13);
+  if (!sizes)
+    return failure();
+  int64_t n = ctx.numOutputs();
+  int64_t dim = xs[*axis];
+  if (sizes->empty()) {
+    int64_t parts = ctx.hasAttr("num_outputs") ? ctx.getInt("num_outputs", n) : n;
+    int64_t chunk = (dim + parts - 1) / parts;
+    for (int64_t i = 0; i < parts; ++i)
+      sizes->push_back(std::min(chunk, dim - i * chunk));
+  }
+  int64_t total = 0;
+  for (int64_t s : *sizes)
+    total += s;
+  if (total != dim || (int64_t)sizes->size() != n)
+    return ctx.error() << "split sizes do not add up to dimension " << *axis
+                       << " (" << dim << ") over " << n << " outputs";
+  int64_t off = 0;
+  for (int64_t s : *sizes) {
+    SmallVector<int64_t> offsets(xs.size(), 0), shape(xs), strides(xs.size(), 1);
+    offsets[*axis] = off;
+    shape[*axis] = s;
+    off += s;
+    results.push_back(slice(ctx.b, ctx.loc, x, offsets, shape, strides));
+  }
+  return success();
+}
+
+LogicalResult sliceOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "data")))
+    return failure();
+  OpBuilder &b = ctx.b;
+  Location loc = ctx.loc;
+  Value x = ctx.input(0);
+  ArrayRef<int64_t> xs = shapeOf(x);
+  int64_t rank = xs.size();
+  auto starts = intsFrom(ctx, 1, "starts", 10);
+  auto ends = intsFrom(ctx, 2, "ends", 10);
+  auto axes = intsFrom(ctx, 3, "axes", 10);
+  auto steps = intsFrom(ctx, 4, "steps", 10);
+  if (!starts || !ends || !axes || !steps)
+    return failure();
+  if (axes->empty())
+    for (size_t i = 0; i < starts->size(); ++i)
+      axes->push_back(i);
+  if (steps->empty())
+    steps->assign(starts->size(), 1);
+  if (ends->size() != starts->size() || axes->size() != starts->size() ||
+      steps->size() != starts->size())
+    return ctx.error() << "starts, ends, axes and steps differ in length";
+  SmallVector<int64_t> offsets(rank, 0), sizes(xs), strides(rank, 1);
+  for (size_t i = 0; i < starts->size(); ++i) {
+    auto a = normalizeAxis((*axes)[i], rank);
+    if (!a)
+      return ctx.error() << "axis " << (*axes)[i] << " is out of range";
+    int64_t dim = xs[*a], step = (*steps)[i];
+    if (step == 0)
+      return ctx.error() << "step must not be 0";
+    int64_t s = (*starts)[i], e = (*ends)[i];
+    if (s < 0) s += dim;
+    if (e < 0) e += dim;
+    if (step > 0) {
+      s = std::clamp<int64_t>(s, 0, dim);
+      e = std::clamp<int64_t>(e, 0, dim);
+    } else {
+      s = std::clamp<int64_t>(s, 0, dim - 1);
+      e = std::clamp<int64_t>(e, -1, dim - 1);
+    }
+    int64_t n = step > 0 ? (e - s + step - 1) / step : (s - e - step - 1) / -step;
+    offsets[*a] = s;
+    sizes[*a] = std::max<int64_t>(n, 0);
+    strides[*a] = step;
+  }
+  // Small constant integer vectors fold.
+  if (rank == 1 && elemOf(x).isInteger(64))
+    if (auto c = ctx.constInts(x, false)) {
+      SmallVector<int64_t> out;
+      for (int64_t i = 0; i < sizes[0]; ++i)
+        out.push_back((*c)[offsets[0] + i * strides[0]]);
+      results.push_back(ctx.constI64(out));
+      return success();
+    }
+  if (llvm::all_of(strides, [](int64_t s) { return s > 0; })) {
+    results.push_back(slice(b, loc, x, offsets, sizes, strides));
+    return success();
+  }
+  // Negative steps: a generic reading in[offset + i * step].
+  MLIRContext *mctx = b.getContext();
+  SmallVector<AffineExpr> exprs;
+  for (int64_t i = 0; i < rank; ++i)
+    exprs.push_back(getAffineConstantExpr(offsets[i], mctx) +
+                    getAffineDimExpr(i, mctx) * strides[i]);
+  Value init = emptyTensor(b, loc, sizes, elemOf(x));
+  if (numElements(sizes) == 0) {
+    results.push_back(init);
+    return success();
+  }
+  SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, exprs, mctx),
+                                 AffineMap::getMultiDimIdentityMap(rank, mctx)};
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  results.push_back(linalg::GenericOp::create(
+                        b, loc, TypeRange{init.getType()}, ValueRange{x},
+                        ValueRange{init}, maps, iters,
+                        [](OpBuilder &nb, Location l, ValueRange a) {
+                          linalg::YieldOp::create(nb, l, a[0]);
+                        })
+                        .getResult(0));
+  return success();
+}
+
+LogicalResult gatherOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "data")) || failed(ctx.require(1, "indices")))
+    return failure();
+  OpBuilder &b = ctx.b;
+  Location loc = ctx.loc;
+  Value data = ctx.input(0), idx = ctx.input(1);
+  ArrayRef<int64_t> ds = shapeOf(data), is = shapeOf(idx);
+  if (ds.empty())
+    return ctx.error() << "data must have rank >= 1";
+  if (!isa<IntegerType>(elemOf(idx)))
+    return ctx.error() << "indices must be integers, got " << idx.getType();
+  auto axis = normalizeAxis(ctx.getInt("axis", 0), ds.size());
+  if (!axis)
+    return ctx.error() << "axis is out of range for rank " << ds.size();
+  SmallVector<int64_t> outShape(ds.begin(), ds.begin() + *axis);
+  outShape.append(is.begin(), is.end());
+  outShape.append(ds.begin() + *axis + 1, ds.end());
+  int64_t dim = ds[*axis];
+  // Constant folding of small integer gathers (shape arithmetic).
+  if (auto dv = ctx.constInts(data, false); dv && ds.size() == 1 &&
+                                     elemOf(data).isInteger(64))
+    if (auto iv = ctx.constInts(idx, false)) {
+      SmallVector<int64_t> out;
+      for (int64_t i : *iv) {
+        if (i < -dim || i >= dim)
+          return ctx.error() << "index " << i << " is out of range for size " << dim;
+        out.push_back((*dv)[i < 0 ? i + dim : i]);
+      }
+      results.push_back(ctx.constI64(out, outShape));
+      return success();
+    }
+  MLIRContext *mctx = b.getContext();
+  int64_t rank = outShape.size();
+  int64_t ir = is.size();
+  SmallVector<AffineExpr> idxExprs;
+  for (int64_t i = 0; i < ir; ++i)
+    idxExprs.push_back(getAffineDimExpr(*axis + i, mctx));
+  SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, idxExprs, mctx),
+                                 AffineMap::getMultiDimIdentityMap(rank, mctx)};
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  Value init = emptyTensor(b, loc, outShape, elemOf(data));
+  bool idxUns = ctx.isUnsigned(idx);
+  results.push_back(
+      linalg::GenericOp::create(
+          b, loc, TypeRange{init.getType()}, ValueRange{idx}, ValueRange{init},
+          maps, iters,
+          [&](OpBuilder &nb, Location l, ValueRange a) {
+            Value i = idxUns ? (Value)arith::IndexCastUIOp::create(nb, l, nb.getIndexType(), a[0])
+                             : (Value)arith::IndexCastOp::create(nb, l, nb.getIndexType(), a[0]);
+            Value d = arith::ConstantIndexOp::create(nb, l, dim);
+            Value zero = arith::ConstantIndexOp::create(nb, l, 0);
+            Value neg = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, i, zero);
+            i = arith::SelectOp::create(nb, l, neg, arith::AddIOp::create(nb, l, i, d), i);
+            // Out-of-range indices are undefined in ONNX; clamp so that the
+            // read stays in bounds.
+            i = arith::MaxSIOp::create(nb, l, i, zero);
+            i = arith::MinSIOp::create(
+                nb, l, i, arith::ConstantIndexOp::create(nb, l, dim - 1));
+            SmallVector<Value> coords;
+            for (int64_t k = 0; k < *axis; ++k)
+              coords.push_back(linalg::IndexOp::create(nb, l, k));
+            coords.push_back(i);
+            for (int64_t k = *axis + 1; k < (int64_t)ds.size(); ++k)
+              coords.push_back(linalg::IndexOp::create(nb, l, k - 1 + ir));
+            linalg::YieldOp::create(
+                nb, l, tensor::ExtractOp::create(nb, l, data, coords).getResult());
+          })
+          .getResult(0));
+  return success();
+}
+
+LogicalResult expandOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "input")) || failed(ctx.require(1, "shape")))
+    return failure();
+  Value x = ctx.input(0);
+  auto shape = ctx.constInts(ctx.input(1));
+  if (!shape)
+    return ctx.error() << "shape must be a constant (lpc compiles static shapes)";
+  auto out = broadcastShapes({shapeOf(x), *shape});
+  if (!out)
+    return ctx.error() << "shape mismatch: " << x.getType()
+                       << " does not broadcast to the requested shape";
+  results.push_back(elementwise(ctx.b, ctx.loc, {x}, *out, elemOf(x),
+                                [](OpBuilder &, Location, ValueRange a) {
+                                  return a[0];
+                                }));
+  return success();
+}
+
+LogicalResult tileOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "input")) || failed(ctx.require(1, "repeats")))
+    return failure();
+  OpBuilder &b = ctx.b;
+  Value x = ctx.input(0);
+  ArrayRef<int64_t> xs = shapeOf(x);
+  auto reps = ctx.constInts(ctx.input(1));
+  if (!reps || reps->size() != xs.size())
+    return ctx.error() << "repeats must be a constant with one entry per dimension";
+  MLIRContext *mctx = b.getContext();
+  SmallVector<int64_t> outShape;
+  SmallVector<AffineExpr> exprs;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    outShape.push_back(xs[i] * (*reps)[i]);
+    exprs.push_back(getAffineDimExpr(i, mctx) % xs[i]);
+  }
+  Value init = emptyTensor(b, ctx.loc, outShape, elemOf(x));
+  if (numElements(outShape) == 0) {
+    results.push_back(init);
+    return success();
+  }
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(xs.size(), 0, exprs, mctx),
+      AffineMap::getMultiDimIdentityMap(xs.size(), mctx)};
+  SmallVector<utils::IteratorType> iters(xs.size(), utils::IteratorType::parallel);
+  results.push_back(linalg::GenericOp::create(
+                        b, ctx.loc, TypeRange{init.getType()}, ValueRange{x},
+                        ValueRange{init}, maps, iters,
+                        [](OpBuilder &nb, Location l, ValueRange a) {
+                          linalg::YieldOp::create(nb, l, a[0]);
+                        })
+                        .getResult(0));
+  return success();
+}
+
+LogicalResult shapeOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "data")))
+    return failure();
+  ArrayRef<int64_t> xs = shapeOf(ctx.input(0));
+  int64_t rank = xs.size();
+  int64_t start = ctx.getInt("start", 0), end = ctx.getInt("end", rank);
+  if (start < 0) start += rank;
+  if (end < 0) end += rank;
+  start = std::clamp<int64_t>(start, 0, rank);
+  end = std::clamp<int64_t>(end, 0, rank);
+  SmallVector<int64_t> dims;
+  for (int64_t i = start; i < end; ++i)
+    dims.push_back(xs[i]);
+  results.push_back(ctx.constI64(dims));
+  return success();
+}
+
+LogicalResult sizeOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "data")))
+    return failure();
+  results.push_back(ctx.constI64({numElements(shapeOf(ctx.input(0)))}, {}));
+  return success();
+}
+
+LogicalResult constantOp(NodeContext &ctx, Results &results) {
+  OpBuilder &b = ctx.b;
+  Location loc = ctx.loc;
+  DenseElementsAttr attr;
+  if (const onnx::AttributeProto *a = ctx.attr("value")) {
+    attr = ctx.reader().read(a->t(), loc);
+    if (!attr)
+      return failure();
+    if (isUnsignedDType(a->t().data_type())) {
+      Value v = arith::ConstantOp::create(b, loc, attr);
+      ctx.markUnsigned(v);
+      results.push_back(v);
+      return success();
+    }
+  } else if (const onnx::AttributeProto *a = ctx.attr("value_float")) {
+    attr = DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()), a->f());
+  } else if (const onnx::AttributeProto *a = ctx.attr("value_floats")) {
+    SmallVector<float> v(a->floats().begin(), a->floats().end());
+    attr = DenseElementsAttr::get(
+        RankedTensorType::get({(int64_t)v.size()}, b.getF32Type()), ArrayRef(v));
+  } else if (const onnx::AttributeProto *a = ctx.attr("value_int")) {
+    attr = DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
+                                  (int64_t)a->i());
+  } else if (const onnx::AttributeProto *a = ctx.attr("value_ints")) {
+    SmallVector<int64_t> v(a->ints().begin(), a->ints().end());
+    attr = DenseElementsAttr::get(
+        RankedTensorType::get({(int64_t)v.size()}, b.getI64Type()), ArrayRef(v));
+  } else {
+    return ctx.error() << "only tensor, float(s) and int(s) values are supported";
+  }
+  results.push_back(arith::ConstantOp::create(b, loc, attr));
+  return success();
+}
+
+LogicalResult constantOfShapeOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "input")))
+    return failure();
+  OpBuilder &b = ctx.b;
+  Location loc = ctx.loc;
+  auto shape = ctx.constInts(ctx.input(0));
+  if (!shape)
+    return ctx.error() << "shape must be a constant (lpc compiles static shapes)";
+  DenseElementsAttr value;
+  bool uns = false;
+  if (const onnx::AttributeProto *a = ctx.attr("value")) {
+    value = ctx.reader().read(a->t(), loc);
+    if (!value)
+      return failure();
+    if (value.getNumElements() != 1)
+      return ctx.error() << "value must hold exactly one element";
+    uns = isUnsignedDType(a->t().data_type());
+  } else {
+    value = DenseElementsAttr::get(RankedTensorType::get({1}, b.getF32Type()), 0.0f);
+  }
+  auto type = RankedTensorType::get(*shape, value.getElementType());
+  Value out = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, value.getValues<Attribute>()[0]));
+  if (uns)
+    ctx.markUnsigned(out);
+  results.push_back(out);
+  return success();
+}
+
+LogicalResult rangeOp(NodeContext &ctx, Results &results) {
+  for (size_t i = 0; i < 3; ++i)
+    if (failed(ctx.require(i, "start/limit/delta")))
+      return failure();
+  Type elem = elemOf(ctx.input(0));
+  auto s = ctx.constant(ctx.input(0)), l = ctx.constant(ctx.input(1)),
+       d = ctx.constant(ctx.input(2));
+  if (!s || !l || !d)
+    return ctx.error() << "start, limit and delta must be constants";
+  auto scalar = [](DenseElementsAttr a) {
+    if (isa<FloatType>(a.getElementType()))
+      return (*a.getValues<APFloat>().begin()).convertToDouble();
+    return (double)(*a.getValues<APInt>().begin()).getSExtValue();
+  };
+  double start = scalar(*s), limit = scalar(*l), delta = scalar(*d);
+  if (delta == 0)
+    return ctx.error() << "delta must not be 0";
+  int64_t n = std::max<int64_t>(0, (int64_t)std::ceil((limit - start) / delta));
+  auto type = RankedTensorType::get({n}, elem);
+  DenseElementsAttr attr;
+  if (auto ft = dyn_cast<FloatType>(elem)) {
+    SmallVector<APFloat> v;
+    for (int64_t i = 0; i < n; ++i) {
+      APFloat x(start + i * delta);
+      bool lost;
+      x.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+      v.push_back(x);
+    }
+    attr = DenseElementsAttr::get(type, v);
+  } else {
+    SmallVector<APInt> v;
+    for (int64_t i = 0; i < n; ++i)
+      v.push_back(APInt(elem.getIntOrFloatBitWidth(),
+                        (int64_t)start + i * (int64_t)delta, true));
+    attr = DenseElementsAttr::get(type, v);
+  }
+  results.push_back(arith::ConstantOp::create(ctx.b, ctx.loc, attr));
+  return success();
+}
+
+} // namespace
+
+void lpc::frontend::registerShapeOps(OpTable &t) {
+  t["Reshape"] = reshapeOp;
+  t["Flatten"] = flattenOp;
+  t["Squeeze"] = squeezeOp;
+  t["Unsqueeze"] = unsqueezeOp;
+  t["Transpose"] = transposeOp;
+  t["Concat"] = concatOp;
+  t["Split"] = splitOp;
+  t["Slice"] = sliceOp;
+  t["Gather"] = gatherOp;
+  t["Expand"] = expandOp;
+  t["Tile"] = tileOp;
+  t["Shape"] = shapeOp;
+  t["Size"] = sizeOp;
+  t["Constant"] = constantOp;
+  t["ConstantOfShape"] = constantOfShapeOp;
+  t["Range"] = rangeOp;
+}

@@ -1,0 +1,97 @@
+//===- CPUPipeline.cpp - The CPU target pipeline ---------------------------===//
+//
+// tensors (func + linalg/tensor/arith/math, optionally lq) -> destination-
+// passing entry -> linalg on tensors -> one-shot bufferization -> (parallel)
+// loops -> OpenMP -> LLVM dialect with the bare-pointer calling convention ->
+// the lpc_run C entry point.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lpc/Pipelines/CPUPipeline.h"
+
+#include "lpc/Conversion/Passes.h"
+#include "lpc/Dialect/LQ/Transforms/Passes.h"
+#include "lpc/Runtime/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void lpc::buildLQStagePipeline(OpPassManager &pm) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void lpc::buildCPUPipeline(OpPassManager &pm,
+                           const CPUPipelineOptions &options) {
+  buildLQStagePipeline(pm);
+  LPCCPUEntryOptions entryOptions;
+  entryOptions.entry = options.entry;
+  pm.addPass(createLPCCPUEntry(entryOptions));
+  pm.addPass(createInlinerPass());
+  pm.addPass(createSymbolDCEPass());
+
+  pm.addPass(createConvertLQToLinalg());
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  bufferization::OneShotBufferizePassOptions bufferizeOptions;
+  bufferizeOptions.bufferizeFunctionBoundaries = true;
+  bufferizeOptions.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  bufferization::BufferDeallocationPipelineOptions deallocOptions;
+  bufferization::buildBufferDeallocationPipeline(pm, deallocOptions);
+
+  if (options.parallel) {
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+    pm.addPass(createConvertSCFToOpenMPPass());
+  } else {
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  }
+  pm.addPass(lq::createLQEmulateNarrowTypes());
+  pm.addPass(createCanonicalizerPass());
+
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertMathToFuncs());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // Functions first: convert-openmp-to-llvm also converts func ops, but
+  // without the bare-pointer calling convention lpc's ABI uses.
+  ConvertFuncToLLVMPassOptions funcOptions;
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  if (options.parallel)
+    pm.addPass(createConvertOpenMPToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createLPCCPUExport());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void lpc::registerCPUPipelines() {
+  registerLPCRuntimePasses();
+  PassPipelineRegistration<>(
+      "lpc-lq-stage",
+      "The graph-level stage of lpc compile (imported IR -> lq IR)",
+      [](OpPassManager &pm) { buildLQStagePipeline(pm); });
+  PassPipelineRegistration<CPUPipelineOptions>(
+      "lpc-cpu-pipeline",
+      "What lpc compile --target=cpu runs: tensors -> LLVM dialect with the "
+      "lpc C ABI",
+      buildCPUPipeline);
+}

@@ -1,0 +1,153 @@
+//===- CPUEntry.cpp - Destination-passing entry + signature string ---------===//
+
+#include "lpc/Runtime/Passes.h"
+
+#include "lpc/Frontend/ONNX/Importer.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+
+namespace lpc {
+#define GEN_PASS_DEF_LPCCPUENTRY
+#include "lpc/Runtime/Passes.h.inc"
+} // namespace lpc
+
+using namespace mlir;
+
+namespace {
+
+/// The dtype of argument/result `i` (`lpc.onnx_type`, else from the type).
+int64_t dtypeOf(DictionaryAttr attrs, Type elem) {
+  if (attrs)
+    if (auto t = attrs.getAs<IntegerAttr>(lpc::frontend::kONNXTypeAttr))
+      return t.getInt();
+  if (elem.isF32()) return 1;
+  if (elem.isF64()) return 11;
+  if (elem.isF16()) return 10;
+  if (elem.isBF16()) return 16;
+  if (elem.isInteger(1)) return 9;
+  if (elem.isInteger(8)) return 3;
+  if (elem.isInteger(16)) return 5;
+  if (elem.isInteger(32)) return 6;
+  if (elem.isInteger(64)) return 7;
+  return 0;
+}
+
+std::string nameOf(DictionaryAttr attrs, StringRef dflt) {
+  if (attrs)
+    if (auto n = attrs.getAs<StringAttr>(lpc::frontend::kNameAttr))
+      return n.str();
+  return dflt.str();
+}
+
+struct LPCCPUEntryPass : lpc::impl::LPCCPUEntryBase<LPCCPUEntryPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto model = module.lookupSymbol<func::FuncOp>(entry);
+    if (!model || model.isExternal()) {
+      module.emitError() << "lpc-cpu-entry: no function '" << entry
+                         << "' with a body to wrap";
+      return signalPassFailure();
+    }
+    if (module.lookupSymbol("lpc_main") || module.lookupSymbol("lpc_run")) {
+      module.emitError() << "lpc-cpu-entry: the module already has an lpc "
+                            "entry point (lpc_main or lpc_run)";
+      return signalPassFailure();
+    }
+    FunctionType type = model.getFunctionType();
+    SmallVector<Type> bufferTypes;
+    std::string sig = "lpc-abi 1\n";
+    auto describe = [&](StringRef kind, unsigned i, Type t, DictionaryAttr attrs,
+                        StringRef dflt) -> bool {
+      auto tt = dyn_cast<RankedTensorType>(t);
+      if (!tt || !tt.hasStaticShape()) {
+        model.emitError() << "lpc-cpu-entry: " << kind << " " << i
+                          << " must be a statically shaped tensor, got " << t;
+        return false;
+      }
+      // BOOL crosses the ABI as one byte per element.
+      Type elem = tt.getElementType().isInteger(1)
+                      ? IntegerType::get(t.getContext(), 8)
+                      : tt.getElementType();
+      bufferTypes.push_back(MemRefType::get(tt.getShape(), elem));
+      sig += (kind + " " + Twine(i) + " " +
+              Twine(dtypeOf(attrs, tt.getElementType())) + " " +
+              Twine(tt.getRank()))
+                 .str();
+      for (int64_t d : tt.getShape())
+        sig += " " + std::to_string(d);
+      std::string name = nameOf(attrs, dflt);
+      for (char &c : name)
+        if (c == '\n')
+          c = ' ';
+      sig += " " + name + "\n";
+      return true;
+    };
+    for (unsigned i = 0; i < type.getNumInputs(); ++i)
+      if (!describe("input", i, type.getInput(i), model.getArgAttrDict(i),
+                    "input_" + std::to_string(i)))
+        return signalPassFailure();
+    for (unsigned i = 0; i < type.getNumResults(); ++i)
+      if (!describe("output", i, type.getResult(i), model.getResultAttrDict(i),
+                    "output_" + std::to_string(i)))
+        return signalPassFailure();
+
+    model.setPrivate();
+    OpBuilder b(module.getBodyRegion());
+    b.setInsertionPointToEnd(module.getBody());
+    Location loc = model.getLoc();
+    auto mainFn = func::FuncOp::create(b, loc, "lpc_main",
+                                       b.getFunctionType(bufferTypes, {}));
+    Block *body = mainFn.addEntryBlock();
+    b.setInsertionPointToStart(body);
+    SmallVector<Value> ins;
+    for (unsigned i = 0; i < type.getNumInputs(); ++i) {
+      auto buf = cast<MemRefType>(bufferTypes[i]);
+      Value t = bufferization::ToTensorOp::create(
+          b, loc, RankedTensorType::get(buf.getShape(), buf.getElementType()),
+          body->getArgument(i), /*restrict=*/true, /*writable=*/false);
+      if (t.getType() != type.getInput(i))
+        t = arith::TruncIOp::create(b, loc, type.getInput(i), t);
+      ins.push_back(t);
+    }
+    auto call = func::CallOp::create(b, loc, model, ins);
+    for (unsigned i = 0; i < type.getNumResults(); ++i) {
+      auto buf = cast<MemRefType>(bufferTypes[type.getNumInputs() + i]);
+      if (buf.getNumElements() == 0)
+        continue; // Nothing to write.
+      Value r = call.getResult(i);
+      auto bufTensor =
+          RankedTensorType::get(buf.getShape(), buf.getElementType());
+      if (r.getType() != bufTensor)
+        r = arith::ExtUIOp::create(b, loc, bufTensor, r);
+      auto op = bufferization::MaterializeInDestinationOp::create(
+          b, loc, r, body->getArgument(type.getNumInputs() + i));
+      op.setRestrict(true);
+      op.setWritable(true);
+    }
+    func::ReturnOp::create(b, loc);
+    module->setAttr(lpc::kNumInputsAttr,
+                    b.getI64IntegerAttr(type.getNumInputs()));
+
+    // The signature string and its accessor.
+    b.setInsertionPointToEnd(module.getBody());
+    auto ptrType = LLVM::LLVMPointerType::get(b.getContext());
+    sig.push_back('\0');
+    auto strType = LLVM::LLVMArrayType::get(b.getI8Type(), sig.size());
+    LLVM::GlobalOp::create(b, loc, strType, /*isConstant=*/true,
+                           LLVM::Linkage::Internal, "lpc_signature_text",
+                           b.getStringAttr(sig));
+    auto sigFn = LLVM::LLVMFuncOp::create(
+        b, loc, "lpc_signature", LLVM::LLVMFunctionType::get(ptrType, {}));
+    Block *sigBody = sigFn.addEntryBlock(b);
+    b.setInsertionPointToStart(sigBody);
+    Value addr =
+        LLVM::AddressOfOp::create(b, loc, ptrType, "lpc_signature_text");
+    LLVM::ReturnOp::create(b, loc, addr);
+  }
+};
+
+} // namespace

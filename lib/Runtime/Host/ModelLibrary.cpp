@@ -1,0 +1,327 @@
+//===- ModelLibrary.cpp - Load a compiled model and its tensors ------------===//
+
+#include "lpc/Runtime/ModelLibrary.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <cstring>
+#include <dlfcn.h>
+#include <fstream>
+
+using namespace lpc::runtime;
+using llvm::createStringError;
+using llvm::Error;
+using llvm::Expected;
+using llvm::StringRef;
+
+size_t lpc::runtime::dtypeSize(int dtype) {
+  switch (dtype) {
+  case 1: case 6: case 12: return 4;                   // FLOAT INT32 UINT32
+  case 2: case 3: case 9: return 1;                    // UINT8 INT8 BOOL
+  case 4: case 5: case 10: case 16: return 2;          // (U)INT16 F16 BF16
+  case 7: case 11: case 13: return 8;                  // INT64 DOUBLE UINT64
+  case 17: case 18: case 19: case 20: return 1;        // FLOAT8*
+  default: return 0;
+  }
+}
+
+std::string lpc::runtime::dtypeString(int dtype) {
+  static const char *names[] = {
+      "UNDEFINED", "FLOAT", "UINT8", "INT8", "UINT16", "INT16", "INT32",
+      "INT64", "STRING", "BOOL", "FLOAT16", "DOUBLE", "UINT32", "UINT64",
+      "COMPLEX64", "COMPLEX128", "BFLOAT16", "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ",
+      "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4", "INT4", "FLOAT4E2M1"};
+  if (dtype >= 0 && dtype < (int)std::size(names))
+    return names[dtype];
+  return "dtype " + std::to_string(dtype);
+}
+
+int64_t TensorInfo::numElements() const {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+size_t TensorInfo::byteSize() const { return numElements() * dtypeSize(dtype); }
+
+Error lpc::runtime::parseSignature(StringRef text, std::vector<TensorInfo> &ins,
+                                   std::vector<TensorInfo> &outs) {
+  llvm::SmallVector<StringRef> lines;
+  text.split(lines, '\n', -1, false);
+  if (lines.empty() || lines[0].trim() != "lpc-abi 1")
+    return createStringError("not an lpc model library (signature version '" +
+                             (lines.empty() ? std::string() : lines[0].str()) +
+                             "', expected 'lpc-abi 1')");
+  for (StringRef line : llvm::ArrayRef(lines).drop_front()) {
+    StringRef rest = line;
+    auto next = [&]() {
+      auto [tok, tail] = rest.split(' ');
+      rest = tail;
+      return tok;
+    };
+    StringRef kind = next();
+    TensorInfo info;
+    int64_t index, rank;
+    if ((kind != "input" && kind != "output") || next().getAsInteger(10, index) ||
+        next().getAsInteger(10, info.dtype) || next().getAsInteger(10, rank))
+      return createStringError("malformed signature line '" + line.str() + "'");
+    for (int64_t i = 0; i < rank; ++i) {
+      int64_t d;
+      if (next().getAsInteger(10, d))
+        return createStringError("malformed signature line '" + line.str() + "'");
+      info.shape.push_back(d);
+    }
+    info.name = rest.str();
+    (kind == "input" ? ins : outs).push_back(info);
+  }
+  return Error::success();
+}
+
+ModelLibrary::~ModelLibrary() {
+  if (handle)
+    dlclose(handle);
+}
+
+Expected<std::unique_ptr<ModelLibrary>>
+ModelLibrary::load(const std::string &path) {
+  std::string abs = path;
+  if (!llvm::sys::path::is_absolute(abs)) {
+    llvm::SmallString<256> p(path);
+    llvm::sys::fs::make_absolute(p);
+    abs = std::string(p);
+  }
+  auto lib = std::unique_ptr<ModelLibrary>(new ModelLibrary());
+  lib->handle = dlopen(abs.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!lib->handle)
+    return createStringError(std::string("cannot load model library: ") + dlerror());
+  auto sigFn = (const char *(*)())dlsym(lib->handle, "lpc_signature");
+  lib->runFn = (int32_t(*)(void *const *, void *const *))dlsym(lib->handle, "lpc_run");
+  if (!sigFn || !lib->runFn)
+    return createStringError("'" + path +
+                             "' does not export lpc_signature and lpc_run");
+  if (Error e = parseSignature(sigFn(), lib->ins, lib->outs))
+    return std::move(e);
+  return std::move(lib);
+}
+
+bool ModelLibrary::run(void *const *inputs, void *const *outputs) const {
+  return runFn(inputs, outputs) == 0;
+}
+
+bool ModelLibrary::setThreads(int n) const {
+  auto fn = (void (*)(int))dlsym(handle, "omp_set_num_threads");
+  if (!fn)
+    return false;
+  fn(n);
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Tensor files
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+Expected<Tensor> fromProto(const onnx::TensorProto &p, const std::string &path) {
+  Tensor t;
+  t.info.name = p.name();
+  t.info.dtype = p.data_type();
+  for (int64_t d : p.dims())
+    t.info.shape.push_back(d);
+  size_t size = dtypeSize(t.info.dtype);
+  if (!size)
+    return createStringError(path + ": tensor element type " +
+                             dtypeString(t.info.dtype) +
+                             " is not supported by lpc run");
+  if (p.data_location() == onnx::TensorProto::EXTERNAL)
+    return createStringError(path + ": tensors with external data are not "
+                                    "supported as run inputs");
+  int64_t n = t.info.numElements();
+  t.data.resize(n * size);
+  if (p.has_raw_data()) {
+    if (p.raw_data().size() != t.data.size())
+      return createStringError(path + ": raw data has " +
+                               std::to_string(p.raw_data().size()) +
+                               " bytes, the shape needs " +
+                               std::to_string(t.data.size()));
+    memcpy(t.data.data(), p.raw_data().data(), t.data.size());
+    return t;
+  }
+  auto count = [&](int64_t have) -> Error {
+    if (have == n)
+      return Error::success();
+    return createStringError(path + ": holds " + std::to_string(have) +
+                             " values, the shape needs " + std::to_string(n));
+  };
+  uint8_t *out = t.data.data();
+  switch (t.info.dtype) {
+  case 1:
+    if (Error e = count(p.float_data_size())) return std::move(e);
+    memcpy(out, p.float_data().data(), n * 4);
+    break;
+  case 11:
+    if (Error e = count(p.double_data_size())) return std::move(e);
+    memcpy(out, p.double_data().data(), n * 8);
+    break;
+  case 7:
+    if (Error e = count(p.int64_data_size())) return std::move(e);
+    memcpy(out, p.int64_data().data(), n * 8);
+    break;
+  case 12: case 13:
+    if (Error e = count(p.uint64_data_size())) return std::move(e);
+    for (int64_t i = 0; i < n; ++i) {
+      uint64_t v = p.uint64_data(i);
+      memcpy(out + i * size, &v, size);
+    }
+    break;
+  default:
+    if (Error e = count(p.int32_data_size())) return std::move(e);
+    for (int64_t i = 0; i < n; ++i) {
+      int32_t v = p.int32_data(i);
+      memcpy(out + i * size, &v, size); // little-endian truncation
+    }
+  }
+  return t;
+}
+
+/// NumPy dtype descriptors lpc reads.
+int npyDType(StringRef descr) {
+  if (descr.size() < 2 || (descr[0] != '<' && descr[0] != '|' && descr[0] != '='))
+    return 0;
+  descr = descr.drop_front();
+  return llvm::StringSwitch<int>(descr)
+      .Case("f4", 1).Case("f8", 11).Case("f2", 10).Case("i1", 3)
+      .Case("i2", 5).Case("i4", 6).Case("i8", 7).Case("u1", 2)
+      .Case("u2", 4).Case("u4", 12).Case("u8", 13).Case("b1", 9)
+      .Default(0);
+}
+
+Expected<Tensor> readNpy(StringRef buf, const std::string &path) {
+  auto bad = [&](const std::string &why) {
+    return createStringError(path + ": not a readable .npy file (" + why + ")");
+  };
+  if (buf.size() < 10 || !buf.starts_with("\x93NUMPY"))
+    return bad("bad magic");
+  uint8_t major = buf[6];
+  size_t headerLen, headerStart;
+  if (major == 1) {
+    headerLen = (uint8_t)buf[8] | ((uint8_t)buf[9] << 8);
+    headerStart = 10;
+  } else {
+    if (buf.size() < 12)
+      return bad("short header");
+    headerLen = (uint8_t)buf[8] | ((uint8_t)buf[9] << 8) |
+                ((uint8_t)buf[10] << 16) | ((size_t)(uint8_t)buf[11] << 24);
+    headerStart = 12;
+  }
+  if (buf.size() < headerStart + headerLen)
+    return bad("short header");
+  StringRef header = buf.substr(headerStart, headerLen);
+  auto field = [&](StringRef key) -> StringRef {
+    size_t at = header.find("'" + key.str() + "'");
+    if (at == StringRef::npos)
+      return "";
+    StringRef rest = header.drop_front(at + key.size() + 2).ltrim(" :");
+    return rest;
+  };
+  StringRef descr = field("descr");
+  if (!descr.consume_front("'"))
+    return bad("no descr");
+  descr = descr.take_until([](char c) { return c == '\''; });
+  Tensor t;
+  t.info.dtype = npyDType(descr);
+  if (!t.info.dtype)
+    return bad("unsupported dtype '" + descr.str() + "'");
+  if (field("fortran_order").starts_with("True"))
+    return bad("Fortran order");
+  StringRef shape = field("shape");
+  if (!shape.consume_front("("))
+    return bad("no shape");
+  shape = shape.take_until([](char c) { return c == ')'; });
+  llvm::SmallVector<StringRef> dims;
+  shape.split(dims, ',', -1, false);
+  for (StringRef d : dims) {
+    d = d.trim();
+    if (d.empty())
+      continue;
+    int64_t v;
+    if (d.getAsInteger(10, v))
+      return bad("bad shape");
+    t.info.shape.push_back(v);
+  }
+  size_t bytes = t.info.byteSize();
+  StringRef data = buf.drop_front(headerStart + headerLen);
+  if (data.size() < bytes)
+    return bad("short data");
+  t.data.assign(data.bytes_begin(), data.bytes_begin() + bytes);
+  return t;
+}
+
+} // namespace
+
+Expected<Tensor> lpc::runtime::readTensorFile(const std::string &path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return createStringError(path + ": " + buffer.getError().message());
+  StringRef buf = (*buffer)->getBuffer();
+  if (StringRef(path).ends_with(".npy"))
+    return readNpy(buf, path);
+  onnx::TensorProto proto;
+  if (!proto.ParseFromArray(buf.data(), buf.size()))
+    return createStringError(path + ": not a valid ONNX TensorProto");
+  return fromProto(proto, path);
+}
+
+Error lpc::runtime::writeTensorProto(const Tensor &t, const std::string &path) {
+  onnx::TensorProto p;
+  p.set_name(t.info.name);
+  p.set_data_type(t.info.dtype);
+  for (int64_t d : t.info.shape)
+    p.add_dims(d);
+  p.set_raw_data(t.data.data(), t.data.size());
+  std::ofstream os(path, std::ios::binary);
+  if (!os || !p.SerializeToOstream(&os))
+    return createStringError("cannot write " + path);
+  return Error::success();
+}
+
+double lpc::runtime::elementAsDouble(const Tensor &t, int64_t i) {
+  const uint8_t *p = t.data.data() + i * dtypeSize(t.info.dtype);
+  auto get = [&](auto v) {
+    memcpy(&v, p, sizeof(v));
+    return (double)v;
+  };
+  switch (t.info.dtype) {
+  case 1: return get(float());
+  case 11: return get(double());
+  case 2: return get(uint8_t());
+  case 3: return get(int8_t());
+  case 4: return get(uint16_t());
+  case 5: return get(int16_t());
+  case 6: return get(int32_t());
+  case 7: return get(int64_t());
+  case 9: return *p ? 1.0 : 0.0;
+  case 12: return get(uint32_t());
+  case 13: return get(uint64_t());
+  case 10: {
+    uint16_t h;
+    memcpy(&h, p, 2);
+    return (double)(_Float16)*reinterpret_cast<_Float16 *>(&h);
+  }
+  case 16: {
+    uint16_t h;
+    memcpy(&h, p, 2);
+    uint32_t bits = (uint32_t)h << 16;
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+  }
+  default: return 0;
+  }
+}

@@ -1,0 +1,50 @@
+// RUN: lpc-opt %s -split-input-file -lpc-cpu-entry -verify-diagnostics | FileCheck %s
+
+/// The model function becomes private and gains a destination-passing entry
+/// and a signature string; BOOL crosses the ABI as bytes.
+// CHECK-LABEL: func.func private @main_graph(
+// CHECK-LABEL: func.func @lpc_main(
+// CHECK-SAME: %[[X:.*]]: memref<2x3xf32>, %[[B:.*]]: memref<2xi8>, %[[Y:.*]]: memref<2x3xf32>, %[[C:.*]]: memref<2xi8>)
+// CHECK: %[[XT:.*]] = bufferization.to_tensor %[[X]] restrict
+// CHECK: %[[BT:.*]] = bufferization.to_tensor %[[B]] restrict
+// CHECK: %[[BI:.*]] = arith.trunci %[[BT]] : tensor<2xi8> to tensor<2xi1>
+// CHECK: %[[R:.*]]:2 = call @main_graph(%[[XT]], %[[BI]])
+// CHECK: bufferization.materialize_in_destination %[[R]]#0 in restrict writable %[[Y]]
+// CHECK: %[[E:.*]] = arith.extui %[[R]]#1 : tensor<2xi1> to tensor<2xi8>
+// CHECK: bufferization.materialize_in_destination %[[E]] in restrict writable %[[C]]
+// CHECK: llvm.mlir.global internal constant @lpc_signature_text("lpc-abi 1\0Ainput 0 1 2 2 3 x\0Ainput 1 9 1 2 flags\0Aoutput 0 1 2 2 3 y\0Aoutput 1 9 1 2 output_1\0A\00")
+// CHECK: llvm.func @lpc_signature() -> !llvm.ptr
+func.func @main_graph(%x: tensor<2x3xf32> {lpc.name = "x", lpc.onnx_type = 1 : i64},
+                      %b: tensor<2xi1> {lpc.name = "flags"})
+    -> (tensor<2x3xf32> {lpc.name = "y"}, tensor<2xi1>) {
+  return %x, %b : tensor<2x3xf32>, tensor<2xi1>
+}
+
+// -----
+
+/// negative: no model function.
+// expected-error @+1 {{lpc-cpu-entry: no function 'main_graph' with a body to wrap}}
+module {
+  func.func private @main_graph(tensor<2xf32>) -> tensor<2xf32>
+}
+
+// -----
+
+/// negative: the entry point exists already.
+// expected-error @+1 {{lpc-cpu-entry: the module already has an lpc entry point (lpc_main or lpc_run)}}
+module {
+  func.func @main_graph(%x: tensor<2xf32>) -> tensor<2xf32> {
+    return %x : tensor<2xf32>
+  }
+  func.func @lpc_main() {
+    return
+  }
+}
+
+// -----
+
+/// negative: dynamic shapes cannot cross lpc's static ABI.
+// expected-error @+1 {{lpc-cpu-entry: input 0 must be a statically shaped tensor, got 'tensor<?xf32>'}}
+func.func @main_graph(%x: tensor<?xf32>) -> tensor<?xf32> {
+  return %x : tensor<?xf32>
+}

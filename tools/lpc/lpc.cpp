@@ -1,0 +1,202 @@
+//===- lpc.cpp - The lpc compiler driver ----------------------------------===//
+//
+//   lpc compile MODEL.onnx|IN.mlir --target=cpu [--emit=LEVEL] -o OUT
+//   lpc run MODEL.onnx|IN.mlir|LIB.so [INPUT.pb|INPUT.npy|NAME=FILE]...
+//       [--output-dir DIR] [--compare-dir DIR --rtol R --atol A]
+//       [--repeat N] [--threads N] [--timing]
+//
+// A thin command line over lib/Driver; see docs/Driver.md.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lpc/Driver/Driver.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Location.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace llvm;
+using namespace lpc::driver;
+
+static cl::SubCommand compileCmd("compile", "Compile a model");
+static cl::SubCommand runCmd("run", "Compile (or load) and run a model");
+
+static cl::OptionCategory category("lpc options");
+
+// Shared by compile and run.
+static cl::opt<std::string> target("target", cl::desc("Target (cpu)"),
+                                   cl::init("cpu"), cl::sub(compileCmd),
+                                   cl::sub(runCmd), cl::cat(category));
+static cl::opt<std::string>
+    triple("mtriple", cl::desc("Target triple for --emit=llvm/obj (default: host)"),
+           cl::sub(compileCmd), cl::cat(category));
+static cl::list<std::string>
+    inputShapes("input-shape",
+                cl::desc("Shape of a graph input: NAME=d0,d1,... (repeatable)"),
+                cl::sub(compileCmd), cl::sub(runCmd), cl::cat(category));
+static cl::opt<bool> timing("timing", cl::desc("Print phase times"),
+                            cl::sub(compileCmd), cl::sub(runCmd),
+                            cl::cat(category));
+static cl::opt<bool> serial("no-parallel",
+                            cl::desc("Generate single-threaded code (no OpenMP)"),
+                            cl::sub(compileCmd), cl::sub(runCmd),
+                            cl::cat(category));
+static cl::opt<std::string>
+    entryName("entry", cl::desc("Name of the model function in .mlir input"),
+              cl::init("main_graph"), cl::sub(compileCmd), cl::sub(runCmd),
+              cl::cat(category));
+
+// compile
+static cl::opt<std::string> compileInput(cl::Positional, cl::Required,
+                                         cl::desc("MODEL"), cl::sub(compileCmd));
+static cl::opt<std::string> output("o", cl::desc("Output file"), cl::Required,
+                                   cl::sub(compileCmd), cl::cat(category));
+static cl::opt<std::string>
+    emit("emit",
+         cl::desc("Stop at: imported, lq, lowered (LLVM dialect), llvm (LLVM "
+                  "IR), obj, lib (default)"),
+         cl::init("lib"), cl::sub(compileCmd), cl::cat(category));
+
+static cl::opt<bool> printLocations(
+    "print-locations",
+    cl::desc("Print locations (ONNX node names) in emitted MLIR"),
+    cl::sub(compileCmd), cl::cat(category));
+
+// run
+static cl::opt<std::string> runModel(cl::Positional, cl::Required,
+                                     cl::desc("MODEL"), cl::sub(runCmd));
+static cl::list<std::string> runInputs(cl::Positional,
+                                       cl::desc("[INPUT.pb|INPUT.npy|NAME=FILE]..."),
+                                       cl::sub(runCmd));
+static cl::opt<std::string> outputDir("output-dir",
+                                      cl::desc("Write output_<i>.pb here"),
+                                      cl::sub(runCmd), cl::cat(category));
+static cl::opt<std::string>
+    compareDir("compare-dir",
+               cl::desc("Compare with output_<i>.pb in DIR; exit 2 on mismatch"),
+               cl::sub(runCmd), cl::cat(category));
+static cl::opt<double> rtolOpt("rtol", cl::desc("Relative tolerance"),
+                            cl::init(1e-4), cl::sub(runCmd), cl::cat(category));
+static cl::opt<double> atolOpt("atol", cl::desc("Absolute tolerance"),
+                            cl::init(1e-5), cl::sub(runCmd), cl::cat(category));
+static cl::opt<int> repeat("repeat",
+                           cl::desc("Time N runs after a warm-up; print median_ms"),
+                           cl::init(0), cl::sub(runCmd), cl::cat(category));
+static cl::opt<int> threads("threads", cl::desc("OpenMP threads (default: all)"),
+                            cl::init(0), cl::sub(runCmd), cl::cat(category));
+
+/// "model.onnx: node 'conv1' (#3)" for importer locations, "file:line:col"
+/// for MLIR input.
+static void printLocation(raw_ostream &os, mlir::Location loc) {
+  if (auto fused = dyn_cast<mlir::FusedLoc>(loc)) {
+    std::string name;
+    mlir::FileLineColLoc file;
+    for (mlir::Location l : fused.getLocations()) {
+      if (auto n = dyn_cast<mlir::NameLoc>(l))
+        name = n.getName().str();
+      if (auto f = dyn_cast<mlir::FileLineColLoc>(l))
+        file = f;
+    }
+    if (file && !name.empty()) {
+      os << file.getFilename().getValue() << ": node '" << name << "' (#"
+         << file.getLine() << ")";
+      return;
+    }
+    if (!fused.getLocations().empty())
+      printLocation(os, fused.getLocations().front());
+    return;
+  }
+  if (auto n = dyn_cast<mlir::NameLoc>(loc)) {
+    printLocation(os, n.getChildLoc());
+    os << ": '" << n.getName().getValue() << "'";
+    return;
+  }
+  if (auto f = dyn_cast<mlir::FileLineColLoc>(loc)) {
+    os << f.getFilename().getValue();
+    if (f.getLine())
+      os << ":" << f.getLine() << ":" << f.getColumn();
+    return;
+  }
+  if (auto c = dyn_cast<mlir::CallSiteLoc>(loc)) {
+    printLocation(os, c.getCallee());
+    return;
+  }
+  os << "lpc";
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "lpc: compile and run ONNX models\n\n"
+                              "  lpc compile MODEL --target=cpu -o OUT\n"
+                              "  lpc run MODEL [INPUT]... [--compare-dir DIR]\n");
+
+  CompileOptions copts;
+  copts.target = target;
+  copts.triple = triple;
+  copts.printLocations = printLocations;
+  copts.timing = timing;
+  copts.parallel = !serial;
+  copts.progress = sys::Process::StandardErrIsDisplayed();
+  copts.import.entryName = entryName;
+  for (const std::string &spec : inputShapes) {
+    auto [name, dims] = StringRef(spec).split('=');
+    SmallVector<int64_t> shape;
+    if (name.empty() || !StringRef(spec).contains('=') ||
+        !lpc::frontend::parseShapeList(dims, shape)) {
+      WithColor::error(errs(), "lpc")
+          << "--input-shape expects NAME=d0,d1,..., got '" << spec << "'\n";
+      return 1;
+    }
+    copts.import.inputShapes[name] = shape;
+  }
+
+  // Every MLIRContext the driver creates reports through this handler:
+  // "<location>: error: <message>" on stderr.
+  auto handler = [](mlir::Diagnostic &diag) {
+    raw_ostream &os = errs();
+    printLocation(os, diag.getLocation());
+    switch (diag.getSeverity()) {
+    case mlir::DiagnosticSeverity::Error: os << ": error: "; break;
+    case mlir::DiagnosticSeverity::Warning: os << ": warning: "; break;
+    default: os << ": note: "; break;
+    }
+    os << diag << "\n";
+    for (const mlir::Diagnostic &note : diag.getNotes()) {
+      printLocation(os, note.getLocation());
+      os << ": note: " << note << "\n";
+    }
+  };
+  lpc::driver::setDiagnosticHandler(handler);
+
+  if (compileCmd) {
+    if (!parseEmitLevel(emit, copts.emit)) {
+      WithColor::error(errs(), "lpc")
+          << "unknown --emit level '" << emit
+          << "' (imported, lq, lowered, llvm, obj, lib)\n";
+      return 1;
+    }
+    PhaseTimer total(copts, "total");
+    return failed(compile(compileInput, output, copts)) ? 1 : 0;
+  }
+  if (runCmd) {
+    RunOptions ropts;
+    ropts.compile = copts;
+    ropts.inputs.assign(runInputs.begin(), runInputs.end());
+    ropts.outputDir = outputDir;
+    ropts.compareDir = compareDir;
+    ropts.rtol = rtolOpt;
+    ropts.atol = atolOpt;
+    ropts.repeat = repeat;
+    ropts.threads = threads;
+    return run(runModel, ropts);
+  }
+  WithColor::error(errs(), "lpc") << "expected a command: compile or run "
+                                     "(see lpc --help)\n";
+  return 1;
+}
