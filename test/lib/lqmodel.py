@@ -578,6 +578,14 @@ def round_rational(v, mode, seed=0, index=0):
         return fl + (1 if frac else 0)
     if mode == 'stochastic':
         return fl + (1 if frac > stochastic_p(seed, index) else 0)
+    if mode == 'away_from_zero':
+        a = abs(v)
+        r = -((-a).__floor__())  # ceil(|v|)
+        return -r if v < 0 else r
+    if mode == 'half_toward_zero':
+        a = abs(v)
+        r = a.__floor__() + (1 if a - a.__floor__() > Fraction(1, 2) else 0)
+        return -r if v < 0 else r
     raise ValueError('unknown rounding mode %r' % (mode,))
 
 

@@ -153,6 +153,10 @@ def round_shift(p, s, mode):
         up = p < 0 and r != 0
     elif mode == "half_away":
         up = r > half if p < 0 else r >= half
+    elif mode == "away_from_zero":
+        up = p > 0 and r != 0
+    elif mode == "half_toward_zero":
+        up = r >= half if p < 0 else r > half
     elif mode == "half_even":
         up = r > half or (r == half and fl & 1)
     else:

@@ -84,6 +84,20 @@ Value lpc::lq::emitRound(OpBuilder &b, Location loc, Value v, RoundingMode mode,
     return math::FloorOp::create(b, loc, v);
   case RoundingMode::ceil:
     return math::CeilOp::create(b, loc, v);
+  case RoundingMode::away_from_zero: {
+    Value mag = math::CeilOp::create(b, loc, math::AbsFOp::create(b, loc, v));
+    return math::CopySignOp::create(b, loc, mag, v);
+  }
+  case RoundingMode::half_toward_zero: {
+    // trunc(v), plus one step away from zero when |v - trunc(v)| > 1/2
+    // (v - trunc(v) is exact, so ties stay at trunc(v)).
+    Value t = math::TruncOp::create(b, loc, v);
+    Value frac =
+        math::AbsFOp::create(b, loc, arith::SubFOp::create(b, loc, v, t));
+    Value up = e.fcmp(arith::CmpFPredicate::OGT, frac, e.cf32(0.5f));
+    Value step = math::CopySignOp::create(b, loc, e.cf32(1.0f), v);
+    return arith::AddFOp::create(b, loc, t, e.select(up, step, e.cf32(0.0f)));
+  }
   case RoundingMode::stochastic: {
     // splitmix64 finalizer over seed + (index + 1) * golden ratio.
     Value z =

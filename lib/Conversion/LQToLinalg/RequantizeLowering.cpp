@@ -56,6 +56,22 @@ Value roundShift(OpBuilder &b, Location loc, Value p, Value s,
   case RoundingMode::toward_zero:
     up = arith::AndIOp::create(b, loc, negative, nonzero);
     break;
+  case RoundingMode::away_from_zero:
+    up = arith::AndIOp::create(
+        b, loc,
+        arith::XOrIOp::create(
+            b, loc, negative,
+            arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1)),
+        nonzero);
+    break;
+  case RoundingMode::half_toward_zero: {
+    Value geHalf = cmp(arith::CmpIPredicate::sge, rem, half);
+    Value gtHalf = cmp(arith::CmpIPredicate::sgt, rem, half);
+    up = arith::AndIOp::create(
+        b, loc, sPos,
+        arith::SelectOp::create(b, loc, negative, geHalf, gtHalf));
+    break;
+  }
   case RoundingMode::half_away: {
     Value geHalf = cmp(arith::CmpIPredicate::sge, rem, half);
     Value gtHalf = cmp(arith::CmpIPredicate::sgt, rem, half);

@@ -23,11 +23,15 @@ func.func @quantize_axis(%x: tensor<4x8xf32>, %s: tensor<8xf32>, %z: tensor<8xi8
 // CHECK: rounding <toward_zero>
 // CHECK: rounding <floor>
 // CHECK: rounding <ceil>
+// CHECK: rounding <away_from_zero>
+// CHECK: rounding <half_toward_zero>
 func.func @quantize_block(%x: tensor<4x64xf32>, %s: tensor<4x2xf32>, %o: tensor<4x2xf32>) {
   %a = lq.quantize %x, %s, %o layout <block = [1, 32]> rounding <half_away> : tensor<4x64xf32>, tensor<4x2xf32>, tensor<4x2xf32> -> tensor<4x64x!lq.int<4, unsigned>>
   %b = lq.quantize %x, %s layout <block = [1, 32]> rounding <toward_zero> : tensor<4x64xf32>, tensor<4x2xf32> -> tensor<4x64x!lq.float<e2m1>>
   %c = lq.quantize %x, %s layout <block = [1, 32]> rounding <floor> : tensor<4x64xf32>, tensor<4x2xf32> -> tensor<4x64xf8E4M3FN>
   %d = lq.quantize %x, %s layout <block = [1, 32]> rounding <ceil> : tensor<4x64xf32>, tensor<4x2xf32> -> tensor<4x64x!lq.ternary>
+  %e = lq.quantize %x, %s layout <block = [1, 32]> rounding <away_from_zero> : tensor<4x64xf32>, tensor<4x2xf32> -> tensor<4x64x!lq.int<5>>
+  %f = lq.quantize %x, %s layout <block = [1, 32]> rounding <half_toward_zero> : tensor<4x64xf32>, tensor<4x2xf32> -> tensor<4x64x!lq.int<7, unsigned>>
   return
 }
 

@@ -25,7 +25,7 @@ import lqops as O  # noqa: E402
 import lqrun  # noqa: E402
 from lqrun import tensor_type as tt  # noqa: E402
 
-MODES = ["half_even", "half_away", "toward_zero", "floor", "ceil"]
+MODES = ["half_even", "half_away", "toward_zero", "floor", "ceil", "away_from_zero", "half_toward_zero"]
 
 
 def hexes(a):

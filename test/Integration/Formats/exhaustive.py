@@ -19,7 +19,8 @@ import lqgen  # noqa: E402
 import lqmodel as L  # noqa: E402
 import lqrun  # noqa: E402
 
-MODES = ["half_even", "half_away", "toward_zero", "floor", "ceil", "stochastic"]
+MODES = ["half_even", "half_away", "toward_zero", "floor", "ceil", "away_from_zero",
+         "half_toward_zero", "stochastic"]
 SEED = 7
 
 

@@ -12,7 +12,9 @@ def LQ_RoundingMode : I32EnumAttr<"RoundingMode", "rounding mode", [
     I32EnumAttrCase<"toward_zero", 2>,
     I32EnumAttrCase<"floor", 3>,
     I32EnumAttrCase<"ceil", 4>,
-    I32EnumAttrCase<"stochastic", 5>]> {
+    I32EnumAttrCase<"stochastic", 5>,
+    I32EnumAttrCase<"away_from_zero", 6>,
+    I32EnumAttrCase<"half_toward_zero", 7>]> {
   let cppNamespace = "::lpc::lq";
   let genSpecializedAttr = 0;
 }
@@ -21,8 +23,9 @@ def LQ_RoundingModeAttr : EnumAttr<LQ_Dialect, LQ_RoundingMode, "rounding"> {
   let summary = "How a real value is rounded to a code";
   let description = [{
     `half_even` (default, as ONNX and QONNX), `half_away`, `toward_zero`,
-    `floor`, `ceil`, or `stochastic` (a counter-based hash of the op's seed
-    and the element's linear index; see docs/Semantics.md).
+    `floor`, `ceil`, `away_from_zero`, `half_toward_zero` (QONNX's UP and
+    HALF_DOWN), or `stochastic` (a counter-based hash of the op's seed and
+    the element's linear index; see docs/Semantics.md).
   }];
   let assemblyFormat = "`<` $value `>`";
 }

@@ -1,0 +1,92 @@
+// Runs an ONNX model with ONNX Runtime (npm onnxruntime-node) and writes its
+// outputs as ONNX TensorProto files output_<i>.pb, the layout `lpc run
+// --compare-dir` reads.
+//
+// usage: node ort_run.js ORT_MODULE_DIR MODEL.onnx OUT_DIR INPUT.pb...
+// Inputs must be float32 TensorProtos with raw_data (what the tests write).
+const fs = require("fs");
+const path = require("path");
+const ort = require(process.argv[2]);
+
+// Minimal protobuf reader/writer for the TensorProto fields used here:
+// dims (1, int64), data_type (2), name (8), raw_data (9).
+function readVarint(buf, pos) {
+  let v = 0n, shift = 0n;
+  for (;;) {
+    const b = buf[pos++];
+    v |= BigInt(b & 0x7f) << shift;
+    if (!(b & 0x80)) return [v, pos];
+    shift += 7n;
+  }
+}
+function readTensor(file) {
+  const buf = fs.readFileSync(file);
+  const t = { dims: [], type: 0, name: "", raw: null };
+  let pos = 0;
+  while (pos < buf.length) {
+    let key;
+    [key, pos] = readVarint(buf, pos);
+    const field = Number(key >> 3n), wire = Number(key & 7n);
+    if (wire === 0) {
+      let v;
+      [v, pos] = readVarint(buf, pos);
+      if (field === 1) t.dims.push(Number(v));
+      if (field === 2) t.type = Number(v);
+    } else if (wire === 2) {
+      let len;
+      [len, pos] = readVarint(buf, pos);
+      const bytes = buf.subarray(pos, pos + Number(len));
+      pos += Number(len);
+      if (field === 1) { // packed dims
+        let p = 0;
+        while (p < bytes.length) { let v; [v, p] = readVarint(bytes, p); t.dims.push(Number(v)); }
+      }
+      if (field === 8) t.name = bytes.toString("utf8");
+      if (field === 9) t.raw = Buffer.from(bytes);
+    } else {
+      throw new Error("unexpected wire type " + wire + " in " + file);
+    }
+  }
+  if (t.type !== 1 || !t.raw) throw new Error(file + ": expected a float32 raw_data tensor");
+  return t;
+}
+function varint(n) {
+  const out = [];
+  let v = BigInt(n);
+  do {
+    let b = Number(v & 0x7fn);
+    v >>= 7n;
+    if (v) b |= 0x80;
+    out.push(b);
+  } while (v);
+  return Buffer.from(out);
+}
+function writeTensor(file, name, dims, data) {
+  const parts = [];
+  for (const d of dims) parts.push(varint(1 << 3), varint(d));
+  parts.push(varint((2 << 3)), varint(1));
+  const nameBuf = Buffer.from(name, "utf8");
+  parts.push(varint((8 << 3) | 2), varint(nameBuf.length), nameBuf);
+  const raw = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  parts.push(varint((9 << 3) | 2), varint(raw.length), raw);
+  fs.writeFileSync(file, Buffer.concat(parts));
+}
+
+(async () => {
+  const [, , , model, outDir, ...inputs] = process.argv;
+  const session = await ort.InferenceSession.create(model);
+  const feeds = {};
+  inputs.forEach((file, i) => {
+    const t = readTensor(file);
+    const data = new Float32Array(t.raw.buffer.slice(t.raw.byteOffset, t.raw.byteOffset + t.raw.length));
+    feeds[t.name || session.inputNames[i]] = new ort.Tensor("float32", data, t.dims);
+  });
+  const results = await session.run(feeds);
+  fs.mkdirSync(outDir, { recursive: true });
+  session.outputNames.forEach((name, i) => {
+    const t = results[name];
+    if (t.type !== "float32") throw new Error("output " + name + " is " + t.type);
+    writeTensor(path.join(outDir, "output_" + i + ".pb"), name, t.dims, t.data);
+  });
+  console.log("ort " + ort.env.versions.common + ": wrote " + session.outputNames.length + " outputs");
+})().catch((e) => { console.error(e.message); process.exit(1); });
