@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up and builds lpc, then compiles and runs the bundled example.
+# Sets up and builds lpc, then compiles and runs the bundled example ONNX
+# model and prints lpc's output next to ONNX Runtime's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-exec /usr/bin/python3 examples/demo.py
+exec /usr/bin/python3 examples/onnx/demo.py

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
   clang-format-22 ninja-build cmake ccache python3-numpy python3-onnx
   libonnx-dev libprotobuf-dev protobuf-compiler)
+PACKAGES+=(libonnx-testdata libomp-22-dev)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -21,6 +22,15 @@ if ((${#missing[@]})); then
   if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# ONNX Runtime 1.30 for the differential tests and the demo, from npm into the
+# git-ignored .deps/ (--ignore-scripts: the package ships its CPU binaries).
+if command -v npm >/dev/null && [ ! -d .deps/node_modules/onnxruntime-node ]; then
+  mkdir -p .deps
+  (cd .deps && npm install --ignore-scripts --no-audit --no-fund \
+    onnxruntime-node@1.30.0 >/dev/null 2>&1) ||
+    echo "lpc setup: npm install onnxruntime-node failed; ORT tests are skipped" >&2
 fi
 
 BUILD_DIR=${LPC_BUILD_DIR:-build}
