@@ -190,3 +190,22 @@ func.func @salient(%a: tensor<8x4xf32>, %b: tensor<2x4xf32>) -> tensor<8x4xf32> 
   %y = lq.salient_merge %a, %b indices [1, 6] axis 0 : tensor<8x4xf32>, tensor<2x4xf32> -> tensor<8x4xf32>
   return %y : tensor<8x4xf32>
 }
+
+// -----
+
+/// Loop-carried quantized tensors become loop-carried storage tensors.
+// CHECK-LABEL: func.func @loop(
+// CHECK: scf.for {{.*}} -> (tensor<8xi3>)
+// CHECK: scf.yield %{{.*}} : tensor<8xi3>
+// CHECK: return %{{.*}} : tensor<8xi3>
+func.func @loop(%x: tensor<8xf32>, %s: tensor<f32>, %n: index) -> tensor<8x!lq.int<3>> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %q0 = lq.quantize %x, %s layout <tensor> : tensor<8xf32>, tensor<f32> -> tensor<8x!lq.int<3>>
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%q = %q0) -> (tensor<8x!lq.int<3>>) {
+    %d = lq.dequantize %q, %s layout <tensor> : tensor<8x!lq.int<3>>, tensor<f32> -> tensor<8xf32>
+    %q2 = lq.quantize %d, %s layout <tensor> rounding <floor> : tensor<8xf32>, tensor<f32> -> tensor<8x!lq.int<3>>
+    scf.yield %q2 : tensor<8x!lq.int<3>>
+  }
+  return %r : tensor<8x!lq.int<3>>
+}

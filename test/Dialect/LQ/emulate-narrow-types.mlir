@@ -72,3 +72,21 @@ func.func @reshape(%m: memref<4x4xi3>) -> memref<16xi3> {
   %c = memref.collapse_shape %m [[0, 1]] : memref<4x4xi3> into memref<16xi3>
   return %c : memref<16xi3>
 }
+
+// -----
+
+/// Loops carry the packed buffer.
+// CHECK-LABEL: func.func @loop_carried(
+// CHECK-SAME: %[[M:.*]]: memref<3xi8>
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[M]]) -> (memref<3xi8>)
+// CHECK: scf.yield %{{.*}} : memref<3xi8>
+func.func @loop_carried(%m: memref<8xi3>, %n: index) -> memref<8xi3> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r = scf.for %i = %c0 to %n step %c1 iter_args(%b = %m) -> (memref<8xi3>) {
+    %a = memref.alloc() : memref<8xi3>
+    memref.copy %b, %a : memref<8xi3> to memref<8xi3>
+    scf.yield %a : memref<8xi3>
+  }
+  return %r : memref<8xi3>
+}
