@@ -431,6 +431,20 @@ LogicalResult compare(NodeContext &ctx, Results &results,
     return failure();
   bool isFloat = isa<FloatType>(elemOf(lhs));
   bool isUns = ctx.isUnsigned(lhs);
+  // Shape arithmetic (Equal/Less on i64 shape values feeding Where) folds.
+  auto a = ctx.constInts(lhs, false), c = ctx.constInts(rhs, false);
+  if (a && c && elemOf(lhs).isInteger(64) && shapeOf(lhs) == ArrayRef(*shape) &&
+      shapeOf(rhs) == ArrayRef(*shape) && a->size() <= 64) {
+    SmallVector<bool> out;
+    for (size_t i = 0; i < a->size(); ++i) {
+      APInt x(64, (*a)[i], true), y(64, (*c)[i], true);
+      out.push_back(arith::applyCmpPredicate(isUns ? up : sp, x, y));
+    }
+    auto type = RankedTensorType::get(*shape, ctx.b.getI1Type());
+    results.push_back(arith::ConstantOp::create(
+        ctx.b, ctx.loc, DenseElementsAttr::get(type, ArrayRef(out))));
+    return success();
+  }
   results.push_back(elementwise(
       ctx.b, ctx.loc, {lhs, rhs}, *shape, ctx.b.getI1Type(),
       [&](OpBuilder &b, Location l, ValueRange a) -> Value {
@@ -550,6 +564,27 @@ LogicalResult identityOp(NodeContext &ctx, Results &results) {
   return success();
 }
 
+/// Inference Dropout: the identity, with an all-true mask.
+LogicalResult dropoutOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "data")))
+    return failure();
+  if (ctx.hasInput(2)) {
+    auto mode = ctx.constInts(ctx.input(2));
+    if (!mode)
+      return ctx.error() << "training_mode must be a constant";
+    if (!mode->empty() && (*mode)[0])
+      return ctx.error() << "training_mode (random dropout) is not supported";
+  }
+  Value x = ctx.input(0);
+  results.push_back(x);
+  if (ctx.hasOutput(1)) {
+    auto type = RankedTensorType::get(shapeOf(x), ctx.b.getI1Type());
+    results.push_back(arith::ConstantOp::create(
+        ctx.b, ctx.loc, DenseElementsAttr::get(type, true)));
+  }
+  return success();
+}
+
 } // namespace
 
 void lpc::frontend::registerElementwiseOps(OpTable &t) {
@@ -599,5 +634,5 @@ void lpc::frontend::registerElementwiseOps(OpTable &t) {
   t["Where"] = whereOp;
   t["Cast"] = castOp;
   t["Identity"] = identityOp;
-  t["Dropout"] = identityOp;
+  t["Dropout"] = dropoutOp;
 }

@@ -599,9 +599,127 @@ LogicalResult rangeOp(NodeContext &ctx, Results &results) {
   return success();
 }
 
+LogicalResult padOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "data")))
+    return failure();
+  OpBuilder &b = ctx.b;
+  Location loc = ctx.loc;
+  Value x = ctx.input(0);
+  ArrayRef<int64_t> xs = shapeOf(x);
+  int64_t rank = xs.size();
+  Type elem = elemOf(x);
+  std::string mode = ctx.getString("mode", "constant");
+  auto pads = intsFrom(ctx, 1, "pads", 11);
+  if (!pads)
+    return failure();
+  SmallVector<int64_t> axes;
+  if (ctx.opset >= 18 && ctx.hasInput(3)) {
+    auto a = ctx.constInts(ctx.input(3));
+    if (!a)
+      return ctx.error() << "axes must be a constant (lpc compiles static shapes)";
+    for (int64_t v : *a) {
+      auto n = normalizeAxis(v, rank);
+      if (!n)
+        return ctx.error() << "axis " << v << " is out of range";
+      axes.push_back(*n);
+    }
+  } else {
+    for (int64_t i = 0; i < rank; ++i)
+      axes.push_back(i);
+  }
+  if (pads->size() != 2 * axes.size())
+    return ctx.error() << "pads has " << pads->size() << " entries for "
+                       << axes.size() << " axes";
+  SmallVector<int64_t> lo(rank, 0), hi(rank, 0);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    lo[axes[i]] = (*pads)[i];
+    hi[axes[i]] = (*pads)[axes.size() + i];
+  }
+  // Negative pads crop.
+  SmallVector<int64_t> off(rank, 0), size(xs), step(rank, 1);
+  bool crop = false;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (lo[i] < 0) { off[i] = -lo[i]; size[i] += lo[i]; lo[i] = 0; crop = true; }
+    if (hi[i] < 0) { size[i] += hi[i]; hi[i] = 0; crop = true; }
+    if (size[i] < 0)
+      return ctx.error() << "negative pads remove more than dimension " << i;
+  }
+  if (crop)
+    x = slice(b, loc, x, off, size, step);
+  xs = shapeOf(x);
+  if (mode == "constant") {
+    Value value;
+    if (ctx.opset < 11) {
+      value = scalarConst(b, loc, elem, ctx.getFloat("value", 0.0f));
+    } else if (ctx.hasInput(2) && numElements(shapeOf(ctx.input(2))) == 1) {
+      Value v = reshape(b, loc, ctx.input(2), {});
+      value = tensor::ExtractOp::create(b, loc, v, ValueRange{});
+    } else {
+      value = scalarConst(b, loc, elem, 0);
+    }
+    results.push_back(pad(b, loc, x, lo, hi, value));
+    return success();
+  }
+  if (mode != "edge" && mode != "reflect" && mode != "wrap")
+    return ctx.error() << "unknown mode '" << mode << "'";
+  SmallVector<int64_t> outShape;
+  for (int64_t i = 0; i < rank; ++i) {
+    outShape.push_back(xs[i] + lo[i] + hi[i]);
+    if (xs[i] == 0 && outShape[i] > 0)
+      return ctx.error() << "cannot " << mode << "-pad an empty dimension";
+    if (mode == "reflect" && (lo[i] >= xs[i] || hi[i] >= xs[i]) && xs[i] > 0)
+      return ctx.error() << "reflect pads must be smaller than the dimension";
+  }
+  // out[i] reads in[f(i - lo)] with f clamping (edge), mirroring (reflect) or
+  // wrapping (wrap) the index into [0, n).
+  Value init = emptyTensor(b, loc, outShape, elem);
+  MLIRContext *mctx = b.getContext();
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, mctx)};
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  results.push_back(
+      linalg::GenericOp::create(
+          b, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init},
+          maps, iters,
+          [&](OpBuilder &nb, Location l, ValueRange) {
+            SmallVector<Value> coords;
+            for (int64_t d = 0; d < rank; ++d) {
+              Value i = linalg::IndexOp::create(nb, l, d);
+              Value n = arith::ConstantIndexOp::create(nb, l, xs[d]);
+              Value zero = arith::ConstantIndexOp::create(nb, l, 0);
+              Value one = arith::ConstantIndexOp::create(nb, l, 1);
+              i = arith::SubIOp::create(nb, l, i,
+                                        arith::ConstantIndexOp::create(nb, l, lo[d]));
+              if (mode == "edge") {
+                i = arith::MaxSIOp::create(nb, l, i, zero);
+                i = arith::MinSIOp::create(nb, l, i,
+                                           arith::SubIOp::create(nb, l, n, one));
+              } else if (mode == "wrap") {
+                i = arith::RemSIOp::create(
+                    nb, l, arith::AddIOp::create(nb, l, arith::RemSIOp::create(nb, l, i, n), n),
+                    n);
+              } else {
+                // reflect: -i below 0, 2(n-1) - i above n-1.
+                Value neg = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, i, zero);
+                i = arith::SelectOp::create(nb, l, neg, arith::SubIOp::create(nb, l, zero, i), i);
+                Value last = arith::SubIOp::create(nb, l, n, one);
+                Value over = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sgt, i, last);
+                Value mirrored = arith::SubIOp::create(
+                    nb, l, arith::AddIOp::create(nb, l, last, last), i);
+                i = arith::SelectOp::create(nb, l, over, mirrored, i);
+              }
+              coords.push_back(i);
+            }
+            linalg::YieldOp::create(
+                nb, l, tensor::ExtractOp::create(nb, l, x, coords).getResult());
+          })
+          .getResult(0));
+  return success();
+}
+
 } // namespace
 
 void lpc::frontend::registerShapeOps(OpTable &t) {
+  t["Pad"] = padOp;
   t["Reshape"] = reshapeOp;
   t["Flatten"] = flattenOp;
   t["Squeeze"] = squeezeOp;

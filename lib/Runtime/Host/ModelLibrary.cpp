@@ -131,8 +131,11 @@ Expected<Tensor> fromProto(const onnx::TensorProto &p, const std::string &path) 
   Tensor t;
   t.info.name = p.name();
   t.info.dtype = p.data_type();
-  for (int64_t d : p.dims())
+  for (int64_t d : p.dims()) {
+    if (d < 0)
+      return createStringError(path + ": negative dimension");
     t.info.shape.push_back(d);
+  }
   size_t size = dtypeSize(t.info.dtype);
   if (!size)
     return createStringError(path + ": tensor element type " +
@@ -141,17 +144,29 @@ Expected<Tensor> fromProto(const onnx::TensorProto &p, const std::string &path) 
   if (p.data_location() == onnx::TensorProto::EXTERNAL)
     return createStringError(path + ": tensors with external data are not "
                                     "supported as run inputs");
-  int64_t n = t.info.numElements();
-  t.data.resize(n * size);
+  // Check the element count against the stored data before allocating, so
+  // a file that is not a TensorProto cannot ask for absurd sizes.
+  int64_t n = 1;
+  for (int64_t d : t.info.shape)
+    if (__builtin_mul_overflow(n, d, &n) || n > (int64_t(1) << 40))
+      return createStringError(path + ": the shape is too large");
   if (p.has_raw_data()) {
-    if (p.raw_data().size() != t.data.size())
+    if (p.raw_data().size() != n * size)
       return createStringError(path + ": raw data has " +
                                std::to_string(p.raw_data().size()) +
                                " bytes, the shape needs " +
-                               std::to_string(t.data.size()));
+                               std::to_string(n * size));
+    t.data.resize(n * size);
     memcpy(t.data.data(), p.raw_data().data(), t.data.size());
     return t;
   }
+  int64_t stored = std::max({(int64_t)p.float_data_size(), (int64_t)p.double_data_size(),
+                             (int64_t)p.int64_data_size(), (int64_t)p.uint64_data_size(),
+                             (int64_t)p.int32_data_size()});
+  if (stored != n)
+    return createStringError(path + ": holds " + std::to_string(stored) +
+                             " values, the shape needs " + std::to_string(n));
+  t.data.resize(n * size);
   auto count = [&](int64_t have) -> Error {
     if (have == n)
       return Error::success();
