@@ -1,4 +1,5 @@
-//===- Compile.cpp - lpc compile: ONNX/MLIR -> IR levels, object, library --===//
+//===- Compile.cpp - lpc compile: ONNX/MLIR -> IR levels, object, library
+//--===//
 
 #include "lpc/Driver/Driver.h"
 
@@ -21,7 +22,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Format.h"
-#include "llvm/TargetParser/SubtargetFeature.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
@@ -31,6 +31,7 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
 
 #include <chrono>
 
@@ -65,14 +66,15 @@ PhaseTimer::~PhaseTimer() {
 }
 
 bool lpc::driver::parseEmitLevel(llvm::StringRef text, EmitLevel &level) {
-  std::optional<EmitLevel> l = llvm::StringSwitch<std::optional<EmitLevel>>(text)
-                                   .Case("imported", EmitLevel::Imported)
-                                   .Case("lq", EmitLevel::LQ)
-                                   .Case("lowered", EmitLevel::Lowered)
-                                   .Case("llvm", EmitLevel::LLVMIR)
-                                   .Case("obj", EmitLevel::Object)
-                                   .Case("lib", EmitLevel::Library)
-                                   .Default(std::nullopt);
+  std::optional<EmitLevel> l =
+      llvm::StringSwitch<std::optional<EmitLevel>>(text)
+          .Case("imported", EmitLevel::Imported)
+          .Case("lq", EmitLevel::LQ)
+          .Case("lowered", EmitLevel::Lowered)
+          .Case("llvm", EmitLevel::LLVMIR)
+          .Case("obj", EmitLevel::Object)
+          .Case("lib", EmitLevel::Library)
+          .Default(std::nullopt);
   if (!l)
     return false;
   level = *l;
@@ -124,8 +126,9 @@ LogicalResult lpc::driver::loadInput(llvm::StringRef path, MLIRContext &context,
 }
 
 /// Runs `build` on `module`, with MLIR's pass timing under --timing.
-static LogicalResult runPasses(ModuleOp module, const CompileOptions &options,
-                               llvm::function_ref<void(OpPassManager &)> build) {
+static LogicalResult
+runPasses(ModuleOp module, const CompileOptions &options,
+          llvm::function_ref<void(OpPassManager &)> build) {
   PassManager pm(module.getContext());
   build(pm);
   return pm.run(module);
@@ -166,8 +169,9 @@ static LogicalResult codegenFailure(MLIRContext &ctx, const llvm::Twine &why) {
 }
 
 /// Writes `text` to `path` (or stdout for "-").
-static LogicalResult writeText(MLIRContext &ctx, llvm::StringRef path,
-                               llvm::function_ref<void(llvm::raw_ostream &)> fn) {
+static LogicalResult
+writeText(MLIRContext &ctx, llvm::StringRef path,
+          llvm::function_ref<void(llvm::raw_ostream &)> fn) {
   std::string error;
   auto out = openOutputFile(path, &error);
   if (!out)
@@ -182,8 +186,8 @@ static LogicalResult writeText(MLIRContext &ctx, llvm::StringRef path,
 static std::string findSupportLibrary() {
   static int anchor;
   std::string exe = llvm::sys::fs::getMainExecutable(nullptr, &anchor);
-  llvm::SmallString<256> path(llvm::sys::path::parent_path(
-      llvm::sys::path::parent_path(exe)));
+  llvm::SmallString<256> path(
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)));
   llvm::sys::path::append(path, "lib", "liblpc_model_support.a");
   return llvm::sys::fs::exists(path) ? std::string(path) : std::string();
 }
@@ -232,7 +236,8 @@ LogicalResult lpc::driver::compile(llvm::StringRef inputPath,
   }
   if (emit == EmitLevel::Imported)
     return writeText(context, outputPath, [&](llvm::raw_ostream &os) {
-      module->print(os, OpPrintingFlags().enableDebugInfo(options.printLocations));
+      module->print(os,
+                    OpPrintingFlags().enableDebugInfo(options.printLocations));
     });
 
   if (level < EmitLevel::Lowered) {
@@ -243,7 +248,8 @@ LogicalResult lpc::driver::compile(llvm::StringRef inputPath,
           })))
         return failure();
       return writeText(context, outputPath, [&](llvm::raw_ostream &os) {
-        module->print(os, OpPrintingFlags().enableDebugInfo(options.printLocations));
+        module->print(
+            os, OpPrintingFlags().enableDebugInfo(options.printLocations));
       });
     }
     PhaseTimer t(options, "lower");
@@ -257,7 +263,8 @@ LogicalResult lpc::driver::compile(llvm::StringRef inputPath,
   }
   if (emit == EmitLevel::Lowered)
     return writeText(context, outputPath, [&](llvm::raw_ostream &os) {
-      module->print(os, OpPrintingFlags().enableDebugInfo(options.printLocations));
+      module->print(os,
+                    OpPrintingFlags().enableDebugInfo(options.printLocations));
     });
 
   // Translate and optimise.
@@ -324,9 +331,9 @@ LogicalResult lpc::driver::compile(llvm::StringRef inputPath,
     return failure();
   }
   // Link into a temporary next to the output, then rename: no partial file.
-  std::string tmpOut = (outputPath + ".tmp" +
-                        std::to_string(llvm::sys::Process::getProcessId()))
-                           .str();
+  std::string tmpOut =
+      (outputPath + ".tmp" + std::to_string(llvm::sys::Process::getProcessId()))
+          .str();
   llvm::FileRemover tmpRemover(tmpOut);
   std::string support = findSupportLibrary();
   if (support.empty()) {
@@ -334,9 +341,9 @@ LogicalResult lpc::driver::compile(llvm::StringRef inputPath,
         << "cannot find liblpc_model_support.a next to the lpc executable";
     return failure();
   }
-  std::vector<std::string> args = {clang, "-shared", "-fuse-ld=lld", "-o",
-                                   tmpOut, std::string(objPath), support,
-                                   "-lm"};
+  std::vector<std::string> args = {clang,   "-shared", "-fuse-ld=lld",
+                                   "-o",    tmpOut,    std::string(objPath),
+                                   support, "-lm"};
   bool usesOpenMP = llvmModule->getFunction("__kmpc_fork_call") != nullptr;
   if (usesOpenMP) {
     args.push_back("-L/usr/lib/llvm-22/lib");

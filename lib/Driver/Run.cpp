@@ -1,4 +1,5 @@
-//===- Run.cpp - lpc run: compile or load, run, write, compare -------------===//
+//===- Run.cpp - lpc run: compile or load, run, write, compare
+//-------------===//
 
 #include "lpc/Driver/Driver.h"
 
@@ -86,10 +87,9 @@ bool compareTensor(size_t index, const Tensor &got, const Tensor &ref,
                                maxRel)
                << " mismatches=" << bad << "/" << n;
   if (bad)
-    llvm::outs() << llvm::format(" (first at %lld: got %.9g, expected %.9g)",
-                                 (long long)firstBad,
-                                 elementAsDouble(got, firstBad),
-                                 elementAsDouble(ref, firstBad));
+    llvm::outs() << llvm::format(
+        " (first at %lld: got %.9g, expected %.9g)", (long long)firstBad,
+        elementAsDouble(got, firstBad), elementAsDouble(ref, firstBad));
   llvm::outs() << "\n";
   return bad == 0;
 }
@@ -117,8 +117,8 @@ bindInputs(const std::vector<std::string> &names,
           break;
         }
       if (pass == 0 && !used[i])
-        return llvm::createStringError("the model has no input named '" +
-                                       name + "'");
+        return llvm::createStringError("the model has no input named '" + name +
+                                       "'");
     }
   for (size_t i = 0, j = 0; i < inputs.size(); ++i) {
     if (used[i])
@@ -259,7 +259,8 @@ int lpc::driver::run(llvm::StringRef modelPath, const RunOptions &options) {
     }
     std::sort(times.begin(), times.end());
     size_t n = times.size();
-    double median = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+    double median =
+        n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
     llvm::outs() << llvm::format("median_ms=%.4f", median) << " runs=" << n
                  << "\n";
   }

@@ -1,4 +1,5 @@
-//===- CPUPipeline.cpp - The CPU target pipeline ---------------------------===//
+//===- CPUPipeline.cpp - The CPU target pipeline
+//---------------------------===//
 //
 // tensors (func + linalg/tensor/arith/math, optionally lq) -> destination-
 // passing entry -> linalg on tensors -> one-shot bufferization -> (parallel)

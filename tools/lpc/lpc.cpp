@@ -32,7 +32,8 @@ static cl::opt<std::string> target("target", cl::desc("Target (cpu)"),
                                    cl::init("cpu"), cl::sub(compileCmd),
                                    cl::sub(runCmd), cl::cat(category));
 static cl::opt<std::string>
-    triple("mtriple", cl::desc("Target triple for --emit=llvm/obj (default: host)"),
+    triple("mtriple",
+           cl::desc("Target triple for --emit=llvm/obj (default: host)"),
            cl::sub(compileCmd), cl::cat(category));
 static cl::list<std::string>
     inputShapes("input-shape",
@@ -41,10 +42,9 @@ static cl::list<std::string>
 static cl::opt<bool> timing("timing", cl::desc("Print phase times"),
                             cl::sub(compileCmd), cl::sub(runCmd),
                             cl::cat(category));
-static cl::opt<bool> serial("no-parallel",
-                            cl::desc("Generate single-threaded code (no OpenMP)"),
-                            cl::sub(compileCmd), cl::sub(runCmd),
-                            cl::cat(category));
+static cl::opt<bool>
+    serial("no-parallel", cl::desc("Generate single-threaded code (no OpenMP)"),
+           cl::sub(compileCmd), cl::sub(runCmd), cl::cat(category));
 static cl::opt<std::string>
     entryName("entry", cl::desc("Name of the model function in .mlir input"),
               cl::init("main_graph"), cl::sub(compileCmd), cl::sub(runCmd),
@@ -52,7 +52,8 @@ static cl::opt<std::string>
 
 // compile
 static cl::opt<std::string> compileInput(cl::Positional, cl::Required,
-                                         cl::desc("MODEL"), cl::sub(compileCmd));
+                                         cl::desc("MODEL"),
+                                         cl::sub(compileCmd));
 static cl::opt<std::string> output("o", cl::desc("Output file"), cl::Required,
                                    cl::sub(compileCmd), cl::cat(category));
 static cl::opt<std::string>
@@ -69,24 +70,27 @@ static cl::opt<bool> printLocations(
 // run
 static cl::opt<std::string> runModel(cl::Positional, cl::Required,
                                      cl::desc("MODEL"), cl::sub(runCmd));
-static cl::list<std::string> runInputs(cl::Positional,
-                                       cl::desc("[INPUT.pb|INPUT.npy|NAME=FILE]..."),
-                                       cl::sub(runCmd));
+static cl::list<std::string>
+    runInputs(cl::Positional, cl::desc("[INPUT.pb|INPUT.npy|NAME=FILE]..."),
+              cl::sub(runCmd));
 static cl::opt<std::string> outputDir("output-dir",
                                       cl::desc("Write output_<i>.pb here"),
                                       cl::sub(runCmd), cl::cat(category));
-static cl::opt<std::string>
-    compareDir("compare-dir",
-               cl::desc("Compare with output_<i>.pb in DIR; exit 2 on mismatch"),
-               cl::sub(runCmd), cl::cat(category));
+static cl::opt<std::string> compareDir(
+    "compare-dir",
+    cl::desc("Compare with output_<i>.pb in DIR; exit 2 on mismatch"),
+    cl::sub(runCmd), cl::cat(category));
 static cl::opt<double> rtolOpt("rtol", cl::desc("Relative tolerance"),
-                            cl::init(1e-4), cl::sub(runCmd), cl::cat(category));
+                               cl::init(1e-4), cl::sub(runCmd),
+                               cl::cat(category));
 static cl::opt<double> atolOpt("atol", cl::desc("Absolute tolerance"),
-                            cl::init(1e-5), cl::sub(runCmd), cl::cat(category));
-static cl::opt<int> repeat("repeat",
-                           cl::desc("Time N runs after a warm-up; print median_ms"),
-                           cl::init(0), cl::sub(runCmd), cl::cat(category));
-static cl::opt<int> threads("threads", cl::desc("OpenMP threads (default: all)"),
+                               cl::init(1e-5), cl::sub(runCmd),
+                               cl::cat(category));
+static cl::opt<int>
+    repeat("repeat", cl::desc("Time N runs after a warm-up; print median_ms"),
+           cl::init(0), cl::sub(runCmd), cl::cat(category));
+static cl::opt<int> threads("threads",
+                            cl::desc("OpenMP threads (default: all)"),
                             cl::init(0), cl::sub(runCmd), cl::cat(category));
 
 /// "model.onnx: node 'conv1' (#3)" for importer locations, "file:line:col"
@@ -131,10 +135,11 @@ static void printLocation(raw_ostream &os, mlir::Location loc) {
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(argc, argv,
-                              "lpc: compile and run ONNX models\n\n"
-                              "  lpc compile MODEL --target=cpu -o OUT\n"
-                              "  lpc run MODEL [INPUT]... [--compare-dir DIR]\n");
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "lpc: compile and run ONNX models\n\n"
+      "  lpc compile MODEL --target=cpu -o OUT\n"
+      "  lpc run MODEL [INPUT]... [--compare-dir DIR]\n");
 
   CompileOptions copts;
   copts.target = target;
@@ -162,9 +167,15 @@ int main(int argc, char **argv) {
     raw_ostream &os = errs();
     printLocation(os, diag.getLocation());
     switch (diag.getSeverity()) {
-    case mlir::DiagnosticSeverity::Error: os << ": error: "; break;
-    case mlir::DiagnosticSeverity::Warning: os << ": warning: "; break;
-    default: os << ": note: "; break;
+    case mlir::DiagnosticSeverity::Error:
+      os << ": error: ";
+      break;
+    case mlir::DiagnosticSeverity::Warning:
+      os << ": warning: ";
+      break;
+    default:
+      os << ": note: ";
+      break;
     }
     os << diag << "\n";
     for (const mlir::Diagnostic &note : diag.getNotes()) {

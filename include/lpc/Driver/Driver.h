@@ -1,4 +1,5 @@
-//===- Driver.h - The library behind the `lpc` tool --------------*- C++ -*-===//
+//===- Driver.h - The library behind the `lpc` tool --------------*- C++
+//-*-===//
 //
 // `lpc compile` and `lpc run` are thin wrappers over these functions, so
 // other tools (and tests) can drive the same stages.

@@ -1,4 +1,5 @@
-//===- ModelLibrary.h - Load a compiled model and its tensors ----*- C++ -*-===//
+//===- ModelLibrary.h - Load a compiled model and its tensors ----*- C++
+//-*-===//
 //
 // The host side of lpc's C ABI (lpc_model.h): dlopen a compiled model, parse
 // its signature, and read/write tensors as ONNX TensorProto (.pb) or .npy.
@@ -42,7 +43,8 @@ std::string dtypeString(int dtype);
 class ModelLibrary {
 public:
   ~ModelLibrary();
-  static llvm::Expected<std::unique_ptr<ModelLibrary>> load(const std::string &path);
+  static llvm::Expected<std::unique_ptr<ModelLibrary>>
+  load(const std::string &path);
 
   const std::vector<TensorInfo> &inputs() const { return ins; }
   const std::vector<TensorInfo> &outputs() const { return outs; }

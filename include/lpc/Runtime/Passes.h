@@ -1,4 +1,5 @@
-//===- Passes.h - lpc runtime ABI passes -------------------------*- C++ -*-===//
+//===- Passes.h - lpc runtime ABI passes -------------------------*- C++
+//-*-===//
 
 #ifndef LPC_RUNTIME_PASSES_H
 #define LPC_RUNTIME_PASSES_H

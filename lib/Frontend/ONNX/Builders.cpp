@@ -1,4 +1,5 @@
-//===- Builders.cpp - IR-building helpers of the ONNX importer -------------===//
+//===- Builders.cpp - IR-building helpers of the ONNX importer
+//-------------===//
 //
 // Broadcasting elementwise generics, reductions, reshapes and casts shared by
 // the op importers. Everything is static-shaped.
@@ -45,9 +46,10 @@ Value lpc::frontend::scalarConst(OpBuilder &b, Location loc, Type type,
   if (auto ft = dyn_cast<FloatType>(type))
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(ft, v));
   return arith::ConstantOp::create(
-      b, loc, b.getIntegerAttr(type, APInt(type.getIntOrFloatBitWidth(),
-                                           (int64_t)v, /*isSigned=*/true,
-                                           /*implicitTrunc=*/true)));
+      b, loc,
+      b.getIntegerAttr(type, APInt(type.getIntOrFloatBitWidth(), (int64_t)v,
+                                   /*isSigned=*/true,
+                                   /*implicitTrunc=*/true)));
 }
 
 Value lpc::frontend::filled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
@@ -129,9 +131,8 @@ Value lpc::frontend::reduce(OpBuilder &b, Location loc, Value input,
   }
   Value initValue = arith::ConstantOp::create(b, loc, init);
   Value acc = filled(b, loc, reducedShape, initValue);
-  SmallVector<AffineMap> maps = {
-      AffineMap::getMultiDimIdentityMap(rank, ctx),
-      AffineMap::get(rank, 0, outExprs, ctx)};
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
+                                 AffineMap::get(rank, 0, outExprs, ctx)};
   auto op = linalg::GenericOp::create(
       b, loc, TypeRange{acc.getType()}, ValueRange{input}, ValueRange{acc},
       maps, iters, [&](OpBuilder &nb, Location nloc, ValueRange args) {
@@ -171,8 +172,8 @@ Value lpc::frontend::reshape(OpBuilder &b, Location loc, Value v,
       flat = tensor::CollapseShapeOp::create(
           b, loc, RankedTensorType::get({n}, elem), v, reassoc);
     } else {
-      flat = tensor::ExpandShapeOp::create(b, loc, RankedTensorType::get({1}, elem),
-                                           v, reassoc);
+      flat = tensor::ExpandShapeOp::create(
+          b, loc, RankedTensorType::get({1}, elem), v, reassoc);
     }
   }
   if (shape.size() == 1)
@@ -186,8 +187,8 @@ Value lpc::frontend::reshape(OpBuilder &b, Location loc, Value v,
     return tensor::ExpandShapeOp::create(
         b, loc, RankedTensorType::get(shape, elem), flat, reassoc);
   }
-  return tensor::CollapseShapeOp::create(b, loc, RankedTensorType::get({}, elem),
-                                         flat, reassoc);
+  return tensor::CollapseShapeOp::create(
+      b, loc, RankedTensorType::get({}, elem), flat, reassoc);
 }
 
 Value lpc::frontend::transpose(OpBuilder &b, Location loc, Value v,
@@ -205,9 +206,8 @@ Value lpc::frontend::transpose(OpBuilder &b, Location loc, Value v,
   return linalg::TransposeOp::create(b, loc, v, init, perm).getResult()[0];
 }
 
-Value lpc::frontend::convertScalar(OpBuilder &b, Location loc, Value v,
-                                   Type to, bool srcUnsigned,
-                                   bool dstUnsigned) {
+Value lpc::frontend::convertScalar(OpBuilder &b, Location loc, Value v, Type to,
+                                   bool srcUnsigned, bool dstUnsigned) {
   Type from = v.getType();
   if (from == to)
     return v;

@@ -1,4 +1,5 @@
-//===- ElementwiseOps.cpp - ONNX elementwise operators ---------------------===//
+//===- ElementwiseOps.cpp - ONNX elementwise operators
+//---------------------===//
 //
 // Unary, binary and variadic elementwise operators, comparisons, Where, Cast
 // and activations. Each becomes one broadcasting linalg.generic.
@@ -30,7 +31,8 @@ std::optional<Value> foldIntBinary(NodeContext &ctx, Value lhs, Value rhs,
                 int64_t linear) {
     // Broadcast index lookup.
     int64_t idx = 0, stride = 1;
-    for (int64_t d = outShape.size() - 1, s = shape.size() - 1; s >= 0; --d, --s) {
+    for (int64_t d = outShape.size() - 1, s = shape.size() - 1; s >= 0;
+         --d, --s) {
       int64_t o = linear;
       for (int64_t k = outShape.size() - 1; k > d; --k)
         o /= outShape[k];
@@ -63,8 +65,8 @@ std::optional<SmallVector<int64_t>> outShapeOf(NodeContext &ctx,
 
 LogicalResult binaryArith(NodeContext &ctx, Results &results,
                           int64_t (*fold)(int64_t, int64_t),
-                          function_ref<Value(OpBuilder &, Location, Value, Value,
-                                             bool isFloat, bool isUns)>
+                          function_ref<Value(OpBuilder &, Location, Value,
+                                             Value, bool isFloat, bool isUns)>
                               fn) {
   if (failed(ctx.require(0, "A")) || failed(ctx.require(1, "B")))
     return failure();
@@ -76,17 +78,17 @@ LogicalResult binaryArith(NodeContext &ctx, Results &results,
   if (!shape)
     return failure();
   if (fold)
-    if (std::optional<Value> folded = foldIntBinary(ctx, lhs, rhs, *shape, fold)) {
+    if (std::optional<Value> folded =
+            foldIntBinary(ctx, lhs, rhs, *shape, fold)) {
       results.push_back(*folded);
       return success();
     }
   bool isFloat = isa<FloatType>(elemOf(lhs));
   bool isUns = ctx.isUnsigned(lhs);
-  results.push_back(elementwise(
-      ctx.b, ctx.loc, {lhs, rhs}, *shape, elemOf(lhs),
-      [&](OpBuilder &b, Location loc, ValueRange a) {
-        return fn(b, loc, a[0], a[1], isFloat, isUns);
-      }));
+  results.push_back(elementwise(ctx.b, ctx.loc, {lhs, rhs}, *shape, elemOf(lhs),
+                                [&](OpBuilder &b, Location loc, ValueRange a) {
+                                  return fn(b, loc, a[0], a[1], isFloat, isUns);
+                                }));
   return success();
 }
 
@@ -94,7 +96,8 @@ LogicalResult addOp(NodeContext &ctx, Results &r) {
   return binaryArith(
       ctx, r, [](int64_t a, int64_t b) { return a + b; },
       [](OpBuilder &b, Location l, Value x, Value y, bool f, bool) -> Value {
-        if (f) return arith::AddFOp::create(b, l, x, y);
+        if (f)
+          return arith::AddFOp::create(b, l, x, y);
         return arith::AddIOp::create(b, l, x, y);
       });
 }
@@ -102,7 +105,8 @@ LogicalResult subOp(NodeContext &ctx, Results &r) {
   return binaryArith(
       ctx, r, [](int64_t a, int64_t b) { return a - b; },
       [](OpBuilder &b, Location l, Value x, Value y, bool f, bool) -> Value {
-        if (f) return arith::SubFOp::create(b, l, x, y);
+        if (f)
+          return arith::SubFOp::create(b, l, x, y);
         return arith::SubIOp::create(b, l, x, y);
       });
 }
@@ -110,7 +114,8 @@ LogicalResult mulOp(NodeContext &ctx, Results &r) {
   return binaryArith(
       ctx, r, [](int64_t a, int64_t b) { return a * b; },
       [](OpBuilder &b, Location l, Value x, Value y, bool f, bool) -> Value {
-        if (f) return arith::MulFOp::create(b, l, x, y);
+        if (f)
+          return arith::MulFOp::create(b, l, x, y);
         return arith::MulIOp::create(b, l, x, y);
       });
 }
@@ -118,8 +123,10 @@ LogicalResult divOp(NodeContext &ctx, Results &r) {
   return binaryArith(
       ctx, r, [](int64_t a, int64_t b) { return b ? a / b : 0; },
       [](OpBuilder &b, Location l, Value x, Value y, bool f, bool u) -> Value {
-        if (f) return arith::DivFOp::create(b, l, x, y);
-        if (u) return arith::DivUIOp::create(b, l, x, y);
+        if (f)
+          return arith::DivFOp::create(b, l, x, y);
+        if (u)
+          return arith::DivUIOp::create(b, l, x, y);
         return arith::DivSIOp::create(b, l, x, y);
       });
 }
@@ -133,14 +140,14 @@ LogicalResult powOp(NodeContext &ctx, Results &results) {
     return failure();
   Type elem = elemOf(x);
   bool yUns = ctx.isUnsigned(y);
-  results.push_back(elementwise(
-      ctx.b, ctx.loc, {x, y}, *shape, elem,
-      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-        Value e = convertScalar(b, l, a[1], elem, yUns, false);
-        if (isa<FloatType>(elem))
-          return math::PowFOp::create(b, l, a[0], e);
-        return math::IPowIOp::create(b, l, a[0], e);
-      }));
+  results.push_back(
+      elementwise(ctx.b, ctx.loc, {x, y}, *shape, elem,
+                  [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                    Value e = convertScalar(b, l, a[1], elem, yUns, false);
+                    if (isa<FloatType>(elem))
+                      return math::PowFOp::create(b, l, a[0], e);
+                    return math::IPowIOp::create(b, l, a[0], e);
+                  }));
   return success();
 }
 
@@ -182,10 +189,18 @@ LogicalResult variadic(NodeContext &ctx, Results &results, StringRef kind) {
       }));
   return success();
 }
-LogicalResult maxOp(NodeContext &c, Results &r) { return variadic(c, r, "Max"); }
-LogicalResult minOp(NodeContext &c, Results &r) { return variadic(c, r, "Min"); }
-LogicalResult sumOp(NodeContext &c, Results &r) { return variadic(c, r, "Sum"); }
-LogicalResult meanOp(NodeContext &c, Results &r) { return variadic(c, r, "Mean"); }
+LogicalResult maxOp(NodeContext &c, Results &r) {
+  return variadic(c, r, "Max");
+}
+LogicalResult minOp(NodeContext &c, Results &r) {
+  return variadic(c, r, "Min");
+}
+LogicalResult sumOp(NodeContext &c, Results &r) {
+  return variadic(c, r, "Sum");
+}
+LogicalResult meanOp(NodeContext &c, Results &r) {
+  return variadic(c, r, "Mean");
+}
 
 /// A float unary op: `fn(b, loc, x)` in the element type of X.
 LogicalResult unaryFloat(NodeContext &ctx, Results &results,
@@ -193,10 +208,9 @@ LogicalResult unaryFloat(NodeContext &ctx, Results &results,
   if (failed(ctx.requireFloat(0, "X")))
     return failure();
   Value x = ctx.input(0);
-  results.push_back(elementwise(ctx.b, ctx.loc, {x}, shapeOf(x), elemOf(x),
-                                [&](OpBuilder &b, Location l, ValueRange a) {
-                                  return fn(b, l, a[0]);
-                                }));
+  results.push_back(elementwise(
+      ctx.b, ctx.loc, {x}, shapeOf(x), elemOf(x),
+      [&](OpBuilder &b, Location l, ValueRange a) { return fn(b, l, a[0]); }));
   return success();
 }
 
@@ -206,8 +220,8 @@ Value cst(OpBuilder &b, Location l, Value like, double v) {
 
 #define FLOAT_UNARY(NAME, BODY)                                                \
   LogicalResult NAME(NodeContext &ctx, Results &r) {                           \
-    return unaryFloat(ctx, r,                                                  \
-                      [&](OpBuilder &b, Location l, Value x) -> Value BODY);   \
+    return unaryFloat(ctx,                                                     \
+                      r, [&](OpBuilder & b, Location l, Value x)->Value BODY); \
   }
 
 FLOAT_UNARY(sqrtOp, { return math::SqrtOp::create(b, l, x); })
@@ -220,9 +234,8 @@ FLOAT_UNARY(cosOp, { return math::CosOp::create(b, l, x); })
 FLOAT_UNARY(floorOp, { return math::FloorOp::create(b, l, x); })
 FLOAT_UNARY(ceilOp, { return math::CeilOp::create(b, l, x); })
 FLOAT_UNARY(roundOp, { return math::RoundEvenOp::create(b, l, x); })
-FLOAT_UNARY(reciprocalOp, {
-  return arith::DivFOp::create(b, l, cst(b, l, x, 1), x);
-})
+FLOAT_UNARY(reciprocalOp,
+            { return arith::DivFOp::create(b, l, cst(b, l, x, 1), x); })
 FLOAT_UNARY(sigmoidOp, {
   Value e = math::ExpOp::create(b, l, arith::NegFOp::create(b, l, x));
   return arith::DivFOp::create(b, l, cst(b, l, x, 1),
@@ -234,14 +247,16 @@ FLOAT_UNARY(softplusOp, {
 FLOAT_UNARY(softsignOp, {
   return arith::DivFOp::create(
       b, l, x,
-      arith::AddFOp::create(b, l, cst(b, l, x, 1), math::AbsFOp::create(b, l, x)));
+      arith::AddFOp::create(b, l, cst(b, l, x, 1),
+                            math::AbsFOp::create(b, l, x)));
 })
 FLOAT_UNARY(hardSwishOp, {
   Value t = arith::AddFOp::create(
       b, l, arith::MulFOp::create(b, l, x, cst(b, l, x, 1.0 / 6)),
       cst(b, l, x, 0.5));
-  t = arith::MinimumFOp::create(b, l, arith::MaximumFOp::create(b, l, t, cst(b, l, x, 0)),
-                                cst(b, l, x, 1));
+  t = arith::MinimumFOp::create(
+      b, l, arith::MaximumFOp::create(b, l, t, cst(b, l, x, 0)),
+      cst(b, l, x, 1));
   return arith::MulFOp::create(b, l, x, t);
 })
 
@@ -301,11 +316,13 @@ LogicalResult geluOp(NodeContext &ctx, Results &r) {
   return unaryFloat(ctx, r, [&](OpBuilder &b, Location l, Value x) -> Value {
     Value inner;
     if (approx == "tanh") {
-      Value x3 = arith::MulFOp::create(b, l, x, arith::MulFOp::create(b, l, x, x));
+      Value x3 =
+          arith::MulFOp::create(b, l, x, arith::MulFOp::create(b, l, x, x));
       Value t = arith::AddFOp::create(
           b, l, x, arith::MulFOp::create(b, l, cst(b, l, x, 0.044715), x3));
       inner = math::TanhOp::create(
-          b, l, arith::MulFOp::create(b, l, cst(b, l, x, std::sqrt(2 / M_PI)), t));
+          b, l,
+          arith::MulFOp::create(b, l, cst(b, l, x, std::sqrt(2 / M_PI)), t));
     } else {
       inner = math::ErfOp::create(
           b, l, arith::MulFOp::create(b, l, x, cst(b, l, x, M_SQRT1_2)));
@@ -325,8 +342,8 @@ LogicalResult unaryNumeric(NodeContext &ctx, Results &results, StringRef kind) {
   bool isUns = ctx.isUnsigned(x);
   // Shape arithmetic on small i64 constants folds.
   if (kind == "Neg" || kind == "Abs")
-    if (auto c = ctx.constInts(x, false); c && elemOf(x).isInteger(64) &&
-                                          c->size() <= 64) {
+    if (auto c = ctx.constInts(x, false);
+        c && elemOf(x).isInteger(64) && c->size() <= 64) {
       SmallVector<int64_t> out;
       for (int64_t v : *c)
         out.push_back(kind == "Neg" ? -v : std::abs(v));
@@ -341,8 +358,10 @@ LogicalResult unaryNumeric(NodeContext &ctx, Results &results, StringRef kind) {
           return isFloat ? (Value)arith::NegFOp::create(b, l, v)
                          : (Value)arith::SubIOp::create(b, l, zero, v);
         if (kind == "Abs") {
-          if (isFloat) return math::AbsFOp::create(b, l, v);
-          if (isUns) return v;
+          if (isFloat)
+            return math::AbsFOp::create(b, l, v);
+          if (isUns)
+            return v;
           return math::AbsIOp::create(b, l, v);
         }
         if (kind == "Relu")
@@ -355,11 +374,13 @@ LogicalResult unaryNumeric(NodeContext &ctx, Results &results, StringRef kind) {
           pos = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, v, zero);
           neg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, v, zero);
         } else {
-          pos = arith::CmpIOp::create(b, l, isUns ? arith::CmpIPredicate::ugt
-                                                  : arith::CmpIPredicate::sgt,
+          pos = arith::CmpIOp::create(b, l,
+                                      isUns ? arith::CmpIPredicate::ugt
+                                            : arith::CmpIPredicate::sgt,
                                       v, zero);
-          neg = arith::CmpIOp::create(b, l, isUns ? arith::CmpIPredicate::ult
-                                                  : arith::CmpIPredicate::slt,
+          neg = arith::CmpIOp::create(b, l,
+                                      isUns ? arith::CmpIPredicate::ult
+                                            : arith::CmpIPredicate::slt,
                                       v, zero);
         }
         return arith::SelectOp::create(
@@ -367,10 +388,18 @@ LogicalResult unaryNumeric(NodeContext &ctx, Results &results, StringRef kind) {
       }));
   return success();
 }
-LogicalResult negOp(NodeContext &c, Results &r) { return unaryNumeric(c, r, "Neg"); }
-LogicalResult absOp(NodeContext &c, Results &r) { return unaryNumeric(c, r, "Abs"); }
-LogicalResult reluOp(NodeContext &c, Results &r) { return unaryNumeric(c, r, "Relu"); }
-LogicalResult signOp(NodeContext &c, Results &r) { return unaryNumeric(c, r, "Sign"); }
+LogicalResult negOp(NodeContext &c, Results &r) {
+  return unaryNumeric(c, r, "Neg");
+}
+LogicalResult absOp(NodeContext &c, Results &r) {
+  return unaryNumeric(c, r, "Abs");
+}
+LogicalResult reluOp(NodeContext &c, Results &r) {
+  return unaryNumeric(c, r, "Relu");
+}
+LogicalResult signOp(NodeContext &c, Results &r) {
+  return unaryNumeric(c, r, "Sign");
+}
 
 LogicalResult clipOp(NodeContext &ctx, Results &results) {
   if (failed(ctx.require(0, "input")))
@@ -389,31 +418,40 @@ LogicalResult clipOp(NodeContext &ctx, Results &results) {
   for (int i = 1; i <= 2; ++i) {
     if (!ctx.hasInput(i))
       continue;
-    if (!shapeOf(ctx.input(i)).empty() && numElements(shapeOf(ctx.input(i))) != 1)
+    if (!shapeOf(ctx.input(i)).empty() &&
+        numElements(shapeOf(ctx.input(i))) != 1)
       return ctx.error() << "min and max must be scalars";
     (i == 1 ? minIdx : maxIdx) = ins.size();
     ins.push_back(reshape(ctx.b, ctx.loc, ctx.input(i), {}));
   }
-  results.push_back(elementwise(
-      ctx.b, ctx.loc, ins, shapeOf(x), elem,
-      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-        Value v = a[0];
-        auto mx = [&](Value p, Value q) -> Value {
-          if (isFloat) return arith::MaximumFOp::create(b, l, p, q);
-          if (isUns) return arith::MaxUIOp::create(b, l, p, q);
-          return arith::MaxSIOp::create(b, l, p, q);
-        };
-        auto mn = [&](Value p, Value q) -> Value {
-          if (isFloat) return arith::MinimumFOp::create(b, l, p, q);
-          if (isUns) return arith::MinUIOp::create(b, l, p, q);
-          return arith::MinSIOp::create(b, l, p, q);
-        };
-        if (minIdx >= 0) v = mx(v, a[minIdx]);
-        else if (lo && isFloat) v = mx(v, scalarConst(b, l, elem, *lo));
-        if (maxIdx >= 0) v = mn(v, a[maxIdx]);
-        else if (hi && isFloat) v = mn(v, scalarConst(b, l, elem, *hi));
-        return v;
-      }));
+  results.push_back(
+      elementwise(ctx.b, ctx.loc, ins, shapeOf(x), elem,
+                  [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                    Value v = a[0];
+                    auto mx = [&](Value p, Value q) -> Value {
+                      if (isFloat)
+                        return arith::MaximumFOp::create(b, l, p, q);
+                      if (isUns)
+                        return arith::MaxUIOp::create(b, l, p, q);
+                      return arith::MaxSIOp::create(b, l, p, q);
+                    };
+                    auto mn = [&](Value p, Value q) -> Value {
+                      if (isFloat)
+                        return arith::MinimumFOp::create(b, l, p, q);
+                      if (isUns)
+                        return arith::MinUIOp::create(b, l, p, q);
+                      return arith::MinSIOp::create(b, l, p, q);
+                    };
+                    if (minIdx >= 0)
+                      v = mx(v, a[minIdx]);
+                    else if (lo && isFloat)
+                      v = mx(v, scalarConst(b, l, elem, *lo));
+                    if (maxIdx >= 0)
+                      v = mn(v, a[maxIdx]);
+                    else if (hi && isFloat)
+                      v = mn(v, scalarConst(b, l, elem, *hi));
+                    return v;
+                  }));
   return success();
 }
 
@@ -448,7 +486,8 @@ LogicalResult compare(NodeContext &ctx, Results &results,
   results.push_back(elementwise(
       ctx.b, ctx.loc, {lhs, rhs}, *shape, ctx.b.getI1Type(),
       [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-        if (isFloat) return arith::CmpFOp::create(b, l, fp, a[0], a[1]);
+        if (isFloat)
+          return arith::CmpFOp::create(b, l, fp, a[0], a[1]);
         return arith::CmpIOp::create(b, l, isUns ? up : sp, a[0], a[1]);
       }));
   return success();
@@ -487,15 +526,18 @@ LogicalResult logical(NodeContext &ctx, Results &results, StringRef kind) {
   auto shape = outShapeOf(ctx, ins);
   if (!shape)
     return failure();
-  results.push_back(elementwise(
-      ctx.b, ctx.loc, ins, *shape, ctx.b.getI1Type(),
-      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-        if (kind == "Not")
-          return arith::XOrIOp::create(b, l, a[0], scalarConst(b, l, a[0].getType(), 1));
-        if (kind == "And") return arith::AndIOp::create(b, l, a[0], a[1]);
-        if (kind == "Or") return arith::OrIOp::create(b, l, a[0], a[1]);
-        return arith::XOrIOp::create(b, l, a[0], a[1]);
-      }));
+  results.push_back(
+      elementwise(ctx.b, ctx.loc, ins, *shape, ctx.b.getI1Type(),
+                  [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                    if (kind == "Not")
+                      return arith::XOrIOp::create(
+                          b, l, a[0], scalarConst(b, l, a[0].getType(), 1));
+                    if (kind == "And")
+                      return arith::AndIOp::create(b, l, a[0], a[1]);
+                    if (kind == "Or")
+                      return arith::OrIOp::create(b, l, a[0], a[1]);
+                    return arith::XOrIOp::create(b, l, a[0], a[1]);
+                  }));
   return success();
 }
 LogicalResult notOp(NodeContext &c, Results &r) { return logical(c, r, "Not"); }
@@ -509,7 +551,8 @@ LogicalResult whereOp(NodeContext &ctx, Results &results) {
     return failure();
   Value c = ctx.input(0), x = ctx.input(1), y = ctx.input(2);
   if (!elemOf(c).isInteger(1))
-    return ctx.error() << "condition must be a bool tensor, got " << c.getType();
+    return ctx.error() << "condition must be a bool tensor, got "
+                       << c.getType();
   auto shape = outShapeOf(ctx, {c, x, y});
   if (!shape)
     return failure();
@@ -524,11 +567,11 @@ LogicalResult whereOp(NodeContext &ctx, Results &results) {
       return success();
     }
   }
-  results.push_back(elementwise(
-      ctx.b, ctx.loc, {c, x, y}, *shape, elemOf(x),
-      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-        return arith::SelectOp::create(b, l, a[0], a[1], a[2]);
-      }));
+  results.push_back(
+      elementwise(ctx.b, ctx.loc, {c, x, y}, *shape, elemOf(x),
+                  [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                    return arith::SelectOp::create(b, l, a[0], a[1], a[2]);
+                  }));
   return success();
 }
 
@@ -543,7 +586,8 @@ LogicalResult castOp(NodeContext &ctx, Results &results) {
   bool srcUns = ctx.isUnsigned(x), dstUns = isUnsignedDType(to);
   Value out;
   if (auto ints = ctx.constInts(x, false); ints && isa<IntegerType>(elem) &&
-                                    elem.isInteger(64) && ints->size() <= 64) {
+                                           elem.isInteger(64) &&
+                                           ints->size() <= 64) {
     out = ctx.constI64(*ints, shapeOf(x));
   } else {
     out = elementwise(ctx.b, ctx.loc, {x}, shapeOf(x), elem,

@@ -1,4 +1,5 @@
-//===- Importer.cpp - ONNX graph to func + tensor dialects -----------------===//
+//===- Importer.cpp - ONNX graph to func + tensor dialects
+//-----------------===//
 //
 // Reads the ModelProto, orders the nodes (rejecting cycles and undefined
 // values), creates `func.func @main_graph` and calls one op importer per node.
@@ -32,8 +33,8 @@ namespace lpc::frontend {
 /// Imports one ONNX graph into one function.
 class GraphImporter {
 public:
-  GraphImporter(MLIRContext &ctx, const onnx::ModelProto &model,
-                StringRef path, const ImportOptions &options)
+  GraphImporter(MLIRContext &ctx, const onnx::ModelProto &model, StringRef path,
+                const ImportOptions &options)
       : ctx(ctx), b(&ctx), model(model), path(path.str()), options(options),
         reader(llvm::sys::path::parent_path(path).empty()
                    ? std::string(".")
@@ -68,8 +69,7 @@ private:
 //===----------------------------------------------------------------------===//
 
 NodeContext::NodeContext(GraphImporter &importer, const onnx::NodeProto &node,
-                         Location loc, int64_t opset,
-                         SmallVector<Value> inputs)
+                         Location loc, int64_t opset, SmallVector<Value> inputs)
     : node(node), loc(loc), opset(opset), b(importer.b), importer(importer),
       inputs(std::move(inputs)) {}
 
@@ -135,7 +135,7 @@ bool NodeContext::isUnsigned(Value v) const {
 void NodeContext::markUnsigned(Value v) { importer.unsignedValues.insert(v); }
 
 std::optional<DenseElementsAttr> NodeContext::constant(Value v,
-                                                      bool allowInputs) const {
+                                                       bool allowInputs) const {
   DenseElementsAttr attr;
   if (v && matchPattern(v, m_Constant(&attr)))
     return attr;
@@ -147,8 +147,8 @@ std::optional<DenseElementsAttr> NodeContext::constant(Value v,
   return std::nullopt;
 }
 
-std::optional<SmallVector<int64_t>> NodeContext::constInts(Value v,
-                                                         bool allowInputs) const {
+std::optional<SmallVector<int64_t>>
+NodeContext::constInts(Value v, bool allowInputs) const {
   std::optional<DenseElementsAttr> attr = constant(v, allowInputs);
   if (!attr || !isa<IntegerType>(attr->getElementType()))
     return std::nullopt;
@@ -161,7 +161,8 @@ std::optional<SmallVector<int64_t>> NodeContext::constInts(Value v,
 
 Value NodeContext::constI64(ArrayRef<int64_t> values, ArrayRef<int64_t> shape) {
   auto type = RankedTensorType::get(shape, b.getI64Type());
-  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, values));
+  return arith::ConstantOp::create(b, loc,
+                                   DenseElementsAttr::get(type, values));
 }
 
 //===----------------------------------------------------------------------===//
@@ -210,11 +211,13 @@ GraphImporter::valueInfoType(const onnx::ValueInfoProto &info, Location loc,
   auto it = options.inputShapes.find(info.name());
   if (isInput && it != options.inputShapes.end()) {
     shape.assign(it->second.begin(), it->second.end());
-    bool conflict = tt.has_shape() && tt.shape().dim_size() != (int)shape.size();
-    for (int i = 0; !conflict && tt.has_shape() && i < tt.shape().dim_size(); ++i) {
+    bool conflict =
+        tt.has_shape() && tt.shape().dim_size() != (int)shape.size();
+    for (int i = 0; !conflict && tt.has_shape() && i < tt.shape().dim_size();
+         ++i) {
       const auto &d = tt.shape().dim(i);
-      conflict = d.has_dim_value() && d.dim_value() >= 0 &&
-                 d.dim_value() != shape[i];
+      conflict =
+          d.has_dim_value() && d.dim_value() >= 0 && d.dim_value() != shape[i];
     }
     if (conflict) {
       InFlightDiagnostic diag = emitError(loc);
@@ -250,7 +253,8 @@ GraphImporter::valueInfoType(const onnx::ValueInfoProto &info, Location loc,
     }
     if (!isInput)
       return RankedTensorType();
-    emitError(loc) << "graph input '" << info.name() << "' has dynamic dimension "
+    emitError(loc) << "graph input '" << info.name()
+                   << "' has dynamic dimension "
                    << (d.has_dim_param() ? "'" + d.dim_param() + "'"
                                          : std::string("?"))
                    << "; give its shape with --input-shape " << info.name()
@@ -380,10 +384,10 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   }
   for (const auto &init : graph.initializer()) {
     Location loc = NameLoc::get(b.getStringAttr(init.name()), fileLoc);
-    DenseElementsAttr attr = reader.read(init, loc);
+    ElementsAttr attr = reader.readWeights(init, loc);
     if (!attr)
       return nullptr;
-    Value c = arith::ConstantOp::create(b, loc, attr);
+    Value c = arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
     values[init.name()] = c;
     if (isUnsignedDType(init.data_type()))
       unsignedValues.insert(c);
@@ -478,8 +482,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     func.setResultAttr(i, kNameAttr, b.getStringAttr(out.name()));
     func.setResultAttr(
         i, kONNXTypeAttr,
-        b.getI64IntegerAttr(getDType(elemOf(results[i]),
-                                     unsignedValues.contains(results[i]))));
+        b.getI64IntegerAttr(
+            getDType(elemOf(results[i]), unsignedValues.contains(results[i]))));
   }
   if (failed(verify(*module)))
     return nullptr;
@@ -553,9 +557,9 @@ lpc::frontend::readGraphInputNames(StringRef path) {
   return names;
 }
 
-OwningOpRef<ModuleOp> lpc::frontend::importONNXFile(StringRef path,
-                                                    MLIRContext &context,
-                                                    const ImportOptions &options) {
+OwningOpRef<ModuleOp>
+lpc::frontend::importONNXFile(StringRef path, MLIRContext &context,
+                              const ImportOptions &options) {
   DialectRegistry registry;
   registerImporterDialects(registry);
   context.appendDialectRegistry(registry);

@@ -17,6 +17,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -32,11 +33,30 @@ namespace lpc::frontend {
 /// ONNX TensorProto.DataType numbers, including those newer than Debian's
 /// onnx.proto (read by number).
 enum ONNXDType : int {
-  kUndefined = 0, kFloat = 1, kUInt8 = 2, kInt8 = 3, kUInt16 = 4, kInt16 = 5,
-  kInt32 = 6, kInt64 = 7, kString = 8, kBool = 9, kFloat16 = 10, kDouble = 11,
-  kUInt32 = 12, kUInt64 = 13, kComplex64 = 14, kComplex128 = 15,
-  kBFloat16 = 16, kFloat8E4M3FN = 17, kFloat8E4M3FNUZ = 18, kFloat8E5M2 = 19,
-  kFloat8E5M2FNUZ = 20, kUInt4 = 21, kInt4 = 22, kFloat4E2M1 = 23,
+  kUndefined = 0,
+  kFloat = 1,
+  kUInt8 = 2,
+  kInt8 = 3,
+  kUInt16 = 4,
+  kInt16 = 5,
+  kInt32 = 6,
+  kInt64 = 7,
+  kString = 8,
+  kBool = 9,
+  kFloat16 = 10,
+  kDouble = 11,
+  kUInt32 = 12,
+  kUInt64 = 13,
+  kComplex64 = 14,
+  kComplex128 = 15,
+  kBFloat16 = 16,
+  kFloat8E4M3FN = 17,
+  kFloat8E4M3FNUZ = 18,
+  kFloat8E5M2 = 19,
+  kFloat8E5M2FNUZ = 20,
+  kUInt4 = 21,
+  kInt4 = 22,
+  kFloat4E2M1 = 23,
 };
 
 /// The MLIR element type of an ONNX dtype (signless integers; unsigned-ness
@@ -59,7 +79,19 @@ public:
   mlir::DenseElementsAttr read(const onnx::TensorProto &tensor,
                                mlir::Location loc);
 
+  /// Like read(), but float tensors of at least kResourceThreshold bytes
+  /// become DenseResourceElementsAttr blobs (external data: the mmap itself).
+  mlir::ElementsAttr readWeights(const onnx::TensorProto &tensor,
+                                 mlir::Location loc);
+  static constexpr int64_t kResourceThreshold = 4096;
+
 private:
+  /// Maps the external data of `tensor` (checked to lie inside the model's
+  /// folder and to hold `needBytes` bytes); null after an error.
+  std::unique_ptr<llvm::MemoryBuffer>
+  openExternal(const onnx::TensorProto &tensor, mlir::Location loc,
+               int64_t needBytes);
+
   std::string modelDir;
 };
 
@@ -84,7 +116,9 @@ public:
 
   size_t numInputs() const { return inputs.size(); }
   bool hasInput(size_t i) const { return i < inputs.size() && inputs[i]; }
-  mlir::Value input(size_t i) const { return hasInput(i) ? inputs[i] : nullptr; }
+  mlir::Value input(size_t i) const {
+    return hasInput(i) ? inputs[i] : nullptr;
+  }
   size_t numOutputs() const { return node.output_size(); }
   bool hasOutput(size_t i) const {
     return i < (size_t)node.output_size() && !node.output(i).empty();
@@ -114,8 +148,8 @@ public:
   /// `allowInputs`) a graph input with a value in ImportOptions::inputValues.
   /// Operands that must be compile-time (shapes, axes, scales) allow inputs;
   /// import-time folding of data does not.
-  std::optional<mlir::DenseElementsAttr> constant(mlir::Value v,
-                                                  bool allowInputs = true) const;
+  std::optional<mlir::DenseElementsAttr>
+  constant(mlir::Value v, bool allowInputs = true) const;
   /// The compile-time integer values of `v` (any integer type).
   std::optional<llvm::SmallVector<int64_t>>
   constInts(mlir::Value v, bool allowInputs = true) const;
@@ -137,8 +171,8 @@ private:
 
 /// An op importer: builds IR for `ctx.node` and appends one value per node
 /// output (null for outputs it does not produce; only allowed when unused).
-using OpImporterFn = mlir::LogicalResult (*)(NodeContext &ctx,
-                                             llvm::SmallVectorImpl<mlir::Value> &results);
+using OpImporterFn = mlir::LogicalResult (*)(
+    NodeContext &ctx, llvm::SmallVectorImpl<mlir::Value> &results);
 using OpTable = llvm::StringMap<OpImporterFn>;
 
 void registerElementwiseOps(OpTable &table);
@@ -178,8 +212,9 @@ broadcastShapes(llvm::ArrayRef<llvm::ArrayRef<int64_t>> shapes);
 /// An elementwise linalg.generic over `inputs` broadcast (numpy rules) to
 /// `outShape`, whose body `body` maps the scalar inputs to one `outElem`.
 mlir::Value elementwise(mlir::OpBuilder &b, mlir::Location loc,
-                        mlir::ValueRange inputs, llvm::ArrayRef<int64_t> outShape,
-                        mlir::Type outElem, BodyFn body);
+                        mlir::ValueRange inputs,
+                        llvm::ArrayRef<int64_t> outShape, mlir::Type outElem,
+                        BodyFn body);
 
 /// Reduces `input` over `axes` (normalised, sorted) starting from `init`
 /// with `combine(acc, x)`; keeps reduced dimensions as 1 when `keepDims`.
@@ -207,9 +242,11 @@ mlir::Value pad(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                 llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
                 mlir::Value value);
 
-/// A static slice `v[offsets : offsets + sizes : strides]` (tensor.extract_slice).
+/// A static slice `v[offsets : offsets + sizes : strides]`
+/// (tensor.extract_slice).
 mlir::Value slice(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
-                  llvm::ArrayRef<int64_t> offsets, llvm::ArrayRef<int64_t> sizes,
+                  llvm::ArrayRef<int64_t> offsets,
+                  llvm::ArrayRef<int64_t> sizes,
                   llvm::ArrayRef<int64_t> strides);
 
 } // namespace lpc::frontend

@@ -1,4 +1,5 @@
-//===- NNOps.cpp - ONNX convolution, pooling and matrix products -----------===//
+//===- NNOps.cpp - ONNX convolution, pooling and matrix products
+//-----------===//
 //
 // Conv, ConvTranspose, MaxPool, AveragePool, GlobalAverage/MaxPool, Gemm and
 // MatMul. Convolutions and pools of any spatial rank and group count are one
@@ -77,13 +78,17 @@ LogicalResult readWindow(NodeContext &ctx, ArrayRef<int64_t> inSpatial,
   w.strides = ctx.getInts("strides");
   w.dilations = ctx.getInts("dilations");
   SmallVector<int64_t> pads = ctx.getInts("pads");
-  if (w.strides.empty()) w.strides.assign(k, 1);
-  if (w.dilations.empty()) w.dilations.assign(k, 1);
-  if (pads.empty()) pads.assign(2 * k, 0);
+  if (w.strides.empty())
+    w.strides.assign(k, 1);
+  if (w.dilations.empty())
+    w.dilations.assign(k, 1);
+  if (pads.empty())
+    pads.assign(2 * k, 0);
   if (w.kernel.size() != k || w.strides.size() != k ||
       w.dilations.size() != k || pads.size() != 2 * k)
     return ctx.error() << "kernel_shape, strides, dilations and pads must "
-                          "match the " << k << " spatial dimensions";
+                          "match the "
+                       << k << " spatial dimensions";
   for (size_t i = 0; i < k; ++i)
     if (w.strides[i] < 1 || w.dilations[i] < 1 || w.kernel[i] < 1 ||
         pads[i] < 0 || pads[k + i] < 0)
@@ -96,8 +101,8 @@ LogicalResult readWindow(NodeContext &ctx, ArrayRef<int64_t> inSpatial,
     int64_t extent = (w.kernel[i] - 1) * w.dilations[i] + 1;
     if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
       int64_t out = (inSpatial[i] + w.strides[i] - 1) / w.strides[i];
-      int64_t total =
-          std::max<int64_t>(0, (out - 1) * w.strides[i] + extent - inSpatial[i]);
+      int64_t total = std::max<int64_t>(0, (out - 1) * w.strides[i] + extent -
+                                               inSpatial[i]);
       int64_t small = total / 2;
       w.padBegin[i] = autoPad == "SAME_UPPER" ? small : total - small;
       w.padEnd[i] = total - w.padBegin[i];
@@ -151,13 +156,13 @@ LogicalResult convOp(NodeContext &ctx, Results &results) {
   hi.append(w.padEnd);
   Value xp = pad(b, loc, x, lo, hi, zero);
   int64_t cg = c / g, mg = m / g;
-  Value xg = splitDim(b, loc, xp, 1, {g, cg});   // N G Cg P...
-  Value wg = splitDim(b, loc, wt, 0, {g, mg});   // G Mg Cg K...
+  Value xg = splitDim(b, loc, xp, 1, {g, cg}); // N G Cg P...
+  Value wg = splitDim(b, loc, wt, 0, {g, mg}); // G Mg Cg K...
   // Loops: n g mg o... cg kk...
   int64_t nl = 3 + k + 1 + k;
   auto d = [&](int64_t i) { return getAffineDimExpr(i, mctx); };
-  SmallVector<AffineExpr> xe = {d(0), d(1), d(3 + k)}, we = {d(1), d(2), d(3 + k)},
-                          oe = {d(0), d(1), d(2)};
+  SmallVector<AffineExpr> xe = {d(0), d(1), d(3 + k)},
+                          we = {d(1), d(2), d(3 + k)}, oe = {d(0), d(1), d(2)};
   for (int64_t i = 0; i < k; ++i) {
     xe.push_back(d(3 + i) * w.strides[i] + d(4 + k + i) * w.dilations[i]);
     we.push_back(d(4 + k + i));
@@ -171,15 +176,16 @@ LogicalResult convOp(NodeContext &ctx, Results &results) {
   SmallVector<int64_t> outShape = {n, g, mg};
   outShape.append(w.out);
   Value acc = filled(b, loc, outShape, zero);
-  Value y = linalg::GenericOp::create(
-                b, loc, TypeRange{acc.getType()}, ValueRange{xg, wg},
-                ValueRange{acc}, maps, iters,
-                [&](OpBuilder &nb, Location nl2, ValueRange a) {
-                  Value p = arith::MulFOp::create(nb, nl2, a[0], a[1]);
-                  linalg::YieldOp::create(
-                      nb, nl2, arith::AddFOp::create(nb, nl2, a[2], p).getResult());
-                })
-                .getResult(0);
+  Value y =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{acc.getType()}, ValueRange{xg, wg}, ValueRange{acc},
+          maps, iters,
+          [&](OpBuilder &nb, Location nl2, ValueRange a) {
+            Value p = arith::MulFOp::create(nb, nl2, a[0], a[1]);
+            linalg::YieldOp::create(
+                nb, nl2, arith::AddFOp::create(nb, nl2, a[2], p).getResult());
+          })
+          .getResult(0);
   y = mergeDims(b, loc, y, 1); // N M O...
   if (ctx.hasInput(2)) {
     Value bias = ctx.input(2);
@@ -222,14 +228,19 @@ LogicalResult convTransposeOp(NodeContext &ctx, Results &results) {
                        pads = ctx.getInts("pads"),
                        outPad = ctx.getInts("output_padding"),
                        outShapeAttr = ctx.getInts("output_shape");
-  if (strides.empty()) strides.assign(k, 1);
-  if (dil.empty()) dil.assign(k, 1);
-  if (pads.empty()) pads.assign(2 * k, 0);
-  if (outPad.empty()) outPad.assign(k, 0);
+  if (strides.empty())
+    strides.assign(k, 1);
+  if (dil.empty())
+    dil.assign(k, 1);
+  if (pads.empty())
+    pads.assign(2 * k, 0);
+  if (outPad.empty())
+    outPad.assign(k, 0);
   if (strides.size() != (size_t)k || dil.size() != (size_t)k ||
       pads.size() != (size_t)2 * k || outPad.size() != (size_t)k)
     return ctx.error() << "kernel_shape, strides, dilations and pads must "
-                          "match the " << k << " spatial dimensions";
+                          "match the "
+                       << k << " spatial dimensions";
   std::string autoPad = ctx.getString("auto_pad", "NOTSET");
   if (outShapeAttr.size() == (size_t)k + 2)
     outShapeAttr.erase(outShapeAttr.begin(), outShapeAttr.begin() + 2);
@@ -239,8 +250,8 @@ LogicalResult convTransposeOp(NodeContext &ctx, Results &results) {
     int64_t full = strides[i] * (xs[2 + i] - 1) + outPad[i] + extent;
     if (!outShapeAttr.empty() || autoPad == "SAME_UPPER" ||
         autoPad == "SAME_LOWER") {
-      int64_t target = !outShapeAttr.empty() ? outShapeAttr[i]
-                                             : xs[2 + i] * strides[i];
+      int64_t target =
+          !outShapeAttr.empty() ? outShapeAttr[i] : xs[2 + i] * strides[i];
       // total may be negative (output_shape larger than the natural size);
       // halve with floor division, as ONNX's reference does.
       int64_t total = full - target;
@@ -260,7 +271,8 @@ LogicalResult convTransposeOp(NodeContext &ctx, Results &results) {
     }
     outSpatial[i] = full - pb[i] - pe[i];
     if (outSpatial[i] < 1)
-      return ctx.error() << "output size " << outSpatial[i] << " is not positive";
+      return ctx.error() << "output size " << outSpatial[i]
+                         << " is not positive";
   }
   Type elem = elemOf(x);
   Value zero = scalarConst(b, loc, elem, 0);
@@ -305,8 +317,8 @@ LogicalResult convTransposeOp(NodeContext &ctx, Results &results) {
   // Loops: n g mg o... cg kk...; the kernel is flipped.
   int64_t nl = 3 + k + 1 + k;
   auto d = [&](int64_t i) { return getAffineDimExpr(i, mctx); };
-  SmallVector<AffineExpr> xe = {d(0), d(1), d(3 + k)}, we = {d(1), d(3 + k), d(2)},
-                          oe = {d(0), d(1), d(2)};
+  SmallVector<AffineExpr> xe = {d(0), d(1), d(3 + k)},
+                          we = {d(1), d(3 + k), d(2)}, oe = {d(0), d(1), d(2)};
   for (int64_t i = 0; i < k; ++i) {
     xe.push_back(d(3 + i) + d(4 + k + i) * dil[i]);
     we.push_back(getAffineConstantExpr(kernel[i] - 1, mctx) - d(4 + k + i));
@@ -327,15 +339,16 @@ LogicalResult convTransposeOp(NodeContext &ctx, Results &results) {
   maps.insert(maps.begin() + 2, AffineMap::get(nl, 0, ke, mctx));
   Value window = emptyTensor(b, loc, kernel, elem);
   Value acc = filled(b, loc, outShape, zero);
-  Value y = linalg::GenericOp::create(
-                b, loc, TypeRange{acc.getType()}, ValueRange{xg, wg, window},
-                ValueRange{acc}, maps, iters,
-                [&](OpBuilder &nb, Location nl2, ValueRange a) {
-                  Value p = arith::MulFOp::create(nb, nl2, a[0], a[1]);
-                  linalg::YieldOp::create(
-                      nb, nl2, arith::AddFOp::create(nb, nl2, a[3], p).getResult());
-                })
-                .getResult(0);
+  Value y =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{acc.getType()}, ValueRange{xg, wg, window},
+          ValueRange{acc}, maps, iters,
+          [&](OpBuilder &nb, Location nl2, ValueRange a) {
+            Value p = arith::MulFOp::create(nb, nl2, a[0], a[1]);
+            linalg::YieldOp::create(
+                nb, nl2, arith::AddFOp::create(nb, nl2, a[3], p).getResult());
+          })
+          .getResult(0);
   y = mergeDims(b, loc, y, 1);
   if (ctx.hasInput(2)) {
     Value bias = ctx.input(2);
@@ -382,7 +395,8 @@ Value pool(OpBuilder &b, Location loc, Value padded, const Window &w,
   SmallVector<AffineMap> maps = {AffineMap::get(nl, 0, xe, mctx),
                                  AffineMap::get(nl, 0, ke, mctx),
                                  AffineMap::get(nl, 0, oe, mctx)};
-  SmallVector<utils::IteratorType> iters(lead + k, utils::IteratorType::parallel);
+  SmallVector<utils::IteratorType> iters(lead + k,
+                                         utils::IteratorType::parallel);
   iters.append(k, utils::IteratorType::reduction);
   bool isFloat = isa<FloatType>(elem);
   return linalg::GenericOp::create(
@@ -391,8 +405,9 @@ Value pool(OpBuilder &b, Location loc, Value padded, const Window &w,
              [&](OpBuilder &nb, Location l, ValueRange a) {
                Value r;
                if (isMax)
-                 r = isFloat ? (Value)arith::MaximumFOp::create(nb, l, a[2], a[0])
-                             : (Value)arith::MaxSIOp::create(nb, l, a[2], a[0]);
+                 r = isFloat
+                         ? (Value)arith::MaximumFOp::create(nb, l, a[2], a[0])
+                         : (Value)arith::MaxSIOp::create(nb, l, a[2], a[0]);
                else
                  r = arith::AddFOp::create(nb, l, a[2], a[0]);
                linalg::YieldOp::create(nb, l, r);
@@ -409,7 +424,8 @@ LogicalResult poolOp(NodeContext &ctx, Results &results, bool isMax) {
   ArrayRef<int64_t> xs = shapeOf(x);
   Type elem = elemOf(x);
   if (!isMax && !isa<FloatType>(elem))
-    return ctx.error() << "X must be a floating-point tensor, got " << x.getType();
+    return ctx.error() << "X must be a floating-point tensor, got "
+                       << x.getType();
   if (xs.size() < 3)
     return ctx.error() << "X must have rank >= 3, got " << x.getType();
   if (isMax && ctx.hasOutput(1))
@@ -423,9 +439,10 @@ LogicalResult poolOp(NodeContext &ctx, Results &results, bool isMax) {
   // Extra end padding so that ceil-mode windows stay in bounds.
   SmallVector<int64_t> extra(k);
   for (int64_t i = 0; i < k; ++i) {
-    int64_t need = (w.out[i] - 1) * w.strides[i] +
-                   (w.kernel[i] - 1) * w.dilations[i] + 1;
-    extra[i] = std::max<int64_t>(0, need - (xs[2 + i] + w.padBegin[i] + w.padEnd[i]));
+    int64_t need =
+        (w.out[i] - 1) * w.strides[i] + (w.kernel[i] - 1) * w.dilations[i] + 1;
+    extra[i] =
+        std::max<int64_t>(0, need - (xs[2 + i] + w.padBegin[i] + w.padEnd[i]));
   }
   SmallVector<int64_t> lo(2, 0), hi(2, 0);
   for (int64_t i = 0; i < k; ++i) {
@@ -436,11 +453,13 @@ LogicalResult poolOp(NodeContext &ctx, Results &results, bool isMax) {
     Value lowest;
     if (auto ft = dyn_cast<FloatType>(elem))
       lowest = arith::ConstantOp::create(
-          b, loc, b.getFloatAttr(ft, APFloat::getInf(ft.getFloatSemantics(), true)));
+          b, loc,
+          b.getFloatAttr(ft, APFloat::getInf(ft.getFloatSemantics(), true)));
     else
       lowest = arith::ConstantOp::create(
-          b, loc, b.getIntegerAttr(elem, APInt::getSignedMinValue(
-                                             elem.getIntOrFloatBitWidth())));
+          b, loc,
+          b.getIntegerAttr(
+              elem, APInt::getSignedMinValue(elem.getIntOrFloatBitWidth())));
     Value xp = pad(b, loc, x, lo, hi, lowest);
     results.push_back(pool(b, loc, xp, w, lowest, true));
     return success();
@@ -468,14 +487,19 @@ LogicalResult poolOp(NodeContext &ctx, Results &results, bool isMax) {
     ones = pad(b, loc, ones, lo, hi, zero);
   }
   Value count = pool(b, loc, ones, w, zero, false);
-  results.push_back(elementwise(b, loc, {sum, count}, shapeOf(sum), elem,
-                                [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                                  return arith::DivFOp::create(nb, l, a[0], a[1]);
-                                }));
+  results.push_back(
+      elementwise(b, loc, {sum, count}, shapeOf(sum), elem,
+                  [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                    return arith::DivFOp::create(nb, l, a[0], a[1]);
+                  }));
   return success();
 }
-LogicalResult maxPoolOp(NodeContext &c, Results &r) { return poolOp(c, r, true); }
-LogicalResult avgPoolOp(NodeContext &c, Results &r) { return poolOp(c, r, false); }
+LogicalResult maxPoolOp(NodeContext &c, Results &r) {
+  return poolOp(c, r, true);
+}
+LogicalResult avgPoolOp(NodeContext &c, Results &r) {
+  return poolOp(c, r, false);
+}
 
 LogicalResult globalPool(NodeContext &ctx, Results &results, bool isMax) {
   if (failed(ctx.requireFloat(0, "X")))
@@ -494,12 +518,14 @@ LogicalResult globalPool(NodeContext &ctx, Results &results, bool isMax) {
   }
   OpBuilder &b = ctx.b;
   Location loc = ctx.loc;
-  TypedAttr init = isMax ? (TypedAttr)b.getFloatAttr(
-                               ft, APFloat::getInf(ft.getFloatSemantics(), true))
-                         : (TypedAttr)b.getFloatAttr(ft, 0.0);
+  TypedAttr init = isMax
+                       ? (TypedAttr)b.getFloatAttr(
+                             ft, APFloat::getInf(ft.getFloatSemantics(), true))
+                       : (TypedAttr)b.getFloatAttr(ft, 0.0);
   Value r = reduce(b, loc, x, axes, true, init,
                    [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                     if (isMax) return arith::MaximumFOp::create(nb, l, a[0], a[1]);
+                     if (isMax)
+                       return arith::MaximumFOp::create(nb, l, a[0], a[1]);
                      return arith::AddFOp::create(nb, l, a[0], a[1]);
                    });
   if (!isMax)
@@ -511,8 +537,12 @@ LogicalResult globalPool(NodeContext &ctx, Results &results, bool isMax) {
   results.push_back(r);
   return success();
 }
-LogicalResult globalAvgPoolOp(NodeContext &c, Results &r) { return globalPool(c, r, false); }
-LogicalResult globalMaxPoolOp(NodeContext &c, Results &r) { return globalPool(c, r, true); }
+LogicalResult globalAvgPoolOp(NodeContext &c, Results &r) {
+  return globalPool(c, r, false);
+}
+LogicalResult globalMaxPoolOp(NodeContext &c, Results &r) {
+  return globalPool(c, r, true);
+}
 
 /// out[batch..., m, n] = sum_k a[batch..., m, k] * b[batch..., k, n] with
 /// numpy batch broadcasting; `transA`/`transB` read the operands transposed.
@@ -538,8 +568,10 @@ Value contraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
   for (int64_t i = 0; i < nb; ++i)
     oe.push_back(d(i));
   AffineExpr dm = d(nb), dn = d(nb + 1), dk = d(nb + 2);
-  ae.append(transA ? SmallVector<AffineExpr>{dk, dm} : SmallVector<AffineExpr>{dm, dk});
-  be.append(transB ? SmallVector<AffineExpr>{dn, dk} : SmallVector<AffineExpr>{dk, dn});
+  ae.append(transA ? SmallVector<AffineExpr>{dk, dm}
+                   : SmallVector<AffineExpr>{dm, dk});
+  be.append(transB ? SmallVector<AffineExpr>{dn, dk}
+                   : SmallVector<AffineExpr>{dk, dn});
   oe.append({dm, dn});
   SmallVector<int64_t> outShape(batch);
   outShape.append({m, n});
@@ -594,14 +626,17 @@ LogicalResult matMulOp(NodeContext &ctx, Results &results) {
     return ctx.error() << "shape mismatch: contraction dimension " << kd
                        << " of A does not match " << bs[bs.size() - 2]
                        << " of B";
-  auto batch = broadcastShapes({ArrayRef(as).drop_back(2), ArrayRef(bs).drop_back(2)});
+  auto batch =
+      broadcastShapes({ArrayRef(as).drop_back(2), ArrayRef(bs).drop_back(2)});
   if (!batch)
     return ctx.error() << "batch dimensions are not broadcastable: "
                        << a.getType() << " and " << bv.getType();
   Value y = contraction(b, loc, a, bv, *batch, m, n, kd, false, false);
   SmallVector<int64_t> outShape(*batch);
-  if (!vecA) outShape.push_back(m);
-  if (!vecB) outShape.push_back(n);
+  if (!vecA)
+    outShape.push_back(m);
+  if (!vecB)
+    outShape.push_back(n);
   results.push_back(reshape(b, loc, y, outShape));
   return success();
 }
@@ -640,7 +675,8 @@ LogicalResult gemmOp(NodeContext &ctx, Results &results) {
     return success();
   }
   results.push_back(elementwise(
-      b, loc, ins, outShape, elem, [&](OpBuilder &nb, Location l, ValueRange v) {
+      b, loc, ins, outShape, elem,
+      [&](OpBuilder &nb, Location l, ValueRange v) {
         Value r = v[0];
         if (alpha != 1.0)
           r = arith::MulFOp::create(nb, l, r, scalarConst(nb, l, elem, alpha));

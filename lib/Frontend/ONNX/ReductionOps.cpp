@@ -1,4 +1,5 @@
-//===- ReductionOps.cpp - ONNX reductions and normalisations ---------------===//
+//===- ReductionOps.cpp - ONNX reductions and normalisations
+//---------------===//
 //
 // ReduceMean/Sum/Max/Min/Prod/SumSquare/L1/L2, Softmax, LogSoftmax,
 // LayerNormalization, BatchNormalization (inference) and
@@ -42,7 +43,8 @@ Value meanOver(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes) {
   return elementwise(b, loc, {s}, shapeOf(s), elem,
                      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
                        return arith::DivFOp::create(
-                           nb, l, a[0], scalarConst(nb, l, elem, (double)count));
+                           nb, l, a[0],
+                           scalarConst(nb, l, elem, (double)count));
                      });
 }
 
@@ -81,7 +83,8 @@ LogicalResult reduceOp(NodeContext &ctx, Results &results, StringRef kind) {
   for (int64_t &a : axes) {
     auto n = normalizeAxis(a, rank);
     if (!n)
-      return ctx.error() << "axis " << a << " is out of range for rank " << rank;
+      return ctx.error() << "axis " << a << " is out of range for rank "
+                         << rank;
     a = *n;
   }
   llvm::sort(axes);
@@ -96,19 +99,24 @@ LogicalResult reduceOp(NodeContext &ctx, Results &results, StringRef kind) {
       kind == "LogSumExp") {
     x = elementwise(b, loc, {x}, shapeOf(x), elem,
                     [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                      if (kind == "L1") return math::AbsFOp::create(nb, l, a[0]);
-                      if (kind == "LogSumExp") return math::ExpOp::create(nb, l, a[0]);
+                      if (kind == "L1")
+                        return math::AbsFOp::create(nb, l, a[0]);
+                      if (kind == "LogSumExp")
+                        return math::ExpOp::create(nb, l, a[0]);
                       return arith::MulFOp::create(nb, l, a[0], a[0]);
                     });
   }
   TypedAttr init;
   if (kind == "Max" || kind == "Min") {
     if (auto ft = dyn_cast<FloatType>(elem))
-      init = b.getFloatAttr(ft, APFloat::getInf(ft.getFloatSemantics(), kind == "Max"));
+      init = b.getFloatAttr(
+          ft, APFloat::getInf(ft.getFloatSemantics(), kind == "Max"));
     else {
       unsigned w = elem.getIntOrFloatBitWidth();
-      APInt v = kind == "Max" ? (isUns ? APInt::getMinValue(w) : APInt::getSignedMinValue(w))
-                              : (isUns ? APInt::getMaxValue(w) : APInt::getSignedMaxValue(w));
+      APInt v =
+          kind == "Max"
+              ? (isUns ? APInt::getMinValue(w) : APInt::getSignedMinValue(w))
+              : (isUns ? APInt::getMaxValue(w) : APInt::getSignedMaxValue(w));
       init = b.getIntegerAttr(elem, v);
     }
   } else if (kind == "Prod") {
@@ -118,24 +126,26 @@ LogicalResult reduceOp(NodeContext &ctx, Results &results, StringRef kind) {
     init = isFloat ? (TypedAttr)b.getFloatAttr(elem, 0.0)
                    : (TypedAttr)b.getIntegerAttr(elem, 0);
   }
-  Value r = reduce(b, loc, x, axes, keep, init,
-                   [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                     Value acc = a[0], v = a[1];
-                     if (kind == "Max")
-                       return isFloat ? (Value)arith::MaximumFOp::create(nb, l, acc, v)
-                              : isUns ? (Value)arith::MaxUIOp::create(nb, l, acc, v)
-                                      : (Value)arith::MaxSIOp::create(nb, l, acc, v);
-                     if (kind == "Min")
-                       return isFloat ? (Value)arith::MinimumFOp::create(nb, l, acc, v)
-                              : isUns ? (Value)arith::MinUIOp::create(nb, l, acc, v)
-                                      : (Value)arith::MinSIOp::create(nb, l, acc, v);
-                     if (kind == "Prod")
-                       return isFloat ? (Value)arith::MulFOp::create(nb, l, acc, v)
-                                      : (Value)arith::MulIOp::create(nb, l, acc, v);
-                     return isFloat ? (Value)arith::AddFOp::create(nb, l, acc, v)
-                                    : (Value)arith::AddIOp::create(nb, l, acc, v);
-                   });
-  if (kind == "Mean" || kind == "L2" || kind == "LogSumExp" || kind == "LogSum") {
+  Value r = reduce(
+      b, loc, x, axes, keep, init,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value acc = a[0], v = a[1];
+        if (kind == "Max")
+          return isFloat ? (Value)arith::MaximumFOp::create(nb, l, acc, v)
+                 : isUns ? (Value)arith::MaxUIOp::create(nb, l, acc, v)
+                         : (Value)arith::MaxSIOp::create(nb, l, acc, v);
+        if (kind == "Min")
+          return isFloat ? (Value)arith::MinimumFOp::create(nb, l, acc, v)
+                 : isUns ? (Value)arith::MinUIOp::create(nb, l, acc, v)
+                         : (Value)arith::MinSIOp::create(nb, l, acc, v);
+        if (kind == "Prod")
+          return isFloat ? (Value)arith::MulFOp::create(nb, l, acc, v)
+                         : (Value)arith::MulIOp::create(nb, l, acc, v);
+        return isFloat ? (Value)arith::AddFOp::create(nb, l, acc, v)
+                       : (Value)arith::AddIOp::create(nb, l, acc, v);
+      });
+  if (kind == "Mean" || kind == "L2" || kind == "LogSumExp" ||
+      kind == "LogSum") {
     int64_t count = 1;
     for (int64_t a : axes)
       count *= shapeOf(x)[a];
@@ -143,8 +153,10 @@ LogicalResult reduceOp(NodeContext &ctx, Results &results, StringRef kind) {
                     [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
                       if (kind == "Mean")
                         return arith::DivFOp::create(
-                            nb, l, a[0], scalarConst(nb, l, elem, (double)count));
-                      if (kind == "L2") return math::SqrtOp::create(nb, l, a[0]);
+                            nb, l, a[0],
+                            scalarConst(nb, l, elem, (double)count));
+                      if (kind == "L2")
+                        return math::SqrtOp::create(nb, l, a[0]);
                       return math::LogOp::create(nb, l, a[0]);
                     });
   }
@@ -152,7 +164,9 @@ LogicalResult reduceOp(NodeContext &ctx, Results &results, StringRef kind) {
   return success();
 }
 #define REDUCE(NAME, KIND)                                                     \
-  LogicalResult NAME(NodeContext &c, Results &r) { return reduceOp(c, r, KIND); }
+  LogicalResult NAME(NodeContext &c, Results &r) {                             \
+    return reduceOp(c, r, KIND);                                               \
+  }
 REDUCE(reduceMeanOp, "Mean")
 REDUCE(reduceSumOp, "Sum")
 REDUCE(reduceMaxOp, "Max")
@@ -182,14 +196,16 @@ LogicalResult softmax(NodeContext &ctx, Results &results, bool isLog) {
     for (int64_t i = *axis + 1; i < rank; ++i)
       axes.push_back(i);
   auto ft = cast<FloatType>(elem);
-  Value mx = reduce(b, loc, x, axes, true,
-                    b.getFloatAttr(ft, APFloat::getInf(ft.getFloatSemantics(), true)),
-                    [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                      return arith::MaximumFOp::create(nb, l, a[0], a[1]);
-                    });
-  Value shifted = binary(b, loc, x, mx, [](OpBuilder &nb, Location l, Value p, Value q) -> Value {
-    return arith::SubFOp::create(nb, l, p, q);
-  });
+  Value mx =
+      reduce(b, loc, x, axes, true,
+             b.getFloatAttr(ft, APFloat::getInf(ft.getFloatSemantics(), true)),
+             [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+               return arith::MaximumFOp::create(nb, l, a[0], a[1]);
+             });
+  Value shifted = binary(
+      b, loc, x, mx, [](OpBuilder &nb, Location l, Value p, Value q) -> Value {
+        return arith::SubFOp::create(nb, l, p, q);
+      });
   Value e = elementwise(b, loc, {shifted}, shapeOf(x), elem,
                         [](OpBuilder &nb, Location l, ValueRange a) -> Value {
                           return math::ExpOp::create(nb, l, a[0]);
@@ -199,19 +215,24 @@ LogicalResult softmax(NodeContext &ctx, Results &results, bool isLog) {
                      return addF(nb, l, a[0], a[1]);
                    });
   if (isLog)
-    results.push_back(binary(b, loc, shifted, s,
-                             [](OpBuilder &nb, Location l, Value p, Value q) -> Value {
-                               return arith::SubFOp::create(
-                                   nb, l, p, math::LogOp::create(nb, l, q));
-                             }));
+    results.push_back(binary(
+        b, loc, shifted, s,
+        [](OpBuilder &nb, Location l, Value p, Value q) -> Value {
+          return arith::SubFOp::create(nb, l, p, math::LogOp::create(nb, l, q));
+        }));
   else
-    results.push_back(binary(b, loc, e, s, [](OpBuilder &nb, Location l, Value p, Value q) -> Value {
-      return arith::DivFOp::create(nb, l, p, q);
-    }));
+    results.push_back(binary(
+        b, loc, e, s, [](OpBuilder &nb, Location l, Value p, Value q) -> Value {
+          return arith::DivFOp::create(nb, l, p, q);
+        }));
   return success();
 }
-LogicalResult softmaxOp(NodeContext &c, Results &r) { return softmax(c, r, false); }
-LogicalResult logSoftmaxOp(NodeContext &c, Results &r) { return softmax(c, r, true); }
+LogicalResult softmaxOp(NodeContext &c, Results &r) {
+  return softmax(c, r, false);
+}
+LogicalResult logSoftmaxOp(NodeContext &c, Results &r) {
+  return softmax(c, r, true);
+}
 
 /// (x - mean) * rsqrt(var + eps) over `axes`; returns {normalised, mean,
 /// inverse standard deviation}, the statistics with reduced dims kept.
@@ -219,25 +240,27 @@ std::array<Value, 3> normalize(OpBuilder &b, Location loc, Value x,
                                ArrayRef<int64_t> axes, double eps) {
   Type elem = elemOf(x);
   Value mean = meanOver(b, loc, x, axes);
-  Value d = binary(b, loc, x, mean, [](OpBuilder &nb, Location l, Value p, Value q) -> Value {
-    return arith::SubFOp::create(nb, l, p, q);
-  });
+  Value d = binary(b, loc, x, mean,
+                   [](OpBuilder &nb, Location l, Value p, Value q) -> Value {
+                     return arith::SubFOp::create(nb, l, p, q);
+                   });
   Value sq = elementwise(b, loc, {d}, shapeOf(d), elem,
                          [](OpBuilder &nb, Location l, ValueRange a) -> Value {
                            return arith::MulFOp::create(nb, l, a[0], a[0]);
                          });
   Value var = meanOver(b, loc, sq, axes);
-  Value inv = elementwise(b, loc, {var}, shapeOf(var), elem,
-                          [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                            Value v = arith::AddFOp::create(
-                                nb, l, a[0], scalarConst(nb, l, elem, eps));
-                            return arith::DivFOp::create(
-                                nb, l, scalarConst(nb, l, elem, 1.0),
-                                math::SqrtOp::create(nb, l, v));
-                          });
-  Value y = binary(b, loc, d, inv, [](OpBuilder &nb, Location l, Value p, Value q) -> Value {
-    return arith::MulFOp::create(nb, l, p, q);
-  });
+  Value inv = elementwise(
+      b, loc, {var}, shapeOf(var), elem,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value v =
+            arith::AddFOp::create(nb, l, a[0], scalarConst(nb, l, elem, eps));
+        return arith::DivFOp::create(nb, l, scalarConst(nb, l, elem, 1.0),
+                                     math::SqrtOp::create(nb, l, v));
+      });
+  Value y = binary(b, loc, d, inv,
+                   [](OpBuilder &nb, Location l, Value p, Value q) -> Value {
+                     return arith::MulFOp::create(nb, l, p, q);
+                   });
   return {y, mean, inv};
 }
 
@@ -262,14 +285,17 @@ LogicalResult layerNormOp(NodeContext &ctx, Results &results) {
       return ctx.error() << (i == 1 ? "Scale " : "B ") << ctx.input(i).getType()
                          << " does not broadcast to X " << x.getType();
   }
-  auto [y, mean, inv] = normalize(b, loc, x, axes, ctx.getFloat("epsilon", 1e-5f));
-  y = binary(b, loc, y, ctx.input(1), [](OpBuilder &nb, Location l, Value p, Value q) -> Value {
-    return arith::MulFOp::create(nb, l, p, q);
-  });
+  auto [y, mean, inv] =
+      normalize(b, loc, x, axes, ctx.getFloat("epsilon", 1e-5f));
+  y = binary(b, loc, y, ctx.input(1),
+             [](OpBuilder &nb, Location l, Value p, Value q) -> Value {
+               return arith::MulFOp::create(nb, l, p, q);
+             });
   if (ctx.hasInput(2))
-    y = binary(b, loc, y, ctx.input(2), [](OpBuilder &nb, Location l, Value p, Value q) {
-      return addF(nb, l, p, q);
-    });
+    y = binary(b, loc, y, ctx.input(2),
+               [](OpBuilder &nb, Location l, Value p, Value q) {
+                 return addF(nb, l, p, q);
+               });
   results.append({y, mean, inv});
   return success();
 }
@@ -279,8 +305,6 @@ LogicalResult batchNormOp(NodeContext &ctx, Results &results) {
   for (size_t i = 0; i < 5; ++i)
     if (failed(ctx.requireFloat(i, names[i])))
       return failure();
-  if (ctx.getInt("training_mode", 0))
-    return ctx.error() << "training_mode is not supported";
   OpBuilder &b = ctx.b;
   Location loc = ctx.loc;
   Value x = ctx.input(0);
@@ -300,21 +324,64 @@ LogicalResult batchNormOp(NodeContext &ctx, Results &results) {
   }
   Type elem = elemOf(x);
   double eps = ctx.getFloat("epsilon", 1e-5f);
+  Value runningMean, runningVar;
+  if (ctx.getInt("training_mode", 0)) {
+    // Batch statistics over every axis but the channel; the running
+    // statistics are blended with `momentum`.
+    SmallVector<int64_t> axes = {0};
+    for (size_t i = 2; i < xs.size(); ++i)
+      axes.push_back(i);
+    Value mean = meanOver(b, loc, x, axes); // 1 x C x 1...
+    Value d = binary(b, loc, x, mean,
+                     [](OpBuilder &nb, Location l, Value p, Value q) -> Value {
+                       return arith::SubFOp::create(nb, l, p, q);
+                     });
+    Value sq =
+        elementwise(b, loc, {d}, xs, elem,
+                    [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                      return arith::MulFOp::create(nb, l, a[0], a[0]);
+                    });
+    Value var = meanOver(b, loc, sq, axes);
+    Value batchMean = reshape(b, loc, mean, chShape);
+    Value batchVar = reshape(b, loc, var, chShape);
+    double momentum = ctx.getFloat("momentum", 0.9f);
+    auto blend = [&](Value running, Value batch) {
+      Value r = elementwise(
+          b, loc, {running, batch}, chShape, elem,
+          [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+            Value p = arith::MulFOp::create(nb, l, a[0],
+                                            scalarConst(nb, l, elem, momentum));
+            Value q = arith::MulFOp::create(
+                nb, l, a[1], scalarConst(nb, l, elem, 1.0 - momentum));
+            return arith::AddFOp::create(nb, l, p, q);
+          });
+      return reshape(b, loc, r, {c});
+    };
+    runningMean = blend(params[2], batchMean);
+    runningVar = blend(params[3], batchVar);
+    params[2] = batchMean;
+    params[3] = batchVar;
+  }
   params.insert(params.begin(), x);
   results.push_back(elementwise(
-      b, loc, params, xs, elem, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-        Value v = arith::AddFOp::create(nb, l, a[4], scalarConst(nb, l, elem, eps));
+      b, loc, params, xs, elem,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value v =
+            arith::AddFOp::create(nb, l, a[4], scalarConst(nb, l, elem, eps));
         Value d = arith::SubFOp::create(nb, l, a[0], a[3]);
-        Value n = arith::DivFOp::create(nb, l, d, math::SqrtOp::create(nb, l, v));
-        return arith::AddFOp::create(nb, l, arith::MulFOp::create(nb, l, n, a[1]),
-                                     a[2]);
+        Value n =
+            arith::DivFOp::create(nb, l, d, math::SqrtOp::create(nb, l, v));
+        return arith::AddFOp::create(
+            nb, l, arith::MulFOp::create(nb, l, n, a[1]), a[2]);
       }));
+  if (runningMean)
+    results.append({runningMean, runningVar});
   return success();
 }
 
 LogicalResult instanceNormOp(NodeContext &ctx, Results &results) {
-  if (failed(ctx.requireFloat(0, "input")) || failed(ctx.requireFloat(1, "scale")) ||
-      failed(ctx.requireFloat(2, "B")))
+  if (failed(ctx.requireFloat(0, "input")) ||
+      failed(ctx.requireFloat(1, "scale")) || failed(ctx.requireFloat(2, "B")))
     return failure();
   OpBuilder &b = ctx.b;
   Location loc = ctx.loc;
@@ -326,13 +393,15 @@ LogicalResult instanceNormOp(NodeContext &ctx, Results &results) {
   chShape[0] = xs[1];
   for (size_t i = 2; i < xs.size(); ++i)
     axes.push_back(i);
-  auto [y, mean, inv] = normalize(b, loc, x, axes, ctx.getFloat("epsilon", 1e-5f));
+  auto [y, mean, inv] =
+      normalize(b, loc, x, axes, ctx.getFloat("epsilon", 1e-5f));
   (void)mean;
   (void)inv;
   Value s = reshape(b, loc, ctx.input(1), chShape);
   Value bias = reshape(b, loc, ctx.input(2), chShape);
   results.push_back(elementwise(
-      b, loc, {y, s, bias}, xs, elemOf(x), [](OpBuilder &nb, Location l, ValueRange a) {
+      b, loc, {y, s, bias}, xs, elemOf(x),
+      [](OpBuilder &nb, Location l, ValueRange a) {
         return addF(nb, l, arith::MulFOp::create(nb, l, a[0], a[1]), a[2]);
       }));
   return success();

@@ -1,4 +1,5 @@
-//===- ResizeOps.cpp - ONNX Resize and Upsample ----------------------------===//
+//===- ResizeOps.cpp - ONNX Resize and Upsample
+//----------------------------===//
 //
 // Resize is separable: lpc resamples one axis at a time. Because shapes are
 // static, the source indices and weights of every output position are
@@ -59,8 +60,8 @@ SmallVector<double> coeffs(const ResizeMode &m, double ratio, bool integral) {
           ((a * (s + 1) - 5 * a) * (s + 1) + 8 * a) * (s + 1) - 4 * a};
 }
 
-AxisTable buildTable(const ResizeMode &m, int64_t in, int64_t out,
-                     double scale, double roiStart, double roiEnd) {
+AxisTable buildTable(const ResizeMode &m, int64_t in, int64_t out, double scale,
+                     double roiStart, double roiEnd) {
   AxisTable t;
   t.taps = m.mode == "cubic" ? 4 : 2;
   double outWidth = scale * in;
@@ -141,8 +142,9 @@ Value resampleAxis(OpBuilder &b, Location loc, Value x, int64_t axis,
   SmallVector<int64_t> extraShape(rank, 1);
   extraShape[axis] = out;
   Value extra = floats(t.extra, extraShape);
-  Value init = elementwise(b, loc, {extra}, shape, elem,
-                           [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+  Value init =
+      elementwise(b, loc, {extra}, shape, elem,
+                  [](OpBuilder &, Location, ValueRange a) { return a[0]; });
   // Loops: the output dims, then the tap.
   auto d = [&](int64_t i) { return getAffineDimExpr(i, mctx); };
   AffineMap tableMap = AffineMap::get(rank + 1, 0, {d(axis), d(rank)}, mctx);
@@ -224,7 +226,8 @@ LogicalResult resizeOp(NodeContext &ctx, Results &results) {
   if (isUpsample && ctx.opset < 9)
     sv = SmallVector<double>(ctx.getFloats("scales").begin(),
                              ctx.getFloats("scales").end());
-  else if (ctx.hasInput(scalesIdx) && numElements(shapeOf(ctx.input(scalesIdx))) > 0)
+  else if (ctx.hasInput(scalesIdx) &&
+           numElements(shapeOf(ctx.input(scalesIdx))) > 0)
     sv = constFloats(ctx, ctx.input(scalesIdx));
   std::optional<SmallVector<int64_t>> sizes;
   if (!isUpsample && ctx.opset >= 11 && ctx.hasInput(3))
@@ -277,7 +280,8 @@ LogicalResult resizeOp(NodeContext &ctx, Results &results) {
     if (outShape[a] == xs[a] && scales[a] == 1.0 &&
         m.coord != "tf_crop_and_resize")
       continue;
-    AxisTable t = buildTable(m, xs[a], outShape[a], scales[a], roiStart[a], roiEnd[a]);
+    AxisTable t =
+        buildTable(m, xs[a], outShape[a], scales[a], roiStart[a], roiEnd[a]);
     y = resampleAxis(b, loc, y, a, outShape[a], t);
   }
   results.push_back(y);

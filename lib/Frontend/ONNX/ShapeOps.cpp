@@ -1,4 +1,5 @@
-//===- ShapeOps.cpp - ONNX shape and data-movement operators ---------------===//
+//===- ShapeOps.cpp - ONNX shape and data-movement operators
+//---------------===//
 //
 // Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Split, Slice,
 // Gather, Expand, Tile, Shape, Size, Constant, ConstantOfShape, Range.
@@ -20,9 +21,8 @@ using Results = SmallVectorImpl<Value>;
 
 /// Reads an int list from input `i` (opset >= `inputSince`) or attribute
 /// `name`; nullopt (after an error) when the input is not constant.
-std::optional<SmallVector<int64_t>> intsFrom(NodeContext &ctx, size_t i,
-                                             StringRef name,
-                                             int64_t inputSince) {
+std::optional<SmallVector<int64_t>>
+intsFrom(NodeContext &ctx, size_t i, StringRef name, int64_t inputSince) {
   if (ctx.opset < inputSince)
     return ctx.getInts(name);
   if (!ctx.hasInput(i))
@@ -40,7 +40,8 @@ LogicalResult reshapeOp(NodeContext &ctx, Results &results) {
   ArrayRef<int64_t> xs = shapeOf(x);
   auto target = ctx.constInts(ctx.input(1));
   if (!target)
-    return ctx.error() << "shape must be a constant (lpc compiles static shapes)";
+    return ctx.error()
+           << "shape must be a constant (lpc compiles static shapes)";
   bool allowZero = ctx.getInt("allowzero", 0);
   SmallVector<int64_t> shape;
   int64_t inferred = -1, known = 1;
@@ -89,7 +90,8 @@ LogicalResult flattenOp(NodeContext &ctx, Results &results) {
     axis += rank;
   if (axis < 0 || axis > rank)
     return ctx.error() << "axis is out of range for rank " << rank;
-  int64_t a = numElements(xs.take_front(axis)), c = numElements(xs.drop_front(axis));
+  int64_t a = numElements(xs.take_front(axis)),
+          c = numElements(xs.drop_front(axis));
   results.push_back(reshape(ctx.b, ctx.loc, x, {a, c}));
   return success();
 }
@@ -110,9 +112,11 @@ LogicalResult squeezeOp(NodeContext &ctx, Results &results) {
   for (int64_t a : *axes) {
     auto n = normalizeAxis(a, xs.size());
     if (!n)
-      return ctx.error() << "axis " << a << " is out of range for rank " << xs.size();
+      return ctx.error() << "axis " << a << " is out of range for rank "
+                         << xs.size();
     if (xs[*n] != 1)
-      return ctx.error() << "cannot squeeze dimension " << *n << " of size " << xs[*n];
+      return ctx.error() << "cannot squeeze dimension " << *n << " of size "
+                         << xs[*n];
     drop[*n] = true;
   }
   SmallVector<int64_t> shape;
@@ -160,7 +164,8 @@ LogicalResult transposeOp(NodeContext &ctx, Results &results) {
   llvm::sort(sorted);
   for (int64_t i = 0; i < rank; ++i)
     if ((int64_t)sorted.size() != rank || sorted[i] != i)
-      return ctx.error() << "perm is not a permutation of " << rank << " dimensions";
+      return ctx.error() << "perm is not a permutation of " << rank
+                         << " dimensions";
   results.push_back(transpose(ctx.b, ctx.loc, x, perm));
   return success();
 }
@@ -206,8 +211,8 @@ LogicalResult concatOp(NodeContext &ctx, Results &results) {
     for (int64_t d = 0; d < rank; ++d)
       if (d != *axis && shapeOf(v)[d] != shapeOf(ins[0])[d])
         return ctx.error() << "shape mismatch: inputs " << ins[0].getType()
-                           << " and " << v.getType()
-                           << " differ outside axis " << *axis;
+                           << " and " << v.getType() << " differ outside axis "
+                           << *axis;
   }
   // Constant i64 vectors (shape arithmetic) fold.
   if (rank == 1 && elemOf(ins[0]).isInteger(64)) {
@@ -244,7 +249,8 @@ LogicalResult splitOp(NodeContext &ctx, Results &results) {
   int64_t n = ctx.numOutputs();
   int64_t dim = xs[*axis];
   if (sizes->empty()) {
-    int64_t parts = ctx.hasAttr("num_outputs") ? ctx.getInt("num_outputs", n) : n;
+    int64_t parts =
+        ctx.hasAttr("num_outputs") ? ctx.getInt("num_outputs", n) : n;
     int64_t chunk = (dim + parts - 1) / parts;
     for (int64_t i = 0; i < parts; ++i)
       sizes->push_back(std::min(chunk, dim - i * chunk));
@@ -257,7 +263,8 @@ LogicalResult splitOp(NodeContext &ctx, Results &results) {
                        << " (" << dim << ") over " << n << " outputs";
   int64_t off = 0;
   for (int64_t s : *sizes) {
-    SmallVector<int64_t> offsets(xs.size(), 0), shape(xs), strides(xs.size(), 1);
+    SmallVector<int64_t> offsets(xs.size(), 0), shape(xs),
+        strides(xs.size(), 1);
     offsets[*axis] = off;
     shape[*axis] = s;
     off += s;
@@ -297,8 +304,10 @@ LogicalResult sliceOp(NodeContext &ctx, Results &results) {
     if (step == 0)
       return ctx.error() << "step must not be 0";
     int64_t s = (*starts)[i], e = (*ends)[i];
-    if (s < 0) s += dim;
-    if (e < 0) e += dim;
+    if (s < 0)
+      s += dim;
+    if (e < 0)
+      e += dim;
     if (step > 0) {
       s = std::clamp<int64_t>(s, 0, dim);
       e = std::clamp<int64_t>(e, 0, dim);
@@ -306,7 +315,8 @@ LogicalResult sliceOp(NodeContext &ctx, Results &results) {
       s = std::clamp<int64_t>(s, 0, dim - 1);
       e = std::clamp<int64_t>(e, -1, dim - 1);
     }
-    int64_t n = step > 0 ? (e - s + step - 1) / step : (s - e - step - 1) / -step;
+    int64_t n =
+        step > 0 ? (e - s + step - 1) / step : (s - e - step - 1) / -step;
     offsets[*a] = s;
     sizes[*a] = std::max<int64_t>(n, 0);
     strides[*a] = step;
@@ -338,13 +348,13 @@ LogicalResult sliceOp(NodeContext &ctx, Results &results) {
   SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, exprs, mctx),
                                  AffineMap::getMultiDimIdentityMap(rank, mctx)};
   SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
-  results.push_back(linalg::GenericOp::create(
-                        b, loc, TypeRange{init.getType()}, ValueRange{x},
-                        ValueRange{init}, maps, iters,
-                        [](OpBuilder &nb, Location l, ValueRange a) {
-                          linalg::YieldOp::create(nb, l, a[0]);
-                        })
-                        .getResult(0));
+  results.push_back(
+      linalg::GenericOp::create(b, loc, TypeRange{init.getType()},
+                                ValueRange{x}, ValueRange{init}, maps, iters,
+                                [](OpBuilder &nb, Location l, ValueRange a) {
+                                  linalg::YieldOp::create(nb, l, a[0]);
+                                })
+          .getResult(0));
   return success();
 }
 
@@ -367,13 +377,14 @@ LogicalResult gatherOp(NodeContext &ctx, Results &results) {
   outShape.append(ds.begin() + *axis + 1, ds.end());
   int64_t dim = ds[*axis];
   // Constant folding of small integer gathers (shape arithmetic).
-  if (auto dv = ctx.constInts(data, false); dv && ds.size() == 1 &&
-                                     elemOf(data).isInteger(64))
+  if (auto dv = ctx.constInts(data, false);
+      dv && ds.size() == 1 && elemOf(data).isInteger(64))
     if (auto iv = ctx.constInts(idx, false)) {
       SmallVector<int64_t> out;
       for (int64_t i : *iv) {
         if (i < -dim || i >= dim)
-          return ctx.error() << "index " << i << " is out of range for size " << dim;
+          return ctx.error()
+                 << "index " << i << " is out of range for size " << dim;
         out.push_back((*dv)[i < 0 ? i + dim : i]);
       }
       results.push_back(ctx.constI64(out, outShape));
@@ -395,12 +406,16 @@ LogicalResult gatherOp(NodeContext &ctx, Results &results) {
           b, loc, TypeRange{init.getType()}, ValueRange{idx}, ValueRange{init},
           maps, iters,
           [&](OpBuilder &nb, Location l, ValueRange a) {
-            Value i = idxUns ? (Value)arith::IndexCastUIOp::create(nb, l, nb.getIndexType(), a[0])
-                             : (Value)arith::IndexCastOp::create(nb, l, nb.getIndexType(), a[0]);
+            Value i = idxUns ? (Value)arith::IndexCastUIOp::create(
+                                   nb, l, nb.getIndexType(), a[0])
+                             : (Value)arith::IndexCastOp::create(
+                                   nb, l, nb.getIndexType(), a[0]);
             Value d = arith::ConstantIndexOp::create(nb, l, dim);
             Value zero = arith::ConstantIndexOp::create(nb, l, 0);
-            Value neg = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, i, zero);
-            i = arith::SelectOp::create(nb, l, neg, arith::AddIOp::create(nb, l, i, d), i);
+            Value neg = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt,
+                                              i, zero);
+            i = arith::SelectOp::create(nb, l, neg,
+                                        arith::AddIOp::create(nb, l, i, d), i);
             // Out-of-range indices are undefined in ONNX; clamp so that the
             // read stays in bounds.
             i = arith::MaxSIOp::create(nb, l, i, zero);
@@ -413,7 +428,8 @@ LogicalResult gatherOp(NodeContext &ctx, Results &results) {
             for (int64_t k = *axis + 1; k < (int64_t)ds.size(); ++k)
               coords.push_back(linalg::IndexOp::create(nb, l, k - 1 + ir));
             linalg::YieldOp::create(
-                nb, l, tensor::ExtractOp::create(nb, l, data, coords).getResult());
+                nb, l,
+                tensor::ExtractOp::create(nb, l, data, coords).getResult());
           })
           .getResult(0));
   return success();
@@ -425,15 +441,15 @@ LogicalResult expandOp(NodeContext &ctx, Results &results) {
   Value x = ctx.input(0);
   auto shape = ctx.constInts(ctx.input(1));
   if (!shape)
-    return ctx.error() << "shape must be a constant (lpc compiles static shapes)";
+    return ctx.error()
+           << "shape must be a constant (lpc compiles static shapes)";
   auto out = broadcastShapes({shapeOf(x), *shape});
   if (!out)
     return ctx.error() << "shape mismatch: " << x.getType()
                        << " does not broadcast to the requested shape";
-  results.push_back(elementwise(ctx.b, ctx.loc, {x}, *out, elemOf(x),
-                                [](OpBuilder &, Location, ValueRange a) {
-                                  return a[0];
-                                }));
+  results.push_back(
+      elementwise(ctx.b, ctx.loc, {x}, *out, elemOf(x),
+                  [](OpBuilder &, Location, ValueRange a) { return a[0]; }));
   return success();
 }
 
@@ -445,7 +461,8 @@ LogicalResult tileOp(NodeContext &ctx, Results &results) {
   ArrayRef<int64_t> xs = shapeOf(x);
   auto reps = ctx.constInts(ctx.input(1));
   if (!reps || reps->size() != xs.size())
-    return ctx.error() << "repeats must be a constant with one entry per dimension";
+    return ctx.error()
+           << "repeats must be a constant with one entry per dimension";
   MLIRContext *mctx = b.getContext();
   SmallVector<int64_t> outShape;
   SmallVector<AffineExpr> exprs;
@@ -461,14 +478,15 @@ LogicalResult tileOp(NodeContext &ctx, Results &results) {
   SmallVector<AffineMap> maps = {
       AffineMap::get(xs.size(), 0, exprs, mctx),
       AffineMap::getMultiDimIdentityMap(xs.size(), mctx)};
-  SmallVector<utils::IteratorType> iters(xs.size(), utils::IteratorType::parallel);
-  results.push_back(linalg::GenericOp::create(
-                        b, ctx.loc, TypeRange{init.getType()}, ValueRange{x},
-                        ValueRange{init}, maps, iters,
-                        [](OpBuilder &nb, Location l, ValueRange a) {
-                          linalg::YieldOp::create(nb, l, a[0]);
-                        })
-                        .getResult(0));
+  SmallVector<utils::IteratorType> iters(xs.size(),
+                                         utils::IteratorType::parallel);
+  results.push_back(
+      linalg::GenericOp::create(b, ctx.loc, TypeRange{init.getType()},
+                                ValueRange{x}, ValueRange{init}, maps, iters,
+                                [](OpBuilder &nb, Location l, ValueRange a) {
+                                  linalg::YieldOp::create(nb, l, a[0]);
+                                })
+          .getResult(0));
   return success();
 }
 
@@ -478,8 +496,10 @@ LogicalResult shapeOp(NodeContext &ctx, Results &results) {
   ArrayRef<int64_t> xs = shapeOf(ctx.input(0));
   int64_t rank = xs.size();
   int64_t start = ctx.getInt("start", 0), end = ctx.getInt("end", rank);
-  if (start < 0) start += rank;
-  if (end < 0) end += rank;
+  if (start < 0)
+    start += rank;
+  if (end < 0)
+    end += rank;
   start = std::clamp<int64_t>(start, 0, rank);
   end = std::clamp<int64_t>(end, 0, rank);
   SmallVector<int64_t> dims;
@@ -511,20 +531,24 @@ LogicalResult constantOp(NodeContext &ctx, Results &results) {
       return success();
     }
   } else if (const onnx::AttributeProto *a = ctx.attr("value_float")) {
-    attr = DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()), a->f());
+    attr = DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
+                                  a->f());
   } else if (const onnx::AttributeProto *a = ctx.attr("value_floats")) {
     SmallVector<float> v(a->floats().begin(), a->floats().end());
     attr = DenseElementsAttr::get(
-        RankedTensorType::get({(int64_t)v.size()}, b.getF32Type()), ArrayRef(v));
+        RankedTensorType::get({(int64_t)v.size()}, b.getF32Type()),
+        ArrayRef(v));
   } else if (const onnx::AttributeProto *a = ctx.attr("value_int")) {
     attr = DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
                                   (int64_t)a->i());
   } else if (const onnx::AttributeProto *a = ctx.attr("value_ints")) {
     SmallVector<int64_t> v(a->ints().begin(), a->ints().end());
     attr = DenseElementsAttr::get(
-        RankedTensorType::get({(int64_t)v.size()}, b.getI64Type()), ArrayRef(v));
+        RankedTensorType::get({(int64_t)v.size()}, b.getI64Type()),
+        ArrayRef(v));
   } else {
-    return ctx.error() << "only tensor, float(s) and int(s) values are supported";
+    return ctx.error()
+           << "only tensor, float(s) and int(s) values are supported";
   }
   results.push_back(arith::ConstantOp::create(b, loc, attr));
   return success();
@@ -537,7 +561,8 @@ LogicalResult constantOfShapeOp(NodeContext &ctx, Results &results) {
   Location loc = ctx.loc;
   auto shape = ctx.constInts(ctx.input(0));
   if (!shape)
-    return ctx.error() << "shape must be a constant (lpc compiles static shapes)";
+    return ctx.error()
+           << "shape must be a constant (lpc compiles static shapes)";
   DenseElementsAttr value;
   bool uns = false;
   if (const onnx::AttributeProto *a = ctx.attr("value")) {
@@ -548,7 +573,8 @@ LogicalResult constantOfShapeOp(NodeContext &ctx, Results &results) {
       return ctx.error() << "value must hold exactly one element";
     uns = isUnsignedDType(a->t().data_type());
   } else {
-    value = DenseElementsAttr::get(RankedTensorType::get({1}, b.getF32Type()), 0.0f);
+    value = DenseElementsAttr::get(RankedTensorType::get({1}, b.getF32Type()),
+                                   0.0f);
   }
   auto type = RankedTensorType::get(*shape, value.getElementType());
   Value out = arith::ConstantOp::create(
@@ -616,7 +642,8 @@ LogicalResult padOp(NodeContext &ctx, Results &results) {
   if (ctx.opset >= 18 && ctx.hasInput(3)) {
     auto a = ctx.constInts(ctx.input(3));
     if (!a)
-      return ctx.error() << "axes must be a constant (lpc compiles static shapes)";
+      return ctx.error()
+             << "axes must be a constant (lpc compiles static shapes)";
     for (int64_t v : *a) {
       auto n = normalizeAxis(v, rank);
       if (!n)
@@ -639,8 +666,17 @@ LogicalResult padOp(NodeContext &ctx, Results &results) {
   SmallVector<int64_t> off(rank, 0), size(xs), step(rank, 1);
   bool crop = false;
   for (int64_t i = 0; i < rank; ++i) {
-    if (lo[i] < 0) { off[i] = -lo[i]; size[i] += lo[i]; lo[i] = 0; crop = true; }
-    if (hi[i] < 0) { size[i] += hi[i]; hi[i] = 0; crop = true; }
+    if (lo[i] < 0) {
+      off[i] = -lo[i];
+      size[i] += lo[i];
+      lo[i] = 0;
+      crop = true;
+    }
+    if (hi[i] < 0) {
+      size[i] += hi[i];
+      hi[i] = 0;
+      crop = true;
+    }
     if (size[i] < 0)
       return ctx.error() << "negative pads remove more than dimension " << i;
   }
@@ -687,22 +723,27 @@ LogicalResult padOp(NodeContext &ctx, Results &results) {
               Value n = arith::ConstantIndexOp::create(nb, l, xs[d]);
               Value zero = arith::ConstantIndexOp::create(nb, l, 0);
               Value one = arith::ConstantIndexOp::create(nb, l, 1);
-              i = arith::SubIOp::create(nb, l, i,
-                                        arith::ConstantIndexOp::create(nb, l, lo[d]));
+              i = arith::SubIOp::create(
+                  nb, l, i, arith::ConstantIndexOp::create(nb, l, lo[d]));
               if (mode == "edge") {
                 i = arith::MaxSIOp::create(nb, l, i, zero);
-                i = arith::MinSIOp::create(nb, l, i,
-                                           arith::SubIOp::create(nb, l, n, one));
+                i = arith::MinSIOp::create(
+                    nb, l, i, arith::SubIOp::create(nb, l, n, one));
               } else if (mode == "wrap") {
                 i = arith::RemSIOp::create(
-                    nb, l, arith::AddIOp::create(nb, l, arith::RemSIOp::create(nb, l, i, n), n),
+                    nb, l,
+                    arith::AddIOp::create(
+                        nb, l, arith::RemSIOp::create(nb, l, i, n), n),
                     n);
               } else {
                 // reflect: -i below 0, 2(n-1) - i above n-1.
-                Value neg = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, i, zero);
-                i = arith::SelectOp::create(nb, l, neg, arith::SubIOp::create(nb, l, zero, i), i);
+                Value neg = arith::CmpIOp::create(
+                    nb, l, arith::CmpIPredicate::slt, i, zero);
+                i = arith::SelectOp::create(
+                    nb, l, neg, arith::SubIOp::create(nb, l, zero, i), i);
                 Value last = arith::SubIOp::create(nb, l, n, one);
-                Value over = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sgt, i, last);
+                Value over = arith::CmpIOp::create(
+                    nb, l, arith::CmpIPredicate::sgt, i, last);
                 Value mirrored = arith::SubIOp::create(
                     nb, l, arith::AddIOp::create(nb, l, last, last), i);
                 i = arith::SelectOp::create(nb, l, over, mirrored, i);

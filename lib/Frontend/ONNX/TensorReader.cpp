@@ -1,4 +1,5 @@
-//===- TensorReader.cpp - ONNX dtypes and TensorProto decoding -------------===//
+//===- TensorReader.cpp - ONNX dtypes and TensorProto decoding
+//-------------===//
 //
 // Element types are read by number, so dtypes newer than Debian's onnx.proto
 // (FLOAT8*, INT4/UINT4, FLOAT4E2M1) work. External data is read only from
@@ -8,8 +9,12 @@
 
 #include "ImporterImpl.h"
 
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -22,22 +27,43 @@ using namespace lpc::frontend;
 Type lpc::frontend::getElementType(MLIRContext *ctx, int dtype) {
   Builder b(ctx);
   switch (dtype) {
-  case kFloat: return b.getF32Type();
-  case kDouble: return b.getF64Type();
-  case kFloat16: return b.getF16Type();
-  case kBFloat16: return b.getBF16Type();
-  case kUInt8: case kInt8: return b.getI8Type();
-  case kUInt16: case kInt16: return b.getI16Type();
-  case kUInt32: case kInt32: return b.getI32Type();
-  case kUInt64: case kInt64: return b.getI64Type();
-  case kBool: return b.getI1Type();
-  case kUInt4: case kInt4: return b.getIntegerType(4);
-  case kFloat8E4M3FN: return Float8E4M3FNType::get(ctx);
-  case kFloat8E4M3FNUZ: return Float8E4M3FNUZType::get(ctx);
-  case kFloat8E5M2: return Float8E5M2Type::get(ctx);
-  case kFloat8E5M2FNUZ: return Float8E5M2FNUZType::get(ctx);
-  case kFloat4E2M1: return Float4E2M1FNType::get(ctx);
-  default: return nullptr;
+  case kFloat:
+    return b.getF32Type();
+  case kDouble:
+    return b.getF64Type();
+  case kFloat16:
+    return b.getF16Type();
+  case kBFloat16:
+    return b.getBF16Type();
+  case kUInt8:
+  case kInt8:
+    return b.getI8Type();
+  case kUInt16:
+  case kInt16:
+    return b.getI16Type();
+  case kUInt32:
+  case kInt32:
+    return b.getI32Type();
+  case kUInt64:
+  case kInt64:
+    return b.getI64Type();
+  case kBool:
+    return b.getI1Type();
+  case kUInt4:
+  case kInt4:
+    return b.getIntegerType(4);
+  case kFloat8E4M3FN:
+    return Float8E4M3FNType::get(ctx);
+  case kFloat8E4M3FNUZ:
+    return Float8E4M3FNUZType::get(ctx);
+  case kFloat8E5M2:
+    return Float8E5M2Type::get(ctx);
+  case kFloat8E5M2FNUZ:
+    return Float8E5M2FNUZType::get(ctx);
+  case kFloat4E2M1:
+    return Float4E2M1FNType::get(ctx);
+  default:
+    return nullptr;
   }
 }
 
@@ -48,34 +74,51 @@ bool lpc::frontend::isUnsignedDType(int dtype) {
 
 std::string lpc::frontend::dtypeName(int dtype) {
   static const char *names[] = {
-      "UNDEFINED", "FLOAT",  "UINT8",    "INT8",          "UINT16",
-      "INT16",     "INT32",  "INT64",    "STRING",        "BOOL",
-      "FLOAT16",   "DOUBLE", "UINT32",   "UINT64",        "COMPLEX64",
-      "COMPLEX128", "BFLOAT16", "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ",
-      "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4", "INT4", "FLOAT4E2M1"};
+      "UNDEFINED",      "FLOAT",        "UINT8",          "INT8",
+      "UINT16",         "INT16",        "INT32",          "INT64",
+      "STRING",         "BOOL",         "FLOAT16",        "DOUBLE",
+      "UINT32",         "UINT64",       "COMPLEX64",      "COMPLEX128",
+      "BFLOAT16",       "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2",
+      "FLOAT8E5M2FNUZ", "UINT4",        "INT4",           "FLOAT4E2M1"};
   if (dtype >= 0 && dtype < (int)std::size(names))
     return names[dtype];
   return "dtype " + std::to_string(dtype);
 }
 
 int lpc::frontend::getDType(Type type, bool isUnsigned) {
-  if (type.isF32()) return kFloat;
-  if (type.isF64()) return kDouble;
-  if (type.isF16()) return kFloat16;
-  if (type.isBF16()) return kBFloat16;
-  if (isa<Float8E4M3FNType>(type)) return kFloat8E4M3FN;
-  if (isa<Float8E4M3FNUZType>(type)) return kFloat8E4M3FNUZ;
-  if (isa<Float8E5M2Type>(type)) return kFloat8E5M2;
-  if (isa<Float8E5M2FNUZType>(type)) return kFloat8E5M2FNUZ;
-  if (isa<Float4E2M1FNType>(type)) return kFloat4E2M1;
+  if (type.isF32())
+    return kFloat;
+  if (type.isF64())
+    return kDouble;
+  if (type.isF16())
+    return kFloat16;
+  if (type.isBF16())
+    return kBFloat16;
+  if (isa<Float8E4M3FNType>(type))
+    return kFloat8E4M3FN;
+  if (isa<Float8E4M3FNUZType>(type))
+    return kFloat8E4M3FNUZ;
+  if (isa<Float8E5M2Type>(type))
+    return kFloat8E5M2;
+  if (isa<Float8E5M2FNUZType>(type))
+    return kFloat8E5M2FNUZ;
+  if (isa<Float4E2M1FNType>(type))
+    return kFloat4E2M1;
   switch (type.getIntOrFloatBitWidth()) {
-  case 1: return kBool;
-  case 4: return isUnsigned ? kUInt4 : kInt4;
-  case 8: return isUnsigned ? kUInt8 : kInt8;
-  case 16: return isUnsigned ? kUInt16 : kInt16;
-  case 32: return isUnsigned ? kUInt32 : kInt32;
-  case 64: return isUnsigned ? kUInt64 : kInt64;
-  default: return kUndefined;
+  case 1:
+    return kBool;
+  case 4:
+    return isUnsigned ? kUInt4 : kInt4;
+  case 8:
+    return isUnsigned ? kUInt8 : kInt8;
+  case 16:
+    return isUnsigned ? kUInt16 : kInt16;
+  case 32:
+    return isUnsigned ? kUInt32 : kInt32;
+  case 64:
+    return isUnsigned ? kUInt64 : kInt64;
+  default:
+    return kUndefined;
   }
 }
 
@@ -83,11 +126,25 @@ namespace {
 /// Bytes per element in raw_data (0 for sub-byte types, packed two a byte).
 unsigned rawBytes(int dtype) {
   switch (dtype) {
-  case kDouble: case kInt64: case kUInt64: return 8;
-  case kFloat: case kInt32: case kUInt32: return 4;
-  case kFloat16: case kBFloat16: case kInt16: case kUInt16: return 2;
-  case kUInt4: case kInt4: case kFloat4E2M1: return 0;
-  default: return 1;
+  case kDouble:
+  case kInt64:
+  case kUInt64:
+    return 8;
+  case kFloat:
+  case kInt32:
+  case kUInt32:
+    return 4;
+  case kFloat16:
+  case kBFloat16:
+  case kInt16:
+  case kUInt16:
+    return 2;
+  case kUInt4:
+  case kInt4:
+  case kFloat4E2M1:
+    return 0;
+  default:
+    return 1;
   }
 }
 
@@ -125,8 +182,7 @@ DenseElementsAttr fromRaw(RankedTensorType type, int dtype, StringRef raw) {
 
 /// Builds the attribute from the typed repeated fields.
 template <typename T>
-DenseElementsAttr fromValues(RankedTensorType type, int dtype,
-                             const T &field) {
+DenseElementsAttr fromValues(RankedTensorType type, int dtype, const T &field) {
   Type elem = type.getElementType();
   int64_t n = type.getNumElements();
   if (auto ft = dyn_cast<FloatType>(elem)) {
@@ -156,6 +212,67 @@ DenseElementsAttr fromValues(RankedTensorType type, int dtype,
 }
 } // namespace
 
+std::unique_ptr<llvm::MemoryBuffer>
+TensorReader::openExternal(const onnx::TensorProto &tensor, Location loc,
+                           int64_t needBytes) {
+  std::string name = tensor.name().empty() ? "<unnamed>" : tensor.name();
+  std::string location;
+  int64_t offset = 0, length = -1;
+  for (const auto &kv : tensor.external_data()) {
+    if (kv.key() == "location")
+      location = kv.value();
+    else if (kv.key() == "offset")
+      offset = std::strtoll(kv.value().c_str(), nullptr, 10);
+    else if (kv.key() == "length")
+      length = std::strtoll(kv.value().c_str(), nullptr, 10);
+  }
+  if (location.empty()) {
+    emitError(loc) << "tensor '" << name
+                   << "' has external data without a location";
+    return nullptr;
+  }
+  // Only relative paths that stay inside the model's folder, also after
+  // following symbolic links.
+  SmallString<256> normal(location);
+  llvm::sys::path::remove_dots(normal, /*remove_dot_dot=*/true);
+  bool escapes = llvm::sys::path::is_absolute(location) ||
+                 StringRef(normal).starts_with("..") || normal.empty();
+  SmallString<256> path(modelDir);
+  llvm::sys::path::append(path, normal);
+  SmallString<256> realDir, realFile;
+  if (!escapes && !llvm::sys::fs::real_path(path, realFile) &&
+      !llvm::sys::fs::real_path(modelDir, realDir)) {
+    StringRef rf(realFile);
+    escapes = !rf.starts_with(realDir) || rf.size() <= realDir.size() ||
+              !llvm::sys::path::is_separator(rf[realDir.size()]);
+  }
+  if (escapes) {
+    emitError(loc) << "tensor '" << name << "': external data location '"
+                   << location << "' is outside the model's folder";
+    return nullptr;
+  }
+  if (offset < 0 || (length >= 0 && length != needBytes)) {
+    emitError(loc) << "tensor '" << name << "': external data length " << length
+                   << " does not match its " << needBytes << "-byte type";
+    return nullptr;
+  }
+  auto buffer = llvm::MemoryBuffer::getFileSlice(path, needBytes, offset,
+                                                 /*IsVolatile=*/false);
+  uint64_t fileSize = 0;
+  if (llvm::sys::fs::file_size(path, fileSize)) {
+    emitError(loc) << "tensor '" << name << "': external data file '"
+                   << location << "' not found";
+    return nullptr;
+  }
+  if (!buffer || (uint64_t)(offset + needBytes) > fileSize) {
+    emitError(loc) << "tensor '" << name << "': external data file '"
+                   << location << "' is too short (needs " << offset + needBytes
+                   << " bytes, has " << fileSize << ")";
+    return nullptr;
+  }
+  return std::move(*buffer);
+}
+
 DenseElementsAttr TensorReader::read(const onnx::TensorProto &tensor,
                                      Location loc) {
   MLIRContext *ctx = loc.getContext();
@@ -180,67 +297,16 @@ DenseElementsAttr TensorReader::read(const onnx::TensorProto &tensor,
   int64_t needBytes = bytes ? n * bytes : (n + 1) / 2;
 
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
-    std::string location;
-    int64_t offset = 0, length = -1;
-    for (const auto &kv : tensor.external_data()) {
-      if (kv.key() == "location")
-        location = kv.value();
-      else if (kv.key() == "offset")
-        offset = std::strtoll(kv.value().c_str(), nullptr, 10);
-      else if (kv.key() == "length")
-        length = std::strtoll(kv.value().c_str(), nullptr, 10);
-    }
-    if (location.empty()) {
-      emitError(loc) << "tensor '" << name
-                     << "' has external data without a location";
+    auto buffer = openExternal(tensor, loc, needBytes);
+    if (!buffer)
       return nullptr;
-    }
-    // Only relative paths that stay inside the model's folder, also after
-    // following symbolic links.
-    SmallString<256> normal(location);
-    llvm::sys::path::remove_dots(normal, /*remove_dot_dot=*/true);
-    bool escapes = llvm::sys::path::is_absolute(location) ||
-                   StringRef(normal).starts_with("..") || normal.empty();
-    SmallString<256> path(modelDir);
-    llvm::sys::path::append(path, normal);
-    SmallString<256> realDir, realFile;
-    if (!escapes && !llvm::sys::fs::real_path(path, realFile) &&
-        !llvm::sys::fs::real_path(modelDir, realDir)) {
-      StringRef rf(realFile);
-      escapes = !rf.starts_with(realDir) ||
-                !llvm::sys::path::is_separator(rf[realDir.size()]);
-    }
-    if (escapes) {
-      emitError(loc) << "tensor '" << name << "': external data location '"
-                     << location << "' is outside the model's folder";
-      return nullptr;
-    }
-    if (offset < 0 || (length >= 0 && length != needBytes)) {
-      emitError(loc) << "tensor '" << name << "': external data length "
-                     << length << " does not match its " << needBytes
-                     << "-byte type";
-      return nullptr;
-    }
-    auto buffer = llvm::MemoryBuffer::getFileSlice(path, needBytes, offset,
-                                                   /*IsVolatile=*/false);
-    uint64_t fileSize = 0;
-    if (llvm::sys::fs::file_size(path, fileSize)) {
-      emitError(loc) << "tensor '" << name << "': external data file '"
-                     << location << "' not found";
-      return nullptr;
-    }
-    if (!buffer || (uint64_t)(offset + needBytes) > fileSize) {
-      emitError(loc) << "tensor '" << name << "': external data file '"
-                     << location << "' is too short (needs "
-                     << offset + needBytes << " bytes, has " << fileSize << ")";
-      return nullptr;
-    }
-    return fromRaw(type, dtype, (*buffer)->getBuffer());
+    return fromRaw(type, dtype, buffer->getBuffer());
   }
 
   if (tensor.has_raw_data()) {
     if ((int64_t)tensor.raw_data().size() != needBytes) {
-      emitError(loc) << "tensor '" << name << "' has " << tensor.raw_data().size()
+      emitError(loc) << "tensor '" << name << "' has "
+                     << tensor.raw_data().size()
                      << " bytes of raw data, its type needs " << needBytes;
       return nullptr;
     }
@@ -256,18 +322,25 @@ DenseElementsAttr TensorReader::read(const onnx::TensorProto &tensor,
   };
   switch (dtype) {
   case kFloat:
-    if (!checkCount(tensor.float_data_size())) return nullptr;
+    if (!checkCount(tensor.float_data_size()))
+      return nullptr;
     return fromValues(type, dtype, tensor.float_data());
   case kDouble:
-    if (!checkCount(tensor.double_data_size())) return nullptr;
+    if (!checkCount(tensor.double_data_size()))
+      return nullptr;
     return fromValues(type, dtype, tensor.double_data());
   case kInt64:
-    if (!checkCount(tensor.int64_data_size())) return nullptr;
+    if (!checkCount(tensor.int64_data_size()))
+      return nullptr;
     return fromValues(type, dtype, tensor.int64_data());
-  case kUInt32: case kUInt64:
-    if (!checkCount(tensor.uint64_data_size())) return nullptr;
+  case kUInt32:
+  case kUInt64:
+    if (!checkCount(tensor.uint64_data_size()))
+      return nullptr;
     return fromValues(type, dtype, tensor.uint64_data());
-  case kUInt4: case kInt4: case kFloat4E2M1: {
+  case kUInt4:
+  case kInt4:
+  case kFloat4E2M1: {
     // Packed two per int32 entry's low byte.
     std::string raw;
     for (int32_t v : tensor.int32_data())
@@ -280,7 +353,60 @@ DenseElementsAttr TensorReader::read(const onnx::TensorProto &tensor,
     return fromRaw(type, dtype, raw);
   }
   default:
-    if (!checkCount(tensor.int32_data_size())) return nullptr;
+    if (!checkCount(tensor.int32_data_size()))
+      return nullptr;
     return fromValues(type, dtype, tensor.int32_data());
   }
+}
+
+ElementsAttr TensorReader::readWeights(const onnx::TensorProto &tensor,
+                                       Location loc) {
+  // Large float weights become resource blobs: external data stays in its
+  // mmap (no copy), inline data is copied once, and neither is hashed for
+  // uniquing as DenseElementsAttr would be. Small tensors (shapes, axes,
+  // scalars) stay DenseElementsAttr so that the importer can fold them.
+  MLIRContext *ctx = loc.getContext();
+  int dtype = tensor.data_type();
+  bool isFloat = dtype == kFloat || dtype == kDouble || dtype == kFloat16 ||
+                 dtype == kBFloat16;
+  int64_t n = 1;
+  for (int64_t d : tensor.dims())
+    n = d < 0 ? -1 : n * d;
+  int64_t needBytes = n * (isFloat ? rawBytes(dtype) : 0);
+  bool external = tensor.data_location() == onnx::TensorProto::EXTERNAL;
+  if (!isFloat || n < 0 || needBytes < kResourceThreshold ||
+      (!external && !tensor.has_raw_data()) ||
+      (!external && (int64_t)tensor.raw_data().size() != needBytes))
+    return read(tensor, loc);
+  auto type = RankedTensorType::get(
+      SmallVector<int64_t>(tensor.dims().begin(), tensor.dims().end()),
+      getElementType(ctx, dtype));
+  std::string blobName = "onnx_" + tensor.name();
+  for (char &c : blobName)
+    if (!llvm::isAlnum(c) && c != '_')
+      c = '_';
+  size_t align = rawBytes(dtype);
+  if (external) {
+    std::unique_ptr<llvm::MemoryBuffer> buffer =
+        openExternal(tensor, loc, needBytes);
+    if (!buffer)
+      return nullptr;
+    ArrayRef<char> data(buffer->getBufferStart(), buffer->getBufferSize());
+    if ((uintptr_t)data.data() % align == 0) {
+      AsmResourceBlob blob(
+          data, align,
+          [owner = std::move(buffer)](void *, size_t, size_t) mutable {
+            owner.reset();
+          },
+          /*dataIsMutable=*/false);
+      return DenseResourceElementsAttr::get(type, blobName, std::move(blob));
+    }
+    return DenseResourceElementsAttr::get(
+        type, blobName,
+        HeapAsmResourceBlob::allocateAndCopyWithAlign(data, align));
+  }
+  ArrayRef<char> data(tensor.raw_data().data(), tensor.raw_data().size());
+  return DenseResourceElementsAttr::get(
+      type, blobName,
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(data, align));
 }

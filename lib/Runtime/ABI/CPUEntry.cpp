@@ -1,4 +1,5 @@
-//===- CPUEntry.cpp - Destination-passing entry + signature string ---------===//
+//===- CPUEntry.cpp - Destination-passing entry + signature string
+//---------===//
 
 #include "lpc/Runtime/Passes.h"
 
@@ -22,15 +23,24 @@ int64_t dtypeOf(DictionaryAttr attrs, Type elem) {
   if (attrs)
     if (auto t = attrs.getAs<IntegerAttr>(lpc::frontend::kONNXTypeAttr))
       return t.getInt();
-  if (elem.isF32()) return 1;
-  if (elem.isF64()) return 11;
-  if (elem.isF16()) return 10;
-  if (elem.isBF16()) return 16;
-  if (elem.isInteger(1)) return 9;
-  if (elem.isInteger(8)) return 3;
-  if (elem.isInteger(16)) return 5;
-  if (elem.isInteger(32)) return 6;
-  if (elem.isInteger(64)) return 7;
+  if (elem.isF32())
+    return 1;
+  if (elem.isF64())
+    return 11;
+  if (elem.isF16())
+    return 10;
+  if (elem.isBF16())
+    return 16;
+  if (elem.isInteger(1))
+    return 9;
+  if (elem.isInteger(8))
+    return 3;
+  if (elem.isInteger(16))
+    return 5;
+  if (elem.isInteger(32))
+    return 6;
+  if (elem.isInteger(64))
+    return 7;
   return 0;
 }
 
@@ -60,8 +70,8 @@ struct LPCCPUEntryPass : lpc::impl::LPCCPUEntryBase<LPCCPUEntryPass> {
     FunctionType type = model.getFunctionType();
     SmallVector<Type> bufferTypes;
     std::string sig = "lpc-abi 1\n";
-    auto describe = [&](StringRef kind, unsigned i, Type t, DictionaryAttr attrs,
-                        StringRef dflt) -> bool {
+    auto describe = [&](StringRef kind, unsigned i, Type t,
+                        DictionaryAttr attrs, StringRef dflt) -> bool {
       auto tt = dyn_cast<RankedTensorType>(t);
       if (!tt || !tt.hasStaticShape()) {
         model.emitError() << "lpc-cpu-entry: " << kind << " " << i

@@ -1,4 +1,5 @@
-//===- CPUExport.cpp - The fixed C entry point lpc_run ---------------------===//
+//===- CPUExport.cpp - The fixed C entry point lpc_run
+//---------------------===//
 
 #include "lpc/Runtime/Passes.h"
 

@@ -1,4 +1,5 @@
-//===- ModelLibrary.cpp - Load a compiled model and its tensors ------------===//
+//===- ModelLibrary.cpp - Load a compiled model and its tensors
+//------------===//
 
 #include "lpc/Runtime/ModelLibrary.h"
 
@@ -21,21 +22,41 @@ using llvm::StringRef;
 
 size_t lpc::runtime::dtypeSize(int dtype) {
   switch (dtype) {
-  case 1: case 6: case 12: return 4;                   // FLOAT INT32 UINT32
-  case 2: case 3: case 9: return 1;                    // UINT8 INT8 BOOL
-  case 4: case 5: case 10: case 16: return 2;          // (U)INT16 F16 BF16
-  case 7: case 11: case 13: return 8;                  // INT64 DOUBLE UINT64
-  case 17: case 18: case 19: case 20: return 1;        // FLOAT8*
-  default: return 0;
+  case 1:
+  case 6:
+  case 12:
+    return 4; // FLOAT INT32 UINT32
+  case 2:
+  case 3:
+  case 9:
+    return 1; // UINT8 INT8 BOOL
+  case 4:
+  case 5:
+  case 10:
+  case 16:
+    return 2; // (U)INT16 F16 BF16
+  case 7:
+  case 11:
+  case 13:
+    return 8; // INT64 DOUBLE UINT64
+  case 17:
+  case 18:
+  case 19:
+  case 20:
+    return 1; // FLOAT8*
+  default:
+    return 0;
   }
 }
 
 std::string lpc::runtime::dtypeString(int dtype) {
   static const char *names[] = {
-      "UNDEFINED", "FLOAT", "UINT8", "INT8", "UINT16", "INT16", "INT32",
-      "INT64", "STRING", "BOOL", "FLOAT16", "DOUBLE", "UINT32", "UINT64",
-      "COMPLEX64", "COMPLEX128", "BFLOAT16", "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ",
-      "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4", "INT4", "FLOAT4E2M1"};
+      "UNDEFINED",      "FLOAT",        "UINT8",          "INT8",
+      "UINT16",         "INT16",        "INT32",          "INT64",
+      "STRING",         "BOOL",         "FLOAT16",        "DOUBLE",
+      "UINT32",         "UINT64",       "COMPLEX64",      "COMPLEX128",
+      "BFLOAT16",       "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2",
+      "FLOAT8E5M2FNUZ", "UINT4",        "INT4",           "FLOAT4E2M1"};
   if (dtype >= 0 && dtype < (int)std::size(names))
     return names[dtype];
   return "dtype " + std::to_string(dtype);
@@ -67,13 +88,15 @@ Error lpc::runtime::parseSignature(StringRef text, std::vector<TensorInfo> &ins,
     StringRef kind = next();
     TensorInfo info;
     int64_t index, rank;
-    if ((kind != "input" && kind != "output") || next().getAsInteger(10, index) ||
-        next().getAsInteger(10, info.dtype) || next().getAsInteger(10, rank))
+    if ((kind != "input" && kind != "output") ||
+        next().getAsInteger(10, index) || next().getAsInteger(10, info.dtype) ||
+        next().getAsInteger(10, rank))
       return createStringError("malformed signature line '" + line.str() + "'");
     for (int64_t i = 0; i < rank; ++i) {
       int64_t d;
       if (next().getAsInteger(10, d))
-        return createStringError("malformed signature line '" + line.str() + "'");
+        return createStringError("malformed signature line '" + line.str() +
+                                 "'");
       info.shape.push_back(d);
     }
     info.name = rest.str();
@@ -98,9 +121,11 @@ ModelLibrary::load(const std::string &path) {
   auto lib = std::unique_ptr<ModelLibrary>(new ModelLibrary());
   lib->handle = dlopen(abs.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!lib->handle)
-    return createStringError(std::string("cannot load model library: ") + dlerror());
+    return createStringError(std::string("cannot load model library: ") +
+                             dlerror());
   auto sigFn = (const char *(*)())dlsym(lib->handle, "lpc_signature");
-  lib->runFn = (int32_t(*)(void *const *, void *const *))dlsym(lib->handle, "lpc_run");
+  lib->runFn =
+      (int32_t (*)(void *const *, void *const *))dlsym(lib->handle, "lpc_run");
   if (!sigFn || !lib->runFn)
     return createStringError("'" + path +
                              "' does not export lpc_signature and lpc_run");
@@ -127,7 +152,8 @@ bool ModelLibrary::setThreads(int n) const {
 
 namespace {
 
-Expected<Tensor> fromProto(const onnx::TensorProto &p, const std::string &path) {
+Expected<Tensor> fromProto(const onnx::TensorProto &p,
+                           const std::string &path) {
   Tensor t;
   t.info.name = p.name();
   t.info.dtype = p.data_type();
@@ -152,17 +178,17 @@ Expected<Tensor> fromProto(const onnx::TensorProto &p, const std::string &path) 
       return createStringError(path + ": the shape is too large");
   if (p.has_raw_data()) {
     if (p.raw_data().size() != n * size)
-      return createStringError(path + ": raw data has " +
-                               std::to_string(p.raw_data().size()) +
-                               " bytes, the shape needs " +
-                               std::to_string(n * size));
+      return createStringError(
+          path + ": raw data has " + std::to_string(p.raw_data().size()) +
+          " bytes, the shape needs " + std::to_string(n * size));
     t.data.resize(n * size);
     memcpy(t.data.data(), p.raw_data().data(), t.data.size());
     return t;
   }
-  int64_t stored = std::max({(int64_t)p.float_data_size(), (int64_t)p.double_data_size(),
-                             (int64_t)p.int64_data_size(), (int64_t)p.uint64_data_size(),
-                             (int64_t)p.int32_data_size()});
+  int64_t stored =
+      std::max({(int64_t)p.float_data_size(), (int64_t)p.double_data_size(),
+                (int64_t)p.int64_data_size(), (int64_t)p.uint64_data_size(),
+                (int64_t)p.int32_data_size()});
   if (stored != n)
     return createStringError(path + ": holds " + std::to_string(stored) +
                              " values, the shape needs " + std::to_string(n));
@@ -176,26 +202,32 @@ Expected<Tensor> fromProto(const onnx::TensorProto &p, const std::string &path) 
   uint8_t *out = t.data.data();
   switch (t.info.dtype) {
   case 1:
-    if (Error e = count(p.float_data_size())) return std::move(e);
+    if (Error e = count(p.float_data_size()))
+      return std::move(e);
     memcpy(out, p.float_data().data(), n * 4);
     break;
   case 11:
-    if (Error e = count(p.double_data_size())) return std::move(e);
+    if (Error e = count(p.double_data_size()))
+      return std::move(e);
     memcpy(out, p.double_data().data(), n * 8);
     break;
   case 7:
-    if (Error e = count(p.int64_data_size())) return std::move(e);
+    if (Error e = count(p.int64_data_size()))
+      return std::move(e);
     memcpy(out, p.int64_data().data(), n * 8);
     break;
-  case 12: case 13:
-    if (Error e = count(p.uint64_data_size())) return std::move(e);
+  case 12:
+  case 13:
+    if (Error e = count(p.uint64_data_size()))
+      return std::move(e);
     for (int64_t i = 0; i < n; ++i) {
       uint64_t v = p.uint64_data(i);
       memcpy(out + i * size, &v, size);
     }
     break;
   default:
-    if (Error e = count(p.int32_data_size())) return std::move(e);
+    if (Error e = count(p.int32_data_size()))
+      return std::move(e);
     for (int64_t i = 0; i < n; ++i) {
       int32_t v = p.int32_data(i);
       memcpy(out + i * size, &v, size); // little-endian truncation
@@ -206,13 +238,23 @@ Expected<Tensor> fromProto(const onnx::TensorProto &p, const std::string &path) 
 
 /// NumPy dtype descriptors lpc reads.
 int npyDType(StringRef descr) {
-  if (descr.size() < 2 || (descr[0] != '<' && descr[0] != '|' && descr[0] != '='))
+  if (descr.size() < 2 ||
+      (descr[0] != '<' && descr[0] != '|' && descr[0] != '='))
     return 0;
   descr = descr.drop_front();
   return llvm::StringSwitch<int>(descr)
-      .Case("f4", 1).Case("f8", 11).Case("f2", 10).Case("i1", 3)
-      .Case("i2", 5).Case("i4", 6).Case("i8", 7).Case("u1", 2)
-      .Case("u2", 4).Case("u4", 12).Case("u8", 13).Case("b1", 9)
+      .Case("f4", 1)
+      .Case("f8", 11)
+      .Case("f2", 10)
+      .Case("i1", 3)
+      .Case("i2", 5)
+      .Case("i4", 6)
+      .Case("i8", 7)
+      .Case("u1", 2)
+      .Case("u2", 4)
+      .Case("u4", 12)
+      .Case("u8", 13)
+      .Case("b1", 9)
       .Default(0);
 }
 
@@ -313,17 +355,28 @@ double lpc::runtime::elementAsDouble(const Tensor &t, int64_t i) {
     return (double)v;
   };
   switch (t.info.dtype) {
-  case 1: return get(float());
-  case 11: return get(double());
-  case 2: return get(uint8_t());
-  case 3: return get(int8_t());
-  case 4: return get(uint16_t());
-  case 5: return get(int16_t());
-  case 6: return get(int32_t());
-  case 7: return get(int64_t());
-  case 9: return *p ? 1.0 : 0.0;
-  case 12: return get(uint32_t());
-  case 13: return get(uint64_t());
+  case 1:
+    return get(float());
+  case 11:
+    return get(double());
+  case 2:
+    return get(uint8_t());
+  case 3:
+    return get(int8_t());
+  case 4:
+    return get(uint16_t());
+  case 5:
+    return get(int16_t());
+  case 6:
+    return get(int32_t());
+  case 7:
+    return get(int64_t());
+  case 9:
+    return *p ? 1.0 : 0.0;
+  case 12:
+    return get(uint32_t());
+  case 13:
+    return get(uint64_t());
   case 10: {
     uint16_t h;
     memcpy(&h, p, 2);
@@ -337,6 +390,7 @@ double lpc::runtime::elementAsDouble(const Tensor &t, int64_t i) {
     memcpy(&f, &bits, 4);
     return f;
   }
-  default: return 0;
+  default:
+    return 0;
   }
 }

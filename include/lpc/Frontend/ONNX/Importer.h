@@ -50,14 +50,16 @@ mlir::OwningOpRef<mlir::ModuleOp> importONNXFile(llvm::StringRef path,
 
 /// The names of the graph inputs that are not initializers, in order (what
 /// the imported function takes), or an error message.
-llvm::Expected<std::vector<std::string>> readGraphInputNames(llvm::StringRef path);
+llvm::Expected<std::vector<std::string>>
+readGraphInputNames(llvm::StringRef path);
 
 /// Registers the dialects the importer produces.
 void registerImporterDialects(mlir::DialectRegistry &registry);
 
 /// Parses "d0,d1,..." (a dimension list; empty means a scalar) into `shape`.
 /// Returns false on a malformed list.
-bool parseShapeList(llvm::StringRef text, llvm::SmallVectorImpl<int64_t> &shape);
+bool parseShapeList(llvm::StringRef text,
+                    llvm::SmallVectorImpl<int64_t> &shape);
 
 } // namespace lpc::frontend
 

@@ -162,6 +162,32 @@ MALFORMED = {
         [vi("x", F, [2, 3]), vi("z", F, [4])], [vi("y", F, None)]),
 }
 
+def external_weights(d):
+    """x[2,64] @ w[64,32] (8 KiB of external data) + b (inline, 128 B), with
+    numpy's result as output_0.pb."""
+    os.makedirs(d, exist_ok=True)
+    rng = np.random.default_rng(5)
+    w = rng.standard_normal((64, 32)).astype(np.float32)
+    b = rng.standard_normal(32).astype(np.float32)
+    x = rng.standard_normal((2, 64)).astype(np.float32)
+    open(os.path.join(d, "weights.bin"), "wb").write(b"\0" * 16 + w.tobytes())
+    t = TensorProto()
+    t.name, t.data_type = "w", F
+    t.dims.extend(w.shape)
+    t.data_location = TensorProto.EXTERNAL
+    for k, v in (("location", "weights.bin"), ("offset", "16"), ("length", str(w.nbytes))):
+        e = t.external_data.add()
+        e.key, e.value = k, v
+    nodes = [helper.make_node("MatMul", ["x", "w"], ["xw"], name="mm"),
+             helper.make_node("Add", ["xw", "b"], ["y"], name="bias")]
+    m = model(nodes, [vi("x", F, [2, 64])], [vi("y", F, [2, 32])],
+              [t, nh.from_array(b, "b")])
+    open(os.path.join(d, "model.onnx"), "wb").write(m.SerializeToString())
+    open(os.path.join(d, "input_0.pb"), "wb").write(nh.from_array(x, "x").SerializeToString())
+    y = (x.astype(np.float64) @ w.astype(np.float64) + b).astype(np.float32)
+    open(os.path.join(d, "output_0.pb"), "wb").write(nh.from_array(y, "y").SerializeToString())
+
+
 GOOD = {"small_cnn": small_cnn, "shapes": shapes, "dynamic": dynamic}
 
 
@@ -189,6 +215,8 @@ def write_corpus(d):
 if __name__ == "__main__":
     if sys.argv[1] == "--corpus":
         write_corpus(sys.argv[2])
+    elif sys.argv[1] == "external_weights":
+        external_weights(sys.argv[2])
     else:
         fn = GOOD.get(sys.argv[1]) or MALFORMED[sys.argv[1]]
         onnx.save(fn(), sys.argv[2])
