@@ -48,3 +48,17 @@ module {
 func.func @main_graph(%x: tensor<?xf32>) -> tensor<?xf32> {
   return %x : tensor<?xf32>
 }
+
+// -----
+
+/// Tensors without elements cross as memref<0xT> and are not read or written.
+// CHECK-LABEL: func.func @lpc_main(
+// CHECK-SAME: %{{.*}}: memref<0xf32>, %{{.*}}: memref<0xf32>)
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<2x0xf32>
+// CHECK: call @main_graph(%[[E]])
+// CHECK-NOT: materialize_in_destination
+// CHECK: return
+func.func @main_graph(%x: tensor<2x0xf32>) -> tensor<0x3xf32> {
+  %0 = tensor.empty() : tensor<0x3xf32>
+  return %0 : tensor<0x3xf32>
+}

@@ -26,7 +26,8 @@ def LPCCPUEntry : Pass<"lpc-cpu-entry", "::mlir::ModuleOp"> {
 
     Every input and output must be statically shaped. Boolean (`i1`)
     tensors cross the boundary as one byte per element (`memref<...xi8>`),
-    so that packing passes never change the ABI.
+    so that packing passes never change the ABI. Tensors without elements
+    cross as `memref<0xT>`.
 
     ```mlir
     func.func @main_graph(%x: tensor<2xf32> {lpc.name = "x", lpc.onnx_type = 1 : i64})
@@ -43,7 +44,8 @@ def LPCCPUEntry : Pass<"lpc-cpu-entry", "::mlir::ModuleOp"> {
                            "::mlir::bufferization::BufferizationDialect",
                            "::mlir::func::FuncDialect",
                            "::mlir::LLVM::LLVMDialect",
-                           "::mlir::memref::MemRefDialect"];
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 def LPCCPUExport : Pass<"lpc-cpu-export", "::mlir::ModuleOp"> {

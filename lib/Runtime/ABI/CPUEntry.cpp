@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 namespace lpc {
 #define GEN_PASS_DEF_LPCCPUENTRY
@@ -82,7 +83,12 @@ struct LPCCPUEntryPass : lpc::impl::LPCCPUEntryBase<LPCCPUEntryPass> {
       Type elem = tt.getElementType().isInteger(1)
                       ? IntegerType::get(t.getContext(), 8)
                       : tt.getElementType();
-      bufferTypes.push_back(MemRefType::get(tt.getShape(), elem));
+      // A tensor without elements crosses as memref<0xT> (the bare-pointer
+      // lowering rejects other shapes with a zero dimension); it carries no
+      // data either way.
+      bufferTypes.push_back(tt.getNumElements() == 0
+                                ? MemRefType::get({0}, elem)
+                                : MemRefType::get(tt.getShape(), elem));
       sig += (kind + " " + Twine(i) + " " +
               Twine(dtypeOf(attrs, tt.getElementType())) + " " +
               Twine(tt.getRank()))
@@ -116,6 +122,12 @@ struct LPCCPUEntryPass : lpc::impl::LPCCPUEntryBase<LPCCPUEntryPass> {
     SmallVector<Value> ins;
     for (unsigned i = 0; i < type.getNumInputs(); ++i) {
       auto buf = cast<MemRefType>(bufferTypes[i]);
+      auto inType = cast<RankedTensorType>(type.getInput(i));
+      if (inType.getNumElements() == 0) {
+        ins.push_back(tensor::EmptyOp::create(b, loc, inType.getShape(),
+                                              inType.getElementType()));
+        continue;
+      }
       Value t = bufferization::ToTensorOp::create(
           b, loc, RankedTensorType::get(buf.getShape(), buf.getElementType()),
           body->getArgument(i), /*restrict=*/true, /*writable=*/false);
