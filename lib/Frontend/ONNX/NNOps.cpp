@@ -415,6 +415,95 @@ Value pool(OpBuilder &b, Location loc, Value padded, const Window &w,
       .getResult(0);
 }
 
+/// MaxPool with its Indices output: the flat (row-major over N, C and the
+/// spatial dims; column-major over the spatial dims when `columnMajor`)
+/// index into the unpadded input of the first maximum of each window.
+std::pair<Value, Value> maxPoolWithIndices(OpBuilder &b, Location loc,
+                                           Value padded, ArrayRef<int64_t> xs,
+                                           const Window &w, Value lowest,
+                                           bool columnMajor) {
+  MLIRContext *mctx = b.getContext();
+  int64_t k = w.kernel.size();
+  int64_t lead = 2;
+  int64_t nl = lead + 2 * k;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, mctx); };
+  SmallVector<AffineExpr> xe, ke, oe;
+  for (int64_t i = 0; i < lead; ++i) {
+    xe.push_back(d(i));
+    oe.push_back(d(i));
+  }
+  for (int64_t i = 0; i < k; ++i) {
+    xe.push_back(d(lead + i) * w.strides[i] + d(lead + k + i) * w.dilations[i]);
+    ke.push_back(d(lead + k + i));
+    oe.push_back(d(lead + i));
+  }
+  SmallVector<int64_t> outShape = {xs[0], xs[1]};
+  outShape.append(w.out);
+  Type elem = elemOf(padded);
+  Value window = emptyTensor(b, loc, w.kernel, elem);
+  Value accV = filled(b, loc, outShape, lowest);
+  Value accI = filled(b, loc, outShape, scalarConst(b, loc, b.getI64Type(), 0));
+  AffineMap om = AffineMap::get(nl, 0, oe, mctx);
+  SmallVector<AffineMap> maps = {AffineMap::get(nl, 0, xe, mctx),
+                                 AffineMap::get(nl, 0, ke, mctx), om, om};
+  SmallVector<utils::IteratorType> iters(lead + k,
+                                         utils::IteratorType::parallel);
+  iters.append(k, utils::IteratorType::reduction);
+  auto op = linalg::GenericOp::create(
+      b, loc, TypeRange{accV.getType(), accI.getType()},
+      ValueRange{padded, window}, ValueRange{accV, accI}, maps, iters,
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        // Position in the unpadded input.
+        auto idx = [&](int64_t i) -> Value {
+          Value v = linalg::IndexOp::create(nb, l, i);
+          return arith::IndexCastOp::create(nb, l, nb.getI64Type(), v);
+        };
+        auto c64 = [&](int64_t v) {
+          return scalarConst(nb, l, nb.getI64Type(), (double)v);
+        };
+        SmallVector<Value> pos;
+        for (int64_t i = 0; i < k; ++i) {
+          Value p = arith::AddIOp::create(
+              nb, l,
+              arith::MulIOp::create(nb, l, idx(lead + i), c64(w.strides[i])),
+              arith::MulIOp::create(nb, l, idx(lead + k + i),
+                                    c64(w.dilations[i])));
+          pos.push_back(arith::SubIOp::create(nb, l, p, c64(w.padBegin[i])));
+        }
+        Value flat = arith::AddIOp::create(
+            nb, l, arith::MulIOp::create(nb, l, idx(0), c64(xs[1])), idx(1));
+        Value spatial = c64(0);
+        int64_t spatialSize = 1;
+        for (int64_t i = 0; i < k; ++i)
+          spatialSize *= xs[2 + i];
+        if (!columnMajor) {
+          for (int64_t i = 0; i < k; ++i)
+            spatial = arith::AddIOp::create(
+                nb, l, arith::MulIOp::create(nb, l, spatial, c64(xs[2 + i])),
+                pos[i]);
+        } else {
+          for (int64_t i = k - 1; i >= 0; --i)
+            spatial = arith::AddIOp::create(
+                nb, l, arith::MulIOp::create(nb, l, spatial, c64(xs[2 + i])),
+                pos[i]);
+        }
+        flat = arith::AddIOp::create(
+            nb, l, arith::MulIOp::create(nb, l, flat, c64(spatialSize)),
+            spatial);
+        Value better;
+        if (isa<FloatType>(elem))
+          better = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OGT, a[0],
+                                         a[2]);
+        else
+          better = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sgt, a[0],
+                                         a[2]);
+        Value v = arith::SelectOp::create(nb, l, better, a[0], a[2]);
+        Value i = arith::SelectOp::create(nb, l, better, flat, a[3]);
+        linalg::YieldOp::create(nb, l, ValueRange{v, i});
+      });
+  return {op.getResult(0), op.getResult(1)};
+}
+
 LogicalResult poolOp(NodeContext &ctx, Results &results, bool isMax) {
   if (failed(ctx.require(0, "X")))
     return failure();
@@ -428,8 +517,6 @@ LogicalResult poolOp(NodeContext &ctx, Results &results, bool isMax) {
                        << x.getType();
   if (xs.size() < 3)
     return ctx.error() << "X must have rank >= 3, got " << x.getType();
-  if (isMax && ctx.hasOutput(1))
-    return ctx.error() << "the Indices output is not supported";
   SmallVector<int64_t> kernel = ctx.getInts("kernel_shape");
   Window w;
   bool ceilMode = ctx.getInt("ceil_mode", 0);
@@ -461,7 +548,13 @@ LogicalResult poolOp(NodeContext &ctx, Results &results, bool isMax) {
           b.getIntegerAttr(
               elem, APInt::getSignedMinValue(elem.getIntOrFloatBitWidth())));
     Value xp = pad(b, loc, x, lo, hi, lowest);
-    results.push_back(pool(b, loc, xp, w, lowest, true));
+    if (!ctx.hasOutput(1)) {
+      results.push_back(pool(b, loc, xp, w, lowest, true));
+      return success();
+    }
+    auto [values, indices] = maxPoolWithIndices(
+        b, loc, xp, xs, w, lowest, ctx.getInt("storage_order", 0) != 0);
+    results.append({values, indices});
     return success();
   }
   Value zero = scalarConst(b, loc, elem, 0);
