@@ -282,6 +282,32 @@ LogicalResult leakyReluOp(NodeContext &ctx, Results &r) {
   });
 }
 
+LogicalResult preluOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.requireFloat(0, "X")) || failed(ctx.requireFloat(1, "slope")))
+    return failure();
+  Value x = ctx.input(0), slope = ctx.input(1);
+  // Before opset 7 a 1-D slope applies along the channel axis.
+  ArrayRef<int64_t> xs = shapeOf(x);
+  if (ctx.opset < 7 && shapeOf(slope).size() == 1 && xs.size() > 2 &&
+      shapeOf(slope)[0] == xs[1] && xs[1] != 1) {
+    SmallVector<int64_t> chShape(xs.size() - 1, 1);
+    chShape[0] = xs[1];
+    slope = reshape(ctx.b, ctx.loc, slope, chShape);
+  }
+  auto shape = outShapeOf(ctx, {x, slope});
+  if (!shape)
+    return failure();
+  results.push_back(elementwise(
+      ctx.b, ctx.loc, {x, slope}, *shape, elemOf(x),
+      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        Value neg = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, a[0],
+                                          cst(b, l, a[0], 0));
+        return arith::SelectOp::create(
+            b, l, neg, arith::MulFOp::create(b, l, a[0], a[1]), a[0]);
+      }));
+  return success();
+}
+
 LogicalResult eluOp(NodeContext &ctx, Results &r) {
   double alpha = ctx.getFloat("alpha", 1.0f);
   return unaryFloat(ctx, r, [&](OpBuilder &b, Location l, Value x) -> Value {
@@ -659,6 +685,7 @@ void lpc::frontend::registerElementwiseOps(OpTable &t) {
   t["HardSwish"] = hardSwishOp;
   t["LeakyRelu"] = leakyReluOp;
   t["Elu"] = eluOp;
+  t["PRelu"] = preluOp;
   t["Selu"] = seluOp;
   t["Gelu"] = geluOp;
   t["Neg"] = negOp;
