@@ -45,6 +45,22 @@ Value buildFromIndices(
       .getResult(0);
 }
 
+/// Bit `shift` (an i32) of the i32 `word`, as 0 or 1 in i32.
+Value bitOf(OpBuilder &b, Location loc, Value word, Value shift) {
+  return arith::AndIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, word, shift),
+      arith::ConstantIntOp::create(b, loc, b.getI32Type(), 1));
+}
+
+/// `acc | (bit << pos)` for i32 `acc` and a 0/1 i32 `bit`.
+Value setBit(OpBuilder &b, Location loc, Value acc, Value bit, int64_t pos) {
+  return arith::OrIOp::create(
+      b, loc, acc,
+      arith::ShLIOp::create(
+          b, loc, bit,
+          arith::ConstantIntOp::create(b, loc, b.getI32Type(), pos)));
+}
+
 /// Multi-index of row-major linear `lin` in a static `shape`.
 SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value lin,
                                ArrayRef<int64_t> shape) {
@@ -160,15 +176,10 @@ struct PackLowering : OpConversionPattern<PackOp> {
             Value code = arith::ExtUIOp::create(
                 b, l, i32, tensor::ExtractOp::create(b, l, codes, src));
             Value shiftBy = arith::IndexCastOp::create(b, l, i32, codeBit);
-            Value v = arith::AndIOp::create(
-                b, l, arith::ShRUIOp::create(b, l, code, shiftBy),
-                arith::ConstantIntOp::create(b, l, i32, 1));
+            Value v = bitOf(b, l, code, shiftBy);
             v = arith::SelectOp::create(
                 b, l, valid, v, arith::ConstantIntOp::create(b, l, i32, 0));
-            acc = arith::OrIOp::create(
-                b, l, acc,
-                arith::ShLIOp::create(
-                    b, l, v, arith::ConstantIntOp::create(b, l, i32, bit)));
+            acc = setBit(b, l, acc, v, bit);
           }
           return arith::TruncIOp::create(b, l, b.getI8Type(), acc);
         });
@@ -212,13 +223,8 @@ struct UnpackLowering : OpConversionPattern<UnpackOp> {
                 arith::RemUIOp::create(b, l, streamBit, cIndex(b, l, 8)));
             Value byte = arith::ExtUIOp::create(
                 b, l, i32, tensor::ExtractOp::create(b, l, bytes, byteIdx));
-            Value v = arith::AndIOp::create(
-                b, l, arith::ShRUIOp::create(b, l, byte, inByte),
-                arith::ConstantIntOp::create(b, l, i32, 1));
-            acc = arith::OrIOp::create(
-                b, l, acc,
-                arith::ShLIOp::create(
-                    b, l, v, arith::ConstantIntOp::create(b, l, i32, bit)));
+            Value v = bitOf(b, l, byte, inByte);
+            acc = setBit(b, l, acc, v, bit);
           }
           return arith::TruncIOp::create(b, l, b.getIntegerType(w), acc);
         });
@@ -245,9 +251,7 @@ struct SplitPlanesLowering : OpConversionPattern<SplitPlanesOp> {
               b, l, i32,
               tensor::ExtractOp::create(b, l, input, idx.drop_front()));
           Value plane = arith::IndexCastOp::create(b, l, i32, idx[0]);
-          Value bit = arith::AndIOp::create(
-              b, l, arith::ShRUIOp::create(b, l, code, plane),
-              arith::ConstantIntOp::create(b, l, i32, 1));
+          Value bit = bitOf(b, l, code, plane);
           return arith::TruncIOp::create(b, l, b.getI1Type(), bit);
         });
     rewriter.replaceOp(op, planes);

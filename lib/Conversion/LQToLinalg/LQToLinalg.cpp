@@ -119,21 +119,6 @@ struct BitcastLowering : OpConversionPattern<BitcastOp> {
   }
 };
 
-/// The K-segment length of a matmul with acc = i32 (see Semantics.md).
-static int64_t getSegment(MatmulOp op, int64_t k) {
-  auto kBlock = [](LayoutAttr l, unsigned kDim) -> int64_t {
-    if (l.isAxis())
-      return l.getAxis() == kDim ? 1 : INT64_MAX;
-    if (l.isBlock())
-      return l.getBlock()[kDim];
-    return INT64_MAX;
-  };
-  int64_t seg =
-      std::min(kBlock(op.getLhsLayout(), 1),
-               kBlock(op.getRhsLayout(), op.getRhsTransposed() ? 1 : 0));
-  return seg == INT64_MAX ? k : seg;
-}
-
 /// out[m, n] += a[m, k] * w[n, k], k ascending (a transposed-B matmul).
 static Value buildTransposedMatmul(OpBuilder &b, Location loc, Value a, Value w,
                                    Value init) {
@@ -229,7 +214,8 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                                   const ScaleInfo &ri, int64_t k,
                                   Value outInit) {
     Type i32 = b.getI32Type();
-    int64_t seg = getSegment(op, k);
+    // One segment (all of K) when neither scale varies along K.
+    int64_t seg = op.getKSegment().value_or(k);
     int64_t groups = k / seg;
     auto decode = [&](Value codes, const Format &f, const ScaleInfo &info) {
       return buildElementwise(

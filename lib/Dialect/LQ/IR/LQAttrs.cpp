@@ -93,6 +93,14 @@ LogicalResult LayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+std::optional<int64_t> LayoutAttr::getBlockAlong(unsigned dim) const {
+  if (isAxis())
+    return getAxis() == dim ? std::optional<int64_t>(1) : std::nullopt;
+  if (isBlock())
+    return getBlock()[dim];
+  return std::nullopt;
+}
+
 FailureOr<SmallVector<int64_t>>
 LayoutAttr::getScaleShape(ArrayRef<int64_t> shape, std::string &error) const {
   switch (getKind()) {

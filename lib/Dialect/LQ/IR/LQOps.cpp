@@ -183,14 +183,13 @@ OpFoldResult BitcastOp::fold(FoldAdaptor) {
 // MatmulOp
 //===----------------------------------------------------------------------===//
 
-/// The K-block size a layout imposes on an operand whose K dimension is
-/// `kDim`, or std::nullopt if the scale is constant along K.
-static std::optional<int64_t> getKBlock(LayoutAttr layout, unsigned kDim) {
-  if (layout.isAxis())
-    return layout.getAxis() == kDim ? std::optional<int64_t>(1) : std::nullopt;
-  if (layout.isBlock())
-    return layout.getBlock()[kDim];
-  return std::nullopt;
+std::optional<int64_t> MatmulOp::getKSegment() {
+  std::optional<int64_t> lb = getLhsLayout().getBlockAlong(1);
+  std::optional<int64_t> rb =
+      getRhsLayout().getBlockAlong(getRhsTransposed() ? 1 : 0);
+  if (lb && rb)
+    return std::min(*lb, *rb);
+  return lb ? lb : rb;
 }
 
 LogicalResult MatmulOp::verify() {
@@ -231,10 +230,10 @@ LogicalResult MatmulOp::verify() {
       if (zp && !isa<mlir::IntegerType>(
                     cast<ShapedType>(zp.getType()).getElementType()))
         return emitOpError("acc = i32 needs integer zero points");
-    std::optional<int64_t> lb = getKBlock(getLhsLayout(), 1);
-    std::optional<int64_t> rb = getKBlock(getRhsLayout(), rt ? 1 : 0);
-    int64_t seg = std::min(lb.value_or(INT64_MAX), rb.value_or(INT64_MAX));
-    if (seg != INT64_MAX) {
+    std::optional<int64_t> lb = getLhsLayout().getBlockAlong(1);
+    std::optional<int64_t> rb = getRhsLayout().getBlockAlong(rt ? 1 : 0);
+    if (std::optional<int64_t> segment = getKSegment()) {
+      int64_t seg = *segment;
       if ((lb && *lb % seg) || (rb && *rb % seg))
         return emitOpError("acc = i32 needs the K-block sizes of the two "
                            "layouts to divide one another, got ")

@@ -37,6 +37,9 @@ def LQ_LayoutAttr : LQ_Attr<"Layout", "layout"> {
     bool isTensor() const { return getKind() == LayoutKind::tensor; }
     bool isAxis() const { return getKind() == LayoutKind::axis; }
     bool isBlock() const { return getKind() == LayoutKind::block; }
+    /// How many consecutive indices along `dim` share one scale, or
+    /// std::nullopt when the scale is constant along `dim`.
+    std::optional<int64_t> getBlockAlong(unsigned dim) const;
     /// The shape the scale tensor must have for a data tensor of `shape`
     /// (dynamic dims stay dynamic). Fails with a message on rank mismatch.
     ::mlir::FailureOr<::llvm::SmallVector<int64_t>>

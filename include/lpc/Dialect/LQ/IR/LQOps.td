@@ -123,6 +123,11 @@ def LQ_MatmulOp : LQ_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
       DefaultValuedAttr<LQ_RoundingModeAttr, "RoundingMode::half_even">:$rounding,
       DefaultValuedAttr<I64Attr, "0">:$seed);
   let results = (outs AnyRankedTensor:$result);
+  let extraClassDeclaration = [{
+    /// The K segment of integer accumulation: the smaller K-block of the two
+    /// layouts, or std::nullopt when neither scale varies along K.
+    std::optional<int64_t> getKSegment();
+  }];
   let assemblyFormat = [{
     $lhs `,` $rhs `scales` `(` $lhs_scale `,` $rhs_scale `)`
     (`lhs_zero_point` `(` $lhs_zero_point^ `:` type($lhs_zero_point) `)`)?
