@@ -126,17 +126,45 @@ LogicalResult readWindow(NodeContext &ctx, ArrayRef<int64_t> inSpatial,
   return success();
 }
 
-LogicalResult convOp(NodeContext &ctx, Results &results) {
+/// Conv and ConvTranspose: float X and W of the same rank >= 3.
+LogicalResult requireConvOperands(NodeContext &ctx) {
   if (failed(ctx.requireFloat(0, "X")) || failed(ctx.requireFloat(1, "W")))
+    return failure();
+  Value x = ctx.input(0), wt = ctx.input(1);
+  ArrayRef<int64_t> xs = shapeOf(x), ws = shapeOf(wt);
+  if (xs.size() < 3 || ws.size() != xs.size())
+    return ctx.error() << "X and W must have the same rank >= 3, got "
+                       << x.getType() << " and " << wt.getType();
+  return success();
+}
+
+/// Adds the optional per-channel bias input B (shape [m]) to `y`, of shape
+/// N x m x (k spatial dims).
+FailureOr<Value> addChannelBias(NodeContext &ctx, Value y, int64_t m, int64_t k,
+                                Type elem) {
+  Value bias = ctx.input(2);
+  if (shapeOf(bias) != ArrayRef<int64_t>{m}) {
+    ctx.error() << "bias B must have shape [" << m << "], got "
+                << bias.getType();
+    return failure();
+  }
+  SmallVector<int64_t> bshape(k + 1, 1);
+  bshape[0] = m;
+  Value bb = reshape(ctx.b, ctx.loc, bias, bshape);
+  return elementwise(ctx.b, ctx.loc, {y, bb}, shapeOf(y), elem,
+                     [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                       return arith::AddFOp::create(nb, l, a[0], a[1]);
+                     });
+}
+
+LogicalResult convOp(NodeContext &ctx, Results &results) {
+  if (failed(requireConvOperands(ctx)))
     return failure();
   OpBuilder &b = ctx.b;
   Location loc = ctx.loc;
   MLIRContext *mctx = b.getContext();
   Value x = ctx.input(0), wt = ctx.input(1);
   ArrayRef<int64_t> xs = shapeOf(x), ws = shapeOf(wt);
-  if (xs.size() < 3 || ws.size() != xs.size())
-    return ctx.error() << "X and W must have the same rank >= 3, got "
-                       << x.getType() << " and " << wt.getType();
   int64_t k = xs.size() - 2;
   int64_t n = xs[0], c = xs[1], m = ws[0];
   int64_t g = ctx.getInt("group", 1);
@@ -188,33 +216,23 @@ LogicalResult convOp(NodeContext &ctx, Results &results) {
           .getResult(0);
   y = mergeDims(b, loc, y, 1); // N M O...
   if (ctx.hasInput(2)) {
-    Value bias = ctx.input(2);
-    if (shapeOf(bias) != ArrayRef<int64_t>{m})
-      return ctx.error() << "bias B must have shape [" << m << "], got "
-                         << bias.getType();
-    SmallVector<int64_t> bshape(k + 1, 1);
-    bshape[0] = m;
-    Value bb = reshape(b, loc, bias, bshape);
-    y = elementwise(b, loc, {y, bb}, shapeOf(y), elem,
-                    [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                      return arith::AddFOp::create(nb, l, a[0], a[1]);
-                    });
+    FailureOr<Value> biased = addChannelBias(ctx, y, m, k, elem);
+    if (failed(biased))
+      return failure();
+    y = *biased;
   }
   results.push_back(y);
   return success();
 }
 
 LogicalResult convTransposeOp(NodeContext &ctx, Results &results) {
-  if (failed(ctx.requireFloat(0, "X")) || failed(ctx.requireFloat(1, "W")))
+  if (failed(requireConvOperands(ctx)))
     return failure();
   OpBuilder &b = ctx.b;
   Location loc = ctx.loc;
   MLIRContext *mctx = b.getContext();
   Value x = ctx.input(0), wt = ctx.input(1);
   ArrayRef<int64_t> xs = shapeOf(x), ws = shapeOf(wt);
-  if (xs.size() < 3 || ws.size() != xs.size())
-    return ctx.error() << "X and W must have the same rank >= 3, got "
-                       << x.getType() << " and " << wt.getType();
   int64_t k = xs.size() - 2;
   int64_t n = xs[0], c = xs[1];
   int64_t g = ctx.getInt("group", 1);
@@ -351,17 +369,10 @@ LogicalResult convTransposeOp(NodeContext &ctx, Results &results) {
           .getResult(0);
   y = mergeDims(b, loc, y, 1);
   if (ctx.hasInput(2)) {
-    Value bias = ctx.input(2);
-    if (shapeOf(bias) != ArrayRef<int64_t>{m})
-      return ctx.error() << "bias B must have shape [" << m << "], got "
-                         << bias.getType();
-    SmallVector<int64_t> bshape(k + 1, 1);
-    bshape[0] = m;
-    Value bb = reshape(b, loc, bias, bshape);
-    y = elementwise(b, loc, {y, bb}, shapeOf(y), elem,
-                    [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                      return arith::AddFOp::create(nb, l, a[0], a[1]);
-                    });
+    FailureOr<Value> biased = addChannelBias(ctx, y, m, k, elem);
+    if (failed(biased))
+      return failure();
+    y = *biased;
   }
   results.push_back(y);
   return success();
