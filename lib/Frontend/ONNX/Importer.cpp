@@ -13,6 +13,8 @@
 
 #include "ImporterImpl.h"
 
+#include "lpc/Dialect/LQ/IR/LQ.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Matchers.h"
@@ -169,6 +171,20 @@ Value NodeContext::constI64(ArrayRef<int64_t> values, ArrayRef<int64_t> shape) {
 // GraphImporter
 //===----------------------------------------------------------------------===//
 
+std::string lpc::frontend::canonicalDomain(StringRef domain) {
+  if (domain == "ai.onnx")
+    return "";
+  if (domain == "finn.custom_op.general")
+    return "qonnx.custom_op.general";
+  return domain.str();
+}
+
+std::string lpc::frontend::opTableKey(StringRef domain, StringRef opType) {
+  if (domain.empty())
+    return opType.str();
+  return (domain + "::" + opType).str();
+}
+
 static const OpTable &opTable() {
   static OpTable table = [] {
     OpTable t;
@@ -177,6 +193,9 @@ static const OpTable &opTable() {
     registerReductionOps(t);
     registerShapeOps(t);
     registerResizeOps(t);
+    registerQuantOps(t);
+    registerMicrosoftOps(t);
+    registerQONNXOps(t);
     return t;
   }();
   return table;
@@ -267,14 +286,12 @@ GraphImporter::valueInfoType(const onnx::ValueInfoProto &info, Location loc,
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         int64_t index) {
   Location loc = nodeLoc(node, index);
-  std::string domain = node.domain();
-  if (domain == "ai.onnx")
-    domain = "";
+  std::string domain = canonicalDomain(node.domain());
   auto opsetIt = opsets.find(domain);
   int64_t opset = opsetIt == opsets.end() ? 0 : opsetIt->second;
   const OpTable &table = opTable();
-  auto fnIt = table.find(node.op_type());
-  if (!domain.empty() || fnIt == table.end()) {
+  auto fnIt = table.find(opTableKey(domain, node.op_type()));
+  if (fnIt == table.end()) {
     emitError(loc) << "unsupported ONNX operator '" << node.op_type()
                    << "' (node '" << node.name() << "', domain '"
                    << (domain.empty() ? "ai.onnx" : domain) << "', opset "
@@ -310,7 +327,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   const onnx::GraphProto &graph = model.graph();
   Location fileLoc = FileLineColLoc::get(&ctx, path, 0, 0);
   for (const auto &imp : model.opset_import()) {
-    std::string domain = imp.domain() == "ai.onnx" ? "" : imp.domain();
+    std::string domain = canonicalDomain(imp.domain());
     opsets[domain] = imp.version();
   }
   if (model.ir_version() < 3 || model.ir_version() > 11) {
@@ -496,7 +513,7 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 
 void lpc::frontend::registerImporterDialects(DialectRegistry &registry) {
   registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
-                  math::MathDialect, tensor::TensorDialect>();
+                  math::MathDialect, tensor::TensorDialect, lq::LQDialect>();
 }
 
 bool lpc::frontend::parseShapeList(StringRef text,

@@ -173,13 +173,29 @@ private:
 /// output (null for outputs it does not produce; only allowed when unused).
 using OpImporterFn = mlir::LogicalResult (*)(
     NodeContext &ctx, llvm::SmallVectorImpl<mlir::Value> &results);
+/// Keyed by opTableKey(domain, op_type).
 using OpTable = llvm::StringMap<OpImporterFn>;
+
+/// The domain lpc files an op under: "" for ONNX ("ai.onnx" too), and
+/// "qonnx.custom_op.general" for QONNX's older "finn.custom_op.general".
+std::string canonicalDomain(llvm::StringRef domain);
+/// The op table key of `opType` in `domain` (canonical): the bare op type in
+/// the ONNX domain, "<domain>::<opType>" in any other.
+std::string opTableKey(llvm::StringRef domain, llvm::StringRef opType);
 
 void registerElementwiseOps(OpTable &table);
 void registerNNOps(OpTable &table);
 void registerReductionOps(OpTable &table);
 void registerShapeOps(OpTable &table);
 void registerResizeOps(OpTable &table);
+/// QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear, MatMulInteger,
+/// ConvInteger, QLinearMatMul, QLinearConv (QuantOps.cpp).
+void registerQuantOps(OpTable &table);
+/// com.microsoft: MatMulNBits, DequantizeLinear, QuantizeLinear
+/// (MicrosoftOps.cpp).
+void registerMicrosoftOps(OpTable &table);
+/// QONNX: Quant, IntQuant, BipolarQuant, FloatQuant, Trunc (QONNXOps.cpp).
+void registerQONNXOps(OpTable &table);
 
 //===----------------------------------------------------------------------===//
 // IR-building helpers (Builders.cpp)
