@@ -518,10 +518,11 @@ LogicalResult requantizeOutput(NodeContext &ctx, Value acc, size_t xScale,
       ctx.error() << "y_zero_point must be a scalar, got " << tensorType(zp);
       return failure();
     }
-    zp = bitcastTo(ctx, reshape(b, loc, zp, {}), ct->format);
+    zp = reshape(b, loc, zp, {});
     if (perChannel)
       zp = filled(b, loc, mShape,
                   tensor::ExtractOp::create(b, loc, zp, ValueRange{}));
+    zp = bitcastTo(ctx, zp, ct->format);
   }
   lq::LayoutAttr layout = perChannel ? lq::LayoutAttr::getAxis(mctx, axis)
                                      : lq::LayoutAttr::getTensor(mctx);
