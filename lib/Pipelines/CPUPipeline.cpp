@@ -29,6 +29,9 @@ using namespace mlir;
 void lpc::buildLQStagePipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // QDQ chains become quantized lq ops (bit-identical results).
+  pm.addPass(lq::createLQFuseQDQ());
+  pm.addPass(createCanonicalizerPass());
 }
 
 void lpc::buildCPUPipeline(OpPassManager &pm,

@@ -214,6 +214,19 @@ FailureOr<Value> lpc::frontend::convolution(NodeContext &ctx, Value x,
   SmallVector<int64_t> outShape = {n, g, mg};
   outShape.append(w.out);
   Value acc = filled(b, loc, outShape, zero);
+  if (k == 2) {
+    // The named grouped convolution (same loops, same reduction order) lets
+    // lq-fuse-qdq recognise it.
+    auto pair = [&](ArrayRef<int64_t> v) {
+      return DenseIntElementsAttr::get(
+          RankedTensorType::get({2}, b.getI64Type()), v);
+    };
+    Value y = linalg::Conv2DNgchwGfchwOp::create(
+                  b, loc, TypeRange{acc.getType()}, ValueRange{xg, wg},
+                  ValueRange{acc}, pair(w.strides), pair(w.dilations))
+                  .getResult(0);
+    return mergeDims(b, loc, y, 1); // N M O...
+  }
   Value y =
       linalg::GenericOp::create(
           b, loc, TypeRange{acc.getType()}, ValueRange{xg, wg}, ValueRange{acc},

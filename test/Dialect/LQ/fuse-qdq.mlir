@@ -129,3 +129,57 @@ func.func @negative_body(%qa: tensor<4x16x!lq.int<8>>, %qb: tensor<16x8x!lq.int<
   } -> tensor<4x8xf32>
   return %y : tensor<4x8xf32>
 }
+
+// -----
+
+/// A grouped 2-D convolution of a zero-padded dequantized input by
+/// per-channel dequantized weights: per group, the codes are padded with the
+/// zero-point code, gathered into patches (im2col) and multiplied by the
+/// group's weight codes with lq.matmul (rhs_transposed).
+// CHECK-LABEL: func.func @grouped_conv(
+// CHECK-SAME: %[[X:[^:]*]]: tensor<1x4x5x5x!lq.int<8, unsigned>>, %[[SX:[^:]*]]: tensor<f32>, %[[ZX:[^:]*]]: tensor<!lq.int<8, unsigned>>, %[[W:[^:]*]]: tensor<6x2x3x3x!lq.int<4>>, %[[SW:[^:]*]]: tensor<6xf32>
+// CHECK: %[[XS:.*]] = lq.bitcast %[[X]] : tensor<1x4x5x5x!lq.int<8, unsigned>> to tensor<1x4x5x5xi8>
+// CHECK: %[[ZS:.*]] = lq.bitcast %[[ZX]] : tensor<!lq.int<8, unsigned>> to tensor<i8>
+// CHECK: %[[PV:.*]] = tensor.extract %[[ZS]][] : tensor<i8>
+// CHECK: tensor.pad %[[XS]] low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: tensor.yield %[[PV]] : i8
+// CHECK-COUNT-2: lq.matmul %{{.*}}, %{{.*}} scales(%[[SX]], %{{.*}}) lhs_zero_point(%[[ZX]] : tensor<!lq.int<8, unsigned>>) lhs_layout(<tensor>) rhs_layout(<axis = 0>) rhs_transposed acc(f32) : tensor<25x18x!lq.int<8, unsigned>>, tensor<3x18x!lq.int<4>>, tensor<f32>, tensor<3xf32> -> tensor<25x3xf32>
+// CHECK: tensor.concat dim(3)
+// CHECK: linalg.transpose
+// CHECK-NOT: linalg.conv_2d_ngchw_gfchw
+func.func @grouped_conv(%qx: tensor<1x4x5x5x!lq.int<8, unsigned>>, %sx: tensor<f32>, %zx: tensor<!lq.int<8, unsigned>>,
+                        %qw: tensor<6x2x3x3x!lq.int<4>>, %sw: tensor<6xf32>) -> tensor<1x2x3x5x5xf32> {
+  %x = lq.dequantize %qx, %sx, %zx layout <tensor> : tensor<1x4x5x5x!lq.int<8, unsigned>>, tensor<f32>, tensor<!lq.int<8, unsigned>> -> tensor<1x4x5x5xf32>
+  %w = lq.dequantize %qw, %sw layout <axis = 0> : tensor<6x2x3x3x!lq.int<4>>, tensor<6xf32> -> tensor<6x2x3x3xf32>
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x5x5xf32> to tensor<1x4x7x7xf32>
+  %xe = tensor.expand_shape %p [[0], [1, 2], [3], [4]] output_shape [1, 2, 2, 7, 7] : tensor<1x4x7x7xf32> into tensor<1x2x2x7x7xf32>
+  %we = tensor.expand_shape %w [[0, 1], [2], [3], [4]] output_shape [2, 3, 2, 3, 3] : tensor<6x2x3x3xf32> into tensor<2x3x2x3x3xf32>
+  %e = tensor.empty() : tensor<1x2x3x5x5xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x3x5x5xf32>) -> tensor<1x2x3x5x5xf32>
+  %y = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%xe, %we : tensor<1x2x2x7x7xf32>, tensor<2x3x2x3x3xf32>) outs(%init : tensor<1x2x3x5x5xf32>) -> tensor<1x2x3x5x5xf32>
+  return %y : tensor<1x2x3x5x5xf32>
+}
+
+// -----
+
+/// A convolution whose input scale varies per channel is left alone.
+// CHECK-LABEL: func.func @conv_per_channel_input(
+// CHECK: linalg.conv_2d_ngchw_gfchw
+// CHECK-NOT: lq.matmul
+func.func @conv_per_channel_input(%qx: tensor<1x2x4x4xi8>, %sx: tensor<2xf32>, %qw: tensor<3x2x2x2xi8>, %sw: tensor<f32>) -> tensor<1x1x3x3x3xf32> {
+  %x = lq.dequantize %qx, %sx layout <axis = 1> : tensor<1x2x4x4xi8>, tensor<2xf32> -> tensor<1x2x4x4xf32>
+  %w = lq.dequantize %qw, %sw layout <tensor> : tensor<3x2x2x2xi8>, tensor<f32> -> tensor<3x2x2x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %xe = tensor.expand_shape %x [[0], [1, 2], [3], [4]] output_shape [1, 1, 2, 4, 4] : tensor<1x2x4x4xf32> into tensor<1x1x2x4x4xf32>
+  %we = tensor.expand_shape %w [[0, 1], [2], [3], [4]] output_shape [1, 3, 2, 2, 2] : tensor<3x2x2x2xf32> into tensor<1x3x2x2x2xf32>
+  %e = tensor.empty() : tensor<1x1x3x3x3xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x1x3x3x3xf32>) -> tensor<1x1x3x3x3xf32>
+  %y = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%xe, %we : tensor<1x1x2x4x4xf32>, tensor<1x3x2x2x2xf32>) outs(%init : tensor<1x1x3x3x3xf32>) -> tensor<1x1x3x3x3xf32>
+  return %y : tensor<1x1x3x3x3xf32>
+}

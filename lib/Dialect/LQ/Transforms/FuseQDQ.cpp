@@ -6,6 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "FuseQDQ.h"
+
 #include "lpc/Dialect/LQ/IR/Format.h"
 #include "lpc/Dialect/LQ/IR/LQ.h"
 #include "lpc/Dialect/LQ/Transforms/Passes.h"
@@ -23,10 +25,7 @@ namespace lpc::lq {
 using namespace mlir;
 using namespace lpc::lq;
 
-namespace {
-
-/// True if `v` is a tensor filled with +0.0.
-bool isZeroFilled(Value v) {
+bool lpc::lq::detail::isZeroFilled(Value v) {
   auto fill = v.getDefiningOp<linalg::FillOp>();
   if (!fill)
     return false;
@@ -36,6 +35,9 @@ bool isZeroFilled(Value v) {
   auto f = dyn_cast<FloatAttr>(cst.getValue());
   return f && f.getValue().isPosZero();
 }
+
+namespace {
+using lpc::lq::detail::isZeroFilled;
 
 /// If `g` is a plain (m, k) x (k, n) -> (m, n) multiply-accumulate, whether
 /// its B operand is stored transposed ((n, k)); nullopt if it is not one.
@@ -147,7 +149,7 @@ struct FuseOutputQuantize : OpRewritePattern<QuantizeOp> {
     if (!op.getSaturate())
       return rewriter.notifyMatchFailure(op, "non-saturating quantize");
     if (op.getZeroPoint() &&
-        !isa<IntegerType>(getElementTypeOrSelf(op.getZeroPoint().getType())))
+        isa<FloatType>(getElementTypeOrSelf(op.getZeroPoint().getType())))
       return rewriter.notifyMatchFailure(op, "float output offset");
     rewriter.replaceOpWithNewOp<MatmulOp>(
         op, op.getType(), mm.getLhs(), mm.getRhs(), mm.getLhsScale(),
@@ -172,4 +174,5 @@ struct LQFuseQDQPass : lpc::lq::impl::LQFuseQDQBase<LQFuseQDQPass> {
 void lpc::lq::populateFuseQDQPatterns(RewritePatternSet &patterns) {
   patterns.add<FuseNamedMatmul, FuseGenericMatmul, FuseOutputQuantize>(
       patterns.getContext());
+  lpc::lq::detail::populateFuseQDQConvPatterns(patterns);
 }

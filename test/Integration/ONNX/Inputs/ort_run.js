@@ -3,6 +3,8 @@
 // --compare-dir` reads.
 //
 // usage: node ort_run.js ORT_MODULE_DIR MODEL.onnx OUT_DIR INPUT.pb...
+// With ORT_OPT_LEVEL=disabled in the environment, ONNX Runtime runs the graph
+// as written (no graph optimizations, e.g. no QDQ -> QLinear fusion).
 // Inputs are TensorProtos with raw_data (what the tests write) of the dtypes
 // in DTYPES; outputs may have any of those dtypes.
 const fs = require("fs");
@@ -84,7 +86,9 @@ function writeTensor(file, name, dims, dtype, data) {
 
 (async () => {
   const [, , , model, outDir, ...inputs] = process.argv;
-  const session = await ort.InferenceSession.create(model);
+  const options = {};
+  if (process.env.ORT_OPT_LEVEL) options.graphOptimizationLevel = process.env.ORT_OPT_LEVEL;
+  const session = await ort.InferenceSession.create(model, options);
   const feeds = {};
   inputs.forEach((file, i) => {
     const t = readTensor(file);

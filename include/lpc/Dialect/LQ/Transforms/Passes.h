@@ -20,8 +20,8 @@ namespace lpc::lq {
 #define GEN_PASS_REGISTRATION
 #include "lpc/Dialect/LQ/Transforms/Passes.h.inc"
 
-/// The rewrites of lq-fuse-qdq: dequantize -> matmul (-> quantize) chains
-/// into lq.matmul.
+/// The rewrites of lq-fuse-qdq: dequantize -> matmul / 2-D convolution
+/// (-> quantize) chains into lq.matmul.
 void populateFuseQDQPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace lpc::lq

@@ -40,6 +40,14 @@ def LQFuseQDQ : Pass<"lq-fuse-qdq"> {
     multiplies and adds (docs/Semantics.md). Transposed operand maps are left
     alone.
 
+    A grouped 2-D convolution (`linalg.conv_2d_ngchw_gfchw`, the importer's
+    Conv) of a dequantized input (per-tensor scale, optionally zero-padded)
+    by dequantized weights (per-tensor or per-output-channel) becomes, per
+    group, an im2col of the input codes (padded with the zero-point code) and
+    an `lq.matmul` with `rhs_transposed` on the weight codes. The patch
+    column order (c, kh, kw) is the convolution's reduction order, so this
+    rewrite is exact too.
+
     ```mlir
     %a = lq.dequantize %qa, %sa layout <axis = 0> : ... -> tensor<4x64xf32>
     %b = lq.dequantize %qb, %sb layout <block = [32, 1]> : ... -> tensor<64x8xf32>
@@ -49,7 +57,9 @@ def LQFuseQDQ : Pass<"lq-fuse-qdq"> {
         rhs_layout(<block = [32, 1]>) acc(f32) : ... -> tensor<4x8xf32>
     ```
   }];
-  let dependentDialects = ["::lpc::lq::LQDialect"];
+  let dependentDialects = ["::lpc::lq::LQDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::linalg::LinalgDialect"];
 }
 
 #endif // LPC_DIALECT_LQ_TRANSFORMS_PASSES_TD

@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+"""lq-fuse-qdq on 2-D convolutions is exact: dequantize -> pad ->
+conv_2d_ngchw_gfchw computes the same bits before and after fusion into
+im2col + lq.matmul (both through the reference lowering), over groups,
+strides, dilations, padding with a zero point, per-channel and per-tensor
+weight scales and several code formats; and every convolution is fused."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+import lqgen  # noqa: E402
+import lqrun  # noqa: E402
+
+rng = np.random.default_rng(5)
+
+
+def hexes(a):
+    return [lqgen.f32_hex(float(v)) for v in np.asarray(a, dtype=np.float32).reshape(-1)]
+
+
+def ty(shape, elem):
+    return "tensor<%sx%s>" % ("x".join(map(str, shape)), elem) if shape else "tensor<%s>" % elem
+
+
+# (name, N, C, H, W, M, KH, KW, group, stride, dilation, pads [t, l, b, r],
+#  input format, input zero point?, weight format, per-channel weights?)
+CASES = [
+    ("u8_perchannel_pad_stride", 2, 3, 9, 8, 4, 3, 3, 1, (2, 1), (1, 1), (1, 0, 1, 2),
+     "!lq.int<8, unsigned>", True, "i8", True),
+    ("grouped_dilated", 1, 4, 9, 9, 6, 3, 3, 2, (1, 1), (2, 2), (2, 2, 2, 2),
+     "!lq.int<8, unsigned>", True, "!lq.int<4>", True),
+    ("depthwise_int4_tensor", 1, 5, 7, 6, 5, 3, 3, 5, (1, 2), (1, 1), (0, 0, 0, 0),
+     "i8", False, "!lq.int<4>", False),
+    ("e4m3_input_padded", 1, 3, 6, 6, 2, 2, 2, 1, (1, 1), (1, 1), (1, 1, 0, 0),
+     "f8E4M3FN", False, "!lq.int<3>", True),
+]
+
+b = lqrun.MainBuilder()
+for (name, n, c, h, w, m, kh, kw, g, st, dil, pads, xfmt, xzp, wfmt, perch) in CASES:
+    x = rng.standard_normal((n, c, h, w)).astype(np.float32) * 2
+    wt = rng.standard_normal((m, c // g, kh, kw)).astype(np.float32)
+    xv = b.const_shaped(hexes(x), (n, c, h, w), "f32")
+    wv = b.const_shaped(hexes(wt), (m, c // g, kh, kw), "f32")
+    sx = b.const_shaped(hexes([0.03]), (), "f32")
+    sw_shape = (m,) if perch else ()
+    sw = b.const_shaped(hexes(rng.uniform(0.1, 0.4, sw_shape)), sw_shape, "f32")
+    wl = "<axis = 0>" if perch else "<tensor>"
+    p = name
+    xt, wt_t = ty((n, c, h, w), "f32"), ty((m, c // g, kh, kw), "f32")
+    xq_t, wq_t = ty((n, c, h, w), xfmt), ty((m, c // g, kh, kw), wfmt)
+    zp = ""
+    zp_ty = ""
+    if xzp:
+        b.lines.append("  %%%s_zc = arith.constant dense<%d> : tensor<i8>" % (p, 37))
+        b.lines.append("  %%%s_z = lq.bitcast %%%s_zc : tensor<i8> to tensor<%s>" % (p, p, xfmt))
+        zp, zp_ty = ", %%%s_z" % p, ", tensor<%s>" % xfmt
+    hp, wp = h + pads[0] + pads[2], w + pads[1] + pads[3]
+    oh = (hp - ((kh - 1) * dil[0] + 1)) // st[0] + 1
+    ow = (wp - ((kw - 1) * dil[1] + 1)) // st[1] + 1
+    out5 = (n, g, m // g, oh, ow)
+    lines = [
+        "%{p}_qx = lq.quantize {x}, {sx}{zp} layout <tensor> : {xt}, tensor<f32>{zpt} -> {xqt}",
+        "%{p}_qw = lq.quantize {w}, {sw} layout {wl} : {wt}, {swt} -> {wqt}",
+        "%{p}_dx = lq.dequantize %{p}_qx, {sx}{zp} layout <tensor> : {xqt}, tensor<f32>{zpt} -> {xt}",
+        "%{p}_dw = lq.dequantize %{p}_qw, {sw} layout {wl} : {wqt}, {swt} -> {wt}",
+        "%{p}_zero = arith.constant 0.0 : f32",
+        "%{p}_pad = tensor.pad %{p}_dx low[0, 0, {pt}, {pl}] high[0, 0, {pb}, {pr}] {{\n"
+        "  ^bb0(%i0: index, %i1: index, %i2: index, %i3: index):\n"
+        "    tensor.yield %{p}_zero : f32\n"
+        "  }} : {xt} to {xpt}",
+        "%{p}_xe = tensor.expand_shape %{p}_pad [[0], [1, 2], [3], [4]] output_shape [{n}, {g}, {cg}, {hp}, {wp}] : {xpt} into {xet}",
+        "%{p}_we = tensor.expand_shape %{p}_dw [[0, 1], [2], [3], [4]] output_shape [{g}, {mg}, {cg}, {kh}, {kw}] : {wt} into {wet}",
+        "%{p}_e = tensor.empty() : {ot}",
+        "%{p}_init = linalg.fill ins(%{p}_zero : f32) outs(%{p}_e : {ot}) -> {ot}",
+        "%{p}_y = linalg.conv_2d_ngchw_gfchw {{dilations = dense<[{d0}, {d1}]> : tensor<2xi64>, strides = dense<[{s0}, {s1}]> : tensor<2xi64>}} ins(%{p}_xe, %{p}_we : {xet}, {wet}) outs(%{p}_init : {ot}) -> {ot}",
+    ]
+    text = "\n".join(lines).format(
+        p=p, x=xv, w=wv, sx=sx, sw=sw, zp=zp, zpt=zp_ty, xt=xt, wt=wt_t, xqt=xq_t, wqt=wq_t,
+        wl=wl, swt=ty(sw_shape, "f32"), pt=pads[0], pl=pads[1], pb=pads[2], pr=pads[3],
+        xpt=ty((n, c, hp, wp), "f32"), n=n, g=g, cg=c // g, mg=m // g, hp=hp, wp=wp,
+        kh=kh, kw=kw, xet=ty((n, g, c // g, hp, wp), "f32"),
+        wet=ty((g, m // g, c // g, kh, kw), "f32"), ot=ty(out5, "f32"),
+        d0=dil[0], d1=dil[1], s0=st[0], s1=st[1])
+    for line in text.split("\n"):
+        b.lines.append("  " + line)
+    b.print_f32(name, "%%%s_y" % p, out5)
+text = b.module()
+
+fused_ir = subprocess.run(["lpc-opt", "-", "-lq-fuse-qdq"], input=text, capture_output=True,
+                          text=True, check=True).stdout
+n_conv = fused_ir.count("linalg.conv_2d")
+n_mm = fused_ir.count("lq.matmul")
+plain = lqrun.run(text)
+fused = lqrun.run(text, passes=["-lq-fuse-qdq"])
+diff = sum(1 for p, f in zip(plain, fused) for a, c in zip(p, f) if a != c)
+values = sum(len(p) for p in plain)
+nonzero = sum(1 for p in plain for v in p if v)
+groups = sum(case[8] for case in CASES)
+print("fuse-qdq conv: %d convolutions left, %d lq.matmul (%d groups), %d values, "
+      "%d nonzero, %d differ" % (n_conv, n_mm, groups, values, nonzero, diff))
+sys.exit(1 if diff or n_conv or n_mm != groups or not nonzero else 0)
