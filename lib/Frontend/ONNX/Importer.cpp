@@ -53,6 +53,8 @@ public:
   llvm::StringMap<int64_t> opsets;
   llvm::StringMap<Value> values;
   DenseSet<Value> unsignedValues;
+  /// Values whose op set their signedness (no inheritance from input 0).
+  DenseSet<Value> signednessSet;
   /// Graph inputs whose value ImportOptions::inputValues gives.
   DenseMap<Value, DenseElementsAttr> knownInputs;
 
@@ -134,7 +136,17 @@ TensorReader &NodeContext::reader() { return importer.reader; }
 bool NodeContext::isUnsigned(Value v) const {
   return importer.unsignedValues.contains(v);
 }
-void NodeContext::markUnsigned(Value v) { importer.unsignedValues.insert(v); }
+void NodeContext::markUnsigned(Value v) {
+  importer.unsignedValues.insert(v);
+  importer.signednessSet.insert(v);
+}
+void NodeContext::setUnsigned(Value v, bool isUnsigned) {
+  if (isUnsigned)
+    importer.unsignedValues.insert(v);
+  else
+    importer.unsignedValues.erase(v);
+  importer.signednessSet.insert(v);
+}
 
 std::optional<DenseElementsAttr> NodeContext::constant(Value v,
                                                        bool allowInputs) const {
@@ -315,8 +327,9 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                         << "') is not supported";
     // Unsigned-ness follows the first input unless the op decided.
     if (!inputs.empty() && inputs[0] && unsignedValues.contains(inputs[0]) &&
-        isa<IntegerType>(elemOf(v)) && elemOf(v) == elemOf(inputs[0]) &&
-        node.op_type() != "Cast" && node.op_type() != "Shape")
+        !signednessSet.contains(v) && isa<IntegerType>(elemOf(v)) &&
+        elemOf(v) == elemOf(inputs[0]) && node.op_type() != "Cast" &&
+        node.op_type() != "Shape")
       unsignedValues.insert(v);
     values[name] = v;
   }

@@ -143,6 +143,8 @@ public:
   /// Whether `v` holds unsigned integers (ONNX UINT*).
   bool isUnsigned(mlir::Value v) const;
   void markUnsigned(mlir::Value v);
+  /// Records the signedness of result `v` (it then does not follow input 0).
+  void setUnsigned(mlir::Value v, bool isUnsigned);
 
   /// The compile-time value of `v`: an arith.constant, or (when
   /// `allowInputs`) a graph input with a value in ImportOptions::inputValues.
@@ -196,6 +198,16 @@ void registerQuantOps(OpTable &table);
 void registerMicrosoftOps(OpTable &table);
 /// QONNX: Quant, IntQuant, BipolarQuant, FloatQuant, Trunc (QONNXOps.cpp).
 void registerQONNXOps(OpTable &table);
+
+/// ONNX MatMul of `a` and `b` (numpy semantics: rank-1 operands, broadcast
+/// batch dimensions) for float or integer elements of one type (NNOps.cpp).
+mlir::FailureOr<mlir::Value> matMul(NodeContext &ctx, mlir::Value a,
+                                    mlir::Value b);
+/// ONNX Conv of `x` by `w` without bias, reading the node's kernel_shape,
+/// strides, dilations, pads, auto_pad and group; float or integer elements
+/// of one type, padding with 0 (NNOps.cpp).
+mlir::FailureOr<mlir::Value> convolution(NodeContext &ctx, mlir::Value x,
+                                         mlir::Value w);
 
 //===----------------------------------------------------------------------===//
 // IR-building helpers (Builders.cpp)

@@ -157,27 +157,37 @@ FailureOr<Value> addChannelBias(NodeContext &ctx, Value y, int64_t m, int64_t k,
                      });
 }
 
-LogicalResult convOp(NodeContext &ctx, Results &results) {
-  if (failed(requireConvOperands(ctx)))
-    return failure();
+} // namespace
+
+FailureOr<Value> lpc::frontend::convolution(NodeContext &ctx, Value x,
+                                            Value wt) {
   OpBuilder &b = ctx.b;
   Location loc = ctx.loc;
   MLIRContext *mctx = b.getContext();
-  Value x = ctx.input(0), wt = ctx.input(1);
   ArrayRef<int64_t> xs = shapeOf(x), ws = shapeOf(wt);
+  if (xs.size() < 3 || ws.size() != xs.size()) {
+    ctx.error() << "X and W must have the same rank >= 3, got " << x.getType()
+                << " and " << wt.getType();
+    return failure();
+  }
   int64_t k = xs.size() - 2;
   int64_t n = xs[0], c = xs[1], m = ws[0];
   int64_t g = ctx.getInt("group", 1);
-  if (g < 1 || c % g || m % g || ws[1] != c / g)
-    return ctx.error() << "channel mismatch: X has " << c << " channels, W is "
-                       << wt.getType() << ", group " << g;
+  if (g < 1 || c % g || m % g || ws[1] != c / g) {
+    ctx.error() << "channel mismatch: X has " << c << " channels, W is "
+                << wt.getType() << ", group " << g;
+    return failure();
+  }
   SmallVector<int64_t> kernel(ws.begin() + 2, ws.end());
-  if (ctx.hasAttr("kernel_shape") && ctx.getInts("kernel_shape") != kernel)
-    return ctx.error() << "kernel_shape does not match W";
+  if (ctx.hasAttr("kernel_shape") && ctx.getInts("kernel_shape") != kernel) {
+    ctx.error() << "kernel_shape does not match W";
+    return failure();
+  }
   Window w;
   if (failed(readWindow(ctx, xs.drop_front(2), kernel, false, w)))
     return failure();
   Type elem = elemOf(x);
+  bool isFloat = isa<FloatType>(elem);
   Value zero = scalarConst(b, loc, elem, 0);
   SmallVector<int64_t> lo(2, 0), hi(2, 0);
   lo.append(w.padBegin);
@@ -209,19 +219,37 @@ LogicalResult convOp(NodeContext &ctx, Results &results) {
           b, loc, TypeRange{acc.getType()}, ValueRange{xg, wg}, ValueRange{acc},
           maps, iters,
           [&](OpBuilder &nb, Location nl2, ValueRange a) {
-            Value p = arith::MulFOp::create(nb, nl2, a[0], a[1]);
-            linalg::YieldOp::create(
-                nb, nl2, arith::AddFOp::create(nb, nl2, a[2], p).getResult());
+            Value r;
+            if (isFloat)
+              r = arith::AddFOp::create(
+                  nb, nl2, a[2], arith::MulFOp::create(nb, nl2, a[0], a[1]));
+            else
+              r = arith::AddIOp::create(
+                  nb, nl2, a[2], arith::MulIOp::create(nb, nl2, a[0], a[1]));
+            linalg::YieldOp::create(nb, nl2, r);
           })
           .getResult(0);
-  y = mergeDims(b, loc, y, 1); // N M O...
+  return mergeDims(b, loc, y, 1); // N M O...
+}
+
+namespace {
+
+LogicalResult convOp(NodeContext &ctx, Results &results) {
+  if (failed(requireConvOperands(ctx)))
+    return failure();
+  Value x = ctx.input(0), wt = ctx.input(1);
+  FailureOr<Value> y = convolution(ctx, x, wt);
+  if (failed(y))
+    return failure();
   if (ctx.hasInput(2)) {
-    FailureOr<Value> biased = addChannelBias(ctx, y, m, k, elem);
+    ArrayRef<int64_t> ys = shapeOf(*y);
+    FailureOr<Value> biased =
+        addChannelBias(ctx, *y, ys[1], ys.size() - 2, elemOf(x));
     if (failed(biased))
       return failure();
     y = *biased;
   }
-  results.push_back(y);
+  results.push_back(*y);
   return success();
 }
 
@@ -705,20 +733,19 @@ Value lpc::frontend::contraction(OpBuilder &b, Location loc, Value lhs,
       .getResult(0);
 }
 
-namespace {
-
-LogicalResult matMulOp(NodeContext &ctx, Results &results) {
-  if (failed(ctx.require(0, "A")) || failed(ctx.require(1, "B")))
-    return failure();
+FailureOr<Value> lpc::frontend::matMul(NodeContext &ctx, Value a, Value bv) {
   OpBuilder &b = ctx.b;
   Location loc = ctx.loc;
-  Value a = ctx.input(0), bv = ctx.input(1);
-  if (elemOf(a) != elemOf(bv))
-    return ctx.error() << "input element types differ: " << a.getType()
-                       << " and " << bv.getType();
+  if (elemOf(a) != elemOf(bv)) {
+    ctx.error() << "input element types differ: " << a.getType() << " and "
+                << bv.getType();
+    return failure();
+  }
   SmallVector<int64_t> as(shapeOf(a)), bs(shapeOf(bv));
-  if (as.empty() || bs.empty())
-    return ctx.error() << "inputs must have rank >= 1";
+  if (as.empty() || bs.empty()) {
+    ctx.error() << "inputs must have rank >= 1";
+    return failure();
+  }
   bool vecA = as.size() == 1, vecB = bs.size() == 1;
   if (vecA) {
     as.insert(as.begin(), 1);
@@ -729,22 +756,36 @@ LogicalResult matMulOp(NodeContext &ctx, Results &results) {
     bv = reshape(b, loc, bv, bs);
   }
   int64_t m = as[as.size() - 2], kd = as.back(), n = bs.back();
-  if (bs[bs.size() - 2] != kd)
-    return ctx.error() << "shape mismatch: contraction dimension " << kd
-                       << " of A does not match " << bs[bs.size() - 2]
-                       << " of B";
+  if (bs[bs.size() - 2] != kd) {
+    ctx.error() << "shape mismatch: contraction dimension " << kd
+                << " of A does not match " << bs[bs.size() - 2] << " of B";
+    return failure();
+  }
   auto batch =
       broadcastShapes({ArrayRef(as).drop_back(2), ArrayRef(bs).drop_back(2)});
-  if (!batch)
-    return ctx.error() << "batch dimensions are not broadcastable: "
-                       << a.getType() << " and " << bv.getType();
+  if (!batch) {
+    ctx.error() << "batch dimensions are not broadcastable: " << a.getType()
+                << " and " << bv.getType();
+    return failure();
+  }
   Value y = contraction(b, loc, a, bv, *batch, m, n, kd, false, false);
   SmallVector<int64_t> outShape(*batch);
   if (!vecA)
     outShape.push_back(m);
   if (!vecB)
     outShape.push_back(n);
-  results.push_back(reshape(b, loc, y, outShape));
+  return reshape(b, loc, y, outShape);
+}
+
+namespace {
+
+LogicalResult matMulOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "A")) || failed(ctx.require(1, "B")))
+    return failure();
+  FailureOr<Value> y = matMul(ctx, ctx.input(0), ctx.input(1));
+  if (failed(y))
+    return failure();
+  results.push_back(*y);
   return success();
 }
 

@@ -4,12 +4,24 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Transforms/InliningUtils.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace lpc::lq;
 
 #include "lpc/Dialect/LQ/IR/LQOpsDialect.cpp.inc"
+
+namespace {
+/// Every lq op is pure and region-free, so any of them may be inlined
+/// (the driver inlines the model function into its C ABI entry).
+struct LQInlinerInterface : DialectInlinerInterface {
+  using DialectInlinerInterface::DialectInlinerInterface;
+  bool isLegalToInline(Operation *, Region *, bool, IRMapping &) const final {
+    return true;
+  }
+};
+} // namespace
 
 void LQDialect::initialize() {
   addOperations<
@@ -18,4 +30,5 @@ void LQDialect::initialize() {
       >();
   registerTypes();
   registerAttributes();
+  addInterfaces<LQInlinerInterface>();
 }

@@ -320,10 +320,14 @@ LogicalResult RequantizeOp::verify() {
     return emitOpError("without a shift the multiplier must be a float, got ")
            << mult;
   }
-  for (Value zp : {getInputZeroPoint(), getZeroPoint()})
-    if (zp && !isa<mlir::IntegerType>(
-                  cast<ShapedType>(zp.getType()).getElementType()))
+  for (Value zp : {getInputZeroPoint(), getZeroPoint()}) {
+    if (!zp)
+      continue;
+    std::optional<Format> f =
+        getAccumulatorFormat(cast<ShapedType>(zp.getType()).getElementType());
+    if (!f || !f->isInteger())
       return emitOpError("zero points of requantize must be integers");
+  }
   return success();
 }
 

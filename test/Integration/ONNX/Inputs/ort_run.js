@@ -3,10 +3,20 @@
 // --compare-dir` reads.
 //
 // usage: node ort_run.js ORT_MODULE_DIR MODEL.onnx OUT_DIR INPUT.pb...
-// Inputs must be float32 TensorProtos with raw_data (what the tests write).
+// Inputs are TensorProtos with raw_data (what the tests write) of the dtypes
+// in DTYPES; outputs may have any of those dtypes.
 const fs = require("fs");
 const path = require("path");
 const ort = require(process.argv[2]);
+
+// ONNX data_type -> [onnxruntime-node tensor type, typed array].
+const DTYPES = {
+  1: ["float32", Float32Array], 2: ["uint8", Uint8Array], 3: ["int8", Int8Array],
+  4: ["uint16", Uint16Array], 5: ["int16", Int16Array], 6: ["int32", Int32Array],
+  7: ["int64", BigInt64Array], 9: ["bool", Uint8Array], 11: ["float64", Float64Array],
+};
+const BY_NAME = {};
+for (const [k, v] of Object.entries(DTYPES)) BY_NAME[v[0]] = Number(k);
 
 // Minimal protobuf reader/writer for the TensorProto fields used here:
 // dims (1, int64), data_type (2), name (8), raw_data (9).
@@ -47,7 +57,7 @@ function readTensor(file) {
       throw new Error("unexpected wire type " + wire + " in " + file);
     }
   }
-  if (t.type !== 1 || !t.raw) throw new Error(file + ": expected a float32 raw_data tensor");
+  if (!DTYPES[t.type] || !t.raw) throw new Error(file + ": expected a raw_data tensor of a supported dtype, got dtype " + t.type);
   return t;
 }
 function varint(n) {
@@ -61,10 +71,10 @@ function varint(n) {
   } while (v);
   return Buffer.from(out);
 }
-function writeTensor(file, name, dims, data) {
+function writeTensor(file, name, dims, dtype, data) {
   const parts = [];
   for (const d of dims) parts.push(varint(1 << 3), varint(d));
-  parts.push(varint((2 << 3)), varint(1));
+  parts.push(varint((2 << 3)), varint(dtype));
   const nameBuf = Buffer.from(name, "utf8");
   parts.push(varint((8 << 3) | 2), varint(nameBuf.length), nameBuf);
   const raw = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -78,15 +88,16 @@ function writeTensor(file, name, dims, data) {
   const feeds = {};
   inputs.forEach((file, i) => {
     const t = readTensor(file);
-    const data = new Float32Array(t.raw.buffer.slice(t.raw.byteOffset, t.raw.byteOffset + t.raw.length));
-    feeds[t.name || session.inputNames[i]] = new ort.Tensor("float32", data, t.dims);
+    const [type, Array] = DTYPES[t.type];
+    const data = new Array(t.raw.buffer.slice(t.raw.byteOffset, t.raw.byteOffset + t.raw.length));
+    feeds[t.name || session.inputNames[i]] = new ort.Tensor(type, data, t.dims);
   });
   const results = await session.run(feeds);
   fs.mkdirSync(outDir, { recursive: true });
   session.outputNames.forEach((name, i) => {
     const t = results[name];
-    if (t.type !== "float32") throw new Error("output " + name + " is " + t.type);
-    writeTensor(path.join(outDir, "output_" + i + ".pb"), name, t.dims, t.data);
+    if (!(t.type in BY_NAME)) throw new Error("output " + name + " is " + t.type);
+    writeTensor(path.join(outDir, "output_" + i + ".pb"), name, t.dims, BY_NAME[t.type], t.data);
   });
   console.log("ort " + ort.env.versions.common + ": wrote " + session.outputNames.length + " outputs");
 })().catch((e) => { console.error(e.message); process.exit(1); });
