@@ -194,7 +194,8 @@ void registerResizeOps(OpTable &table);
 /// ConvInteger, QLinearMatMul, QLinearConv (QuantOps.cpp).
 void registerQuantOps(OpTable &table);
 /// com.microsoft: MatMulNBits, DequantizeLinear, QuantizeLinear
-/// (MicrosoftOps.cpp).
+/// (MicrosoftOps.cpp; after registerQuantOps, whose importers the latter two
+/// reuse).
 void registerMicrosoftOps(OpTable &table);
 /// QONNX: Quant, IntQuant, BipolarQuant, FloatQuant, Trunc (QONNXOps.cpp).
 void registerQONNXOps(OpTable &table);

@@ -232,4 +232,14 @@ LogicalResult matMulNBitsOp(NodeContext &ctx, Results &results) {
 
 void lpc::frontend::registerMicrosoftOps(OpTable &t) {
   t[opTableKey("com.microsoft", "MatMulNBits")] = matMulNBitsOp;
+  // com.microsoft DequantizeLinear / QuantizeLinear (int8, uint8, int16,
+  // uint16, int4, uint4, and int32 for Dequantize; per-tensor or per-axis) are
+  // the ONNX-domain ops without block_size, output_dtype and float8: the
+  // ONNX importers serve them, and since ctx.opset is then the com.microsoft
+  // version (1), they read none of the opset-21+ attributes.
+  for (StringRef op : {"DequantizeLinear", "QuantizeLinear"}) {
+    OpImporterFn fn = t.lookup(op);
+    assert(fn && "registerQuantOps must run before registerMicrosoftOps");
+    t[opTableKey("com.microsoft", op)] = fn;
+  }
 }
