@@ -194,7 +194,8 @@ void registerResizeOps(OpTable &table);
 /// ConvInteger, QLinearMatMul, QLinearConv (QuantOps.cpp).
 void registerQuantOps(OpTable &table);
 /// com.microsoft: MatMulNBits, DequantizeLinear, QuantizeLinear
-/// (MicrosoftOps.cpp).
+/// (MicrosoftOps.cpp; after registerQuantOps, whose importers the latter two
+/// reuse).
 void registerMicrosoftOps(OpTable &table);
 /// QONNX: Quant, IntQuant, BipolarQuant, FloatQuant, Trunc (QONNXOps.cpp).
 void registerQONNXOps(OpTable &table);
@@ -259,6 +260,14 @@ mlir::Value reshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 /// Permutes the dimensions of `v` (linalg.transpose).
 mlir::Value transpose(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                       llvm::ArrayRef<int64_t> perm);
+
+/// out[batch..., m, n] = sum_k a[batch..., m, k] * b[batch..., k, n] (k
+/// ascending, one multiply and one add per term) with numpy batch
+/// broadcasting; `transA`/`transB` read the operands transposed (NNOps.cpp).
+mlir::Value contraction(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
+                        mlir::Value rhs, llvm::ArrayRef<int64_t> batch,
+                        int64_t m, int64_t n, int64_t kdim, bool transA,
+                        bool transB);
 
 /// Converts the scalar `v` to `to` (ONNX Cast semantics: float->int
 /// truncates toward zero, int->bool is `!= 0`, float->bool is `!= 0`).

@@ -689,11 +689,12 @@ LogicalResult globalMaxPoolOp(NodeContext &c, Results &r) {
   return globalPool(c, r, true);
 }
 
-/// out[batch..., m, n] = sum_k a[batch..., m, k] * b[batch..., k, n] with
-/// numpy batch broadcasting; `transA`/`transB` read the operands transposed.
-Value contraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
-                  ArrayRef<int64_t> batch, int64_t m, int64_t n, int64_t kdim,
-                  bool transA, bool transB) {
+} // namespace
+
+Value lpc::frontend::contraction(OpBuilder &b, Location loc, Value lhs,
+                                 Value rhs, ArrayRef<int64_t> batch, int64_t m,
+                                 int64_t n, int64_t kdim, bool transA,
+                                 bool transB) {
   MLIRContext *mctx = b.getContext();
   int64_t nb = batch.size();
   int64_t nl = nb + 3;
@@ -744,8 +745,6 @@ Value contraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
              })
       .getResult(0);
 }
-
-} // namespace
 
 FailureOr<Value> lpc::frontend::matMul(NodeContext &ctx, Value a, Value bv) {
   OpBuilder &b = ctx.b;
