@@ -1,10 +1,10 @@
-//===- CPUPipeline.cpp - The CPU target pipeline
-//---------------------------===//
+//===- CPUPipeline.cpp - The CPU target pipeline --------------------------===//
 //
 // tensors (func + linalg/tensor/arith/math, optionally lq) -> destination-
-// passing entry -> linalg on tensors -> one-shot bufferization -> (parallel)
-// loops -> OpenMP -> LLVM dialect with the bare-pointer calling convention ->
-// the lpc_run C entry point.
+// passing entry -> linalg on tensors -> one-shot bufferization -> loops
+// (parallel, but sequential for ops writing packed sub-byte buffers) -> narrow
+// packing -> deallocation -> OpenMP -> LLVM dialect with the bare-pointer
+// calling convention -> the lpc_run C entry point.
 //
 //===----------------------------------------------------------------------===//
 
@@ -51,19 +51,32 @@ void lpc::buildCPUPipeline(OpPassManager &pm,
 
   bufferization::OneShotBufferizePassOptions bufferizeOptions;
   bufferizeOptions.bufferizeFunctionBoundaries = true;
+  // Loops that carry re-quantized tensors yield new buffers.
+  bufferizeOptions.allowReturnAllocsFromLoops = true;
   bufferizeOptions.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+
+  // scf.parallel for the parallel dimensions, except for ops that write
+  // buffers lq-emulate-narrow-types packs: threads must not read-modify-write
+  // the same byte.
+  lq::LQLinalgToLoopsOptions loopOptions;
+  loopOptions.parallel = options.parallel;
+  pm.addNestedPass<func::FuncOp>(lq::createLQLinalgToLoops(loopOptions));
+  pm.addPass(lq::createLQEmulateNarrowTypes());
+  // Deallocation runs on the packed byte buffers, so its metadata ops never
+  // see a logical narrow memref, and before OpenMP, whose regions it does not
+  // know.
   bufferization::BufferDeallocationPipelineOptions deallocOptions;
   bufferization::buildBufferDeallocationPipeline(pm, deallocOptions);
-
-  if (options.parallel) {
-    pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  // Deallocation of buffers whose ownership is only known at run time (loops
+  // yielding buffers) calls a generated helper over dynamically shaped
+  // memrefs, which the bare-pointer calling convention cannot pass: inline
+  // it.
+  pm.addPass(createInlinerPass());
+  pm.addPass(createSymbolDCEPass());
+  if (options.parallel)
     pm.addPass(createConvertSCFToOpenMPPass());
-  } else {
-    pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  }
-  pm.addPass(lq::createLQEmulateNarrowTypes());
   pm.addPass(createCanonicalizerPass());
 
   pm.addPass(memref::createExpandStridedMetadataPass());

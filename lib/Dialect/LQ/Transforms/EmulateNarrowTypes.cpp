@@ -24,12 +24,16 @@ namespace lpc::lq {
 
 using namespace mlir;
 
+bool lpc::lq::isPackedNarrowType(Type elementType) {
+  auto elem = dyn_cast<IntegerType>(elementType);
+  return elem && elem.getWidth() % 8 != 0 && elem.getWidth() < 16;
+}
+
 namespace {
 
 /// True for memrefs this pass packs.
 bool isPackable(MemRefType type) {
-  auto elem = dyn_cast<IntegerType>(type.getElementType());
-  return elem && elem.getWidth() % 8 != 0 && elem.getWidth() < 16 &&
+  return lpc::lq::isPackedNarrowType(type.getElementType()) &&
          type.hasStaticShape() && type.getLayout().isIdentity();
 }
 

@@ -26,6 +26,37 @@ def LQEmulateNarrowTypes : Pass<"lq-emulate-narrow-types", "::mlir::ModuleOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def LQLinalgToLoops : Pass<"lq-linalg-to-loops", "::mlir::func::FuncOp"> {
+  let summary = "Lower linalg ops on buffers to loops, sequential where they "
+                "write packed sub-byte buffers";
+  let description = [{
+    Replaces every linalg op with buffer semantics by a loop nest, like
+    upstream's `convert-linalg-to-loops` / `convert-linalg-to-parallel-loops`.
+    With `parallel` (the default) an op becomes `scf.parallel` over its
+    parallel dimensions, except when one of the buffers it writes has an
+    element type that `lq-emulate-narrow-types` packs densely (an integer
+    width that is not a multiple of 8, e.g. i1, i3, i4): neighbouring
+    elements of such a buffer share bytes, and every store becomes a
+    read-modify-write of those bytes, so stores from different threads would
+    race. Those ops become sequential `scf.for` nests. Without `parallel`
+    every op becomes `scf.for`. Ops that only read packed buffers stay
+    parallel.
+
+    ```mlir
+    linalg.generic ... outs(%m : memref<64x2xi4>)   // scf.for
+    linalg.generic ... outs(%f : memref<64x2xf32>)  // scf.parallel
+    ```
+  }];
+  let options = [
+    Option<"parallel", "parallel", "bool", /*default=*/"true",
+           "Emit scf.parallel for ops that do not write packed buffers">
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def LQFuseQDQ : Pass<"lq-fuse-qdq"> {
   let summary = "Fuse dequantize -> matmul (-> quantize) chains into lq.matmul";
   let description = [{
