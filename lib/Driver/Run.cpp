@@ -68,9 +68,8 @@ bool compareTensor(size_t index, const Tensor &got, const Tensor &ref,
   double maxAbs = 0, maxRel = 0;
   // Integer and bool outputs are codes, counts or indices: exact.
   int dt = ref.info.dtype;
-  bool exact = dt == 2 || dt == 3 || dt == 4 || dt == 5 || dt == 6 ||
-               dt == 7 || dt == 9 || dt == 12 || dt == 13 || dt == 21 ||
-               dt == 22;
+  bool exact = dt == 2 || dt == 3 || dt == 4 || dt == 5 || dt == 6 || dt == 7 ||
+               dt == 9 || dt == 12 || dt == 13 || dt == 21 || dt == 22;
   for (int64_t i = 0; i < n; ++i) {
     double g = elementAsDouble(got, i), r = elementAsDouble(ref, i);
     bool ok;
@@ -236,7 +235,7 @@ int lpc::driver::run(llvm::StringRef modelPath, const RunOptions &options) {
   std::vector<Tensor> results(outs.size());
   std::vector<void *> outPtrs;
   for (size_t j = 0; j < outs.size(); ++j) {
-    if (!dtypeSize(outs[j].dtype))
+    if (!dtypeBits(outs[j].dtype))
       return fail("output '" + outs[j].name + "' has unsupported dtype " +
                   dtypeString(outs[j].dtype));
     results[j].info = outs[j];

@@ -34,8 +34,12 @@ struct Tensor {
   std::vector<uint8_t> data;
 };
 
-/// Bytes per element of an ONNX dtype in lpc's ABI, 0 if unsupported.
+/// Bytes per element of an ONNX dtype in lpc's ABI, 0 if unsupported or
+/// narrower than a byte.
 size_t dtypeSize(int dtype);
+/// Bits per element of an ONNX dtype in lpc's ABI (4 for INT4, UINT4 and
+/// FLOAT4E2M1, packed two per byte, low nibble first), 0 if unsupported.
+size_t dtypeBits(int dtype);
 /// "FLOAT", "INT64", ... or "dtype N".
 std::string dtypeString(int dtype);
 

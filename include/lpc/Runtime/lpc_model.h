@@ -33,8 +33,10 @@ const char *lpc_signature(void);
 
 /* Runs the model once. `inputs[i]` points to input i's data and
  * `outputs[i]` to a caller-allocated buffer for output i: dense, row-major,
- * the element size of the dtype (BOOL is one byte per element), any
- * alignment the element type needs. Inputs are not modified; outputs may not
+ * the element size of the dtype (BOOL and FLOAT8* are one byte per element;
+ * INT4, UINT4 and FLOAT4E2M1 are packed two per byte, the first element in
+ * the low nibble, as ONNX stores them), any alignment the element type
+ * needs. Inputs are not modified; outputs may not
  * alias inputs or each other. Returns 0 on success. Safe to call from
  * several threads at once on distinct buffers. */
 int32_t lpc_run(void *const *inputs, void *const *outputs);

@@ -42,7 +42,41 @@ int64_t dtypeOf(DictionaryAttr attrs, Type elem) {
     return 6;
   if (elem.isInteger(64))
     return 7;
+  if (elem.isInteger(4))
+    return 22;
+  if (isa<Float8E4M3FNType>(elem))
+    return 17;
+  if (isa<Float8E4M3FNUZType>(elem))
+    return 18;
+  if (isa<Float8E5M2Type>(elem))
+    return 19;
+  if (isa<Float8E5M2FNUZType>(elem))
+    return 20;
+  if (isa<Float4E2M1FNType>(elem))
+    return 23;
   return 0;
+}
+
+/// The element type a tensor of `elem` crosses the ABI with.
+Type abiElementType(Type elem) {
+  if (elem.isInteger(1))
+    return IntegerType::get(elem.getContext(), 8);
+  if (isa<FloatType>(elem) && elem.getIntOrFloatBitWidth() <= 8)
+    return IntegerType::get(elem.getContext(), elem.getIntOrFloatBitWidth());
+  return elem;
+}
+
+/// Converts `v` between a model tensor type and its ABI tensor type `to`:
+/// bool <-> i8 by truncation/extension, small floats <-> integers by
+/// bitcast.
+Value convertAtABI(OpBuilder &b, Location loc, Value v, Type to) {
+  Type from = cast<RankedTensorType>(v.getType()).getElementType();
+  Type toElem = cast<RankedTensorType>(to).getElementType();
+  if (from.getIntOrFloatBitWidth() == toElem.getIntOrFloatBitWidth())
+    return arith::BitcastOp::create(b, loc, to, v);
+  if (from.isInteger(1))
+    return arith::ExtUIOp::create(b, loc, to, v);
+  return arith::TruncIOp::create(b, loc, to, v);
 }
 
 std::string nameOf(DictionaryAttr attrs, StringRef dflt) {
@@ -79,10 +113,10 @@ struct LPCCPUEntryPass : lpc::impl::LPCCPUEntryBase<LPCCPUEntryPass> {
                           << " must be a statically shaped tensor, got " << t;
         return false;
       }
-      // BOOL crosses the ABI as one byte per element.
-      Type elem = tt.getElementType().isInteger(1)
-                      ? IntegerType::get(t.getContext(), 8)
-                      : tt.getElementType();
+      // BOOL crosses the ABI as one byte per element; FLOAT8 and FLOAT4 codes
+      // as integers of their width (INT4, UINT4 and FLOAT4E2M1 end up
+      // packed two per byte by lq-emulate-narrow-types, as ONNX stores them).
+      Type elem = abiElementType(tt.getElementType());
       // A tensor without elements crosses as memref<0xT> (the bare-pointer
       // lowering rejects other shapes with a zero dimension); it carries no
       // data either way.
@@ -132,7 +166,7 @@ struct LPCCPUEntryPass : lpc::impl::LPCCPUEntryBase<LPCCPUEntryPass> {
           b, loc, RankedTensorType::get(buf.getShape(), buf.getElementType()),
           body->getArgument(i), /*restrict=*/true, /*writable=*/false);
       if (t.getType() != type.getInput(i))
-        t = arith::TruncIOp::create(b, loc, type.getInput(i), t);
+        t = convertAtABI(b, loc, t, type.getInput(i));
       ins.push_back(t);
     }
     auto call = func::CallOp::create(b, loc, model, ins);
@@ -144,7 +178,7 @@ struct LPCCPUEntryPass : lpc::impl::LPCCPUEntryBase<LPCCPUEntryPass> {
       auto bufTensor =
           RankedTensorType::get(buf.getShape(), buf.getElementType());
       if (r.getType() != bufTensor)
-        r = arith::ExtUIOp::create(b, loc, bufTensor, r);
+        r = convertAtABI(b, loc, r, bufTensor);
       auto op = bufferization::MaterializeInDestinationOp::create(
           b, loc, r, body->getArgument(type.getNumInputs() + i));
       op.setRestrict(true);

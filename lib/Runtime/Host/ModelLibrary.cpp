@@ -3,6 +3,7 @@
 
 #include "lpc/Runtime/ModelLibrary.h"
 
+#include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -12,6 +13,7 @@
 
 #include <cstring>
 #include <dlfcn.h>
+
 #include <fstream>
 
 using namespace lpc::runtime;
@@ -49,6 +51,12 @@ size_t lpc::runtime::dtypeSize(int dtype) {
   }
 }
 
+size_t lpc::runtime::dtypeBits(int dtype) {
+  if (dtype == 21 || dtype == 22 || dtype == 23)
+    return 4; // UINT4 INT4 FLOAT4E2M1, two per byte, low nibble first
+  return 8 * dtypeSize(dtype);
+}
+
 std::string lpc::runtime::dtypeString(int dtype) {
   static const char *names[] = {
       "UNDEFINED",      "FLOAT",        "UINT8",          "INT8",
@@ -68,7 +76,9 @@ int64_t TensorInfo::numElements() const {
     n *= d;
   return n;
 }
-size_t TensorInfo::byteSize() const { return numElements() * dtypeSize(dtype); }
+size_t TensorInfo::byteSize() const {
+  return (numElements() * dtypeBits(dtype) + 7) / 8;
+}
 
 Error lpc::runtime::parseSignature(StringRef text, std::vector<TensorInfo> &ins,
                                    std::vector<TensorInfo> &outs) {
@@ -163,7 +173,7 @@ Expected<Tensor> fromProto(const onnx::TensorProto &p,
     t.info.shape.push_back(d);
   }
   size_t size = dtypeSize(t.info.dtype);
-  if (!size)
+  if (!dtypeBits(t.info.dtype))
     return createStringError(path + ": tensor element type " +
                              dtypeString(t.info.dtype) +
                              " is not supported by lpc run");
@@ -177,14 +187,18 @@ Expected<Tensor> fromProto(const onnx::TensorProto &p,
     if (__builtin_mul_overflow(n, d, &n) || n > (int64_t(1) << 40))
       return createStringError(path + ": the shape is too large");
   if (p.has_raw_data()) {
-    if (p.raw_data().size() != n * size)
+    size_t need = t.info.byteSize();
+    if (p.raw_data().size() != need)
       return createStringError(
           path + ": raw data has " + std::to_string(p.raw_data().size()) +
-          " bytes, the shape needs " + std::to_string(n * size));
-    t.data.resize(n * size);
+          " bytes, the shape needs " + std::to_string(need));
+    t.data.resize(need);
     memcpy(t.data.data(), p.raw_data().data(), t.data.size());
     return t;
   }
+  if (!size)
+    return createStringError(path + ": " + dtypeString(t.info.dtype) +
+                             " tensors are read from raw_data only");
   int64_t stored =
       std::max({(int64_t)p.float_data_size(), (int64_t)p.double_data_size(),
                 (int64_t)p.int64_data_size(), (int64_t)p.uint64_data_size(),
@@ -348,7 +362,28 @@ Error lpc::runtime::writeTensorProto(const Tensor &t, const std::string &path) {
   return Error::success();
 }
 
+/// The value of a small-float code `bits` of `sem`.
+static double decodeSmallFloat(const llvm::fltSemantics &sem, unsigned width,
+                               uint64_t bits) {
+  llvm::APFloat f(sem, llvm::APInt(width, bits));
+  bool lost;
+  f.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven,
+            &lost);
+  return f.convertToDouble();
+}
+
 double lpc::runtime::elementAsDouble(const Tensor &t, int64_t i) {
+  if (dtypeBits(t.info.dtype) == 4) {
+    uint8_t nib = (t.data[i / 2] >> (4 * (i % 2))) & 0xF;
+    switch (t.info.dtype) {
+    case 21:
+      return nib;
+    case 22:
+      return nib >= 8 ? (int)nib - 16 : nib;
+    default:
+      return decodeSmallFloat(llvm::APFloat::Float4E2M1FN(), 4, nib);
+    }
+  }
   const uint8_t *p = t.data.data() + i * dtypeSize(t.info.dtype);
   auto get = [&](auto v) {
     memcpy(&v, p, sizeof(v));
@@ -390,6 +425,14 @@ double lpc::runtime::elementAsDouble(const Tensor &t, int64_t i) {
     memcpy(&f, &bits, 4);
     return f;
   }
+  case 17:
+    return decodeSmallFloat(llvm::APFloat::Float8E4M3FN(), 8, *p);
+  case 18:
+    return decodeSmallFloat(llvm::APFloat::Float8E4M3FNUZ(), 8, *p);
+  case 19:
+    return decodeSmallFloat(llvm::APFloat::Float8E5M2(), 8, *p);
+  case 20:
+    return decodeSmallFloat(llvm::APFloat::Float8E5M2FNUZ(), 8, *p);
   default:
     return 0;
   }
