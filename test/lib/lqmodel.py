@@ -886,12 +886,22 @@ def matmul(lhs, lhs_fmt, rhs, rhs_fmt, lhs_layout='tensor', lhs_scale=1.0,
            out_offset=None, rounding='half_even', seed=0, saturate=True):
     """lq.matmul per Semantics.md.  lhs: MxK codes, rhs: KxN codes.
     Returns an MxN array of f32 values, or of codes when out_fmt and out_scale are
-    given (quantized result, layout 'tensor' or 'axis=1')."""
+    given (quantized result, layout 'tensor' or 'axis=1').
+    Weight-only form: lhs_fmt None means lhs holds f32 values used as they are
+    (deq(lhs) = lhs); it takes no lhs scale parameters and needs acc 'f32'."""
     ls, rs = _shape_of(lhs), _shape_of(rhs)
     Mdim, K = ls
     K2, N = rs
     assert K == K2, 'K mismatch'
-    lflat = [int(c) for c in _flatten(lhs)]
+    if lhs_fmt is None:
+        if acc != 'f32':
+            raise ValueError('a float lhs needs acc=f32')
+        if lhs_zero_point is not None or lhs_offset is not None:
+            raise ValueError('a float lhs takes no zero point or offset')
+        lflat = [float(v) for v in _flatten(lhs)]
+        _chk(*lflat)
+    else:
+        lflat = [int(c) for c in _flatten(lhs)]
     rflat = [int(c) for c in _flatten(rhs)]
     LS, LZ, LO = (_Param(lhs_scale, lhs_layout, ls), _Param(lhs_zero_point, lhs_layout, ls),
                   _Param(lhs_offset, lhs_layout, ls))
@@ -899,8 +909,11 @@ def matmul(lhs, lhs_fmt, rhs, rhs_fmt, lhs_layout='tensor', lhs_scale=1.0,
                   _Param(rhs_offset, rhs_layout, rs))
     out = []
     if acc == 'f32':
-        A = [[dequant_one(lhs_fmt, lflat[m * K + k], LS.at((m, k)), LZ.at((m, k)), LO.at((m, k)))
-              for k in range(K)] for m in range(Mdim)]
+        if lhs_fmt is None:
+            A = [[lflat[m * K + k] for k in range(K)] for m in range(Mdim)]
+        else:
+            A = [[dequant_one(lhs_fmt, lflat[m * K + k], LS.at((m, k)), LZ.at((m, k)),
+                              LO.at((m, k))) for k in range(K)] for m in range(Mdim)]
         B = [[dequant_one(rhs_fmt, rflat[k * N + n], RS.at((k, n)), RZ.at((k, n)), RO.at((k, n)))
               for n in range(N)] for k in range(K)]
         for m in range(Mdim):
@@ -1172,6 +1185,11 @@ def _self_test_known(T):
     # row0: seg0 (1*1+2*0)=1 *1.0, seg1 (3*1+4*2)=11*0.5 -> col0 = 1+5.5; col1 (q-1): seg0 1*-1+2*0=-1, seg1 3*0+4*2=8
     T.check([float(v) for v in _flatten(r)] == [6.5, 6.0, 15.75, -12.0],
             'blocked i32 matmul %r' % _flatten(r))
+    # weight-only: f32 lhs values times dequantized codes (zero point 1, scale 0.5)
+    r = matmul([[0.5, -1.0, 2.0, 0.25]], None, Bm, IntFormat(4), rhs_layout='tensor',
+               rhs_scale=0.5, rhs_zero_point=1, acc='f32')
+    # deq(B) = [[0, -0.5], [-0.5, 0], [0, 0], [0.5, 1]]: col0 = 0.5 + 0.125, col1 = -0.25 + 0.25
+    T.check([float(v) for v in _flatten(r)] == [0.625, 0.0], 'weight-only matmul %r' % _flatten(r))
 
 
 def _self_test_roundtrip(T, verbose=False, max_width=12):

@@ -148,11 +148,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
-    Format lhsFormat = *getFormat(op.getLhs().getType().getElementType());
     Format rhsFormat = *getFormat(op.getRhs().getType().getElementType());
-    ScaleInfo lhsInfo = makeScaleInfo(op.getLhsLayout(), adaptor.getLhsScale(),
-                                      adaptor.getLhsZeroPoint(),
-                                      op.getLhsZeroPoint(), op.getLhsScale());
     ScaleInfo rhsInfo = makeScaleInfo(op.getRhsLayout(), adaptor.getRhsScale(),
                                       adaptor.getRhsZeroPoint(),
                                       op.getRhsZeroPoint(), op.getRhsScale());
@@ -170,6 +166,20 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
             ValueRange{tensor::EmptyOp::create(b, loc, outSizes, f32)})
             .getResult(0);
     Value out;
+    if (op.hasFloatLhs()) {
+      // Weight-only: deq(lhs) = lhs (f32, verified), acc = f32.
+      Value w = emitDequantize(b, loc, rhs, rhsFormat, rhsInfo, f32);
+      out = rt ? buildTransposedMatmul(b, loc, lhs, w, outInit)
+               : linalg::MatmulOp::create(b, loc, ValueRange{lhs, w},
+                                          ValueRange{outInit})
+                     .getResult(0);
+      rewriter.replaceOp(op, finishResult(b, loc, op, adaptor, out));
+      return success();
+    }
+    Format lhsFormat = *getFormat(op.getLhs().getType().getElementType());
+    ScaleInfo lhsInfo = makeScaleInfo(*op.getLhsLayout(), adaptor.getLhsScale(),
+                                      adaptor.getLhsZeroPoint(),
+                                      op.getLhsZeroPoint(), op.getLhsScale());
     if (op.getAcc().isF32()) {
       Value a = emitDequantize(b, loc, lhs, lhsFormat, lhsInfo, f32);
       Value w = emitDequantize(b, loc, rhs, rhsFormat, rhsInfo, f32);
@@ -183,6 +193,15 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
       out = lowerIntegerMatmul(b, loc, op, lhs, rhs, lhsFormat, rhsFormat,
                                lhsInfo, rhsInfo, k, outInit);
     }
+    rewriter.replaceOp(op, finishResult(b, loc, op, adaptor, out));
+    return success();
+  }
+
+  /// The f32 matmul result `out` in the op's result type: quantized with the
+  /// output scale, or truncated to a narrower float.
+  static Value finishResult(OpBuilder &b, Location loc, MatmulOp op,
+                            OpAdaptor adaptor, Value out) {
+    Type f32 = b.getF32Type();
     Type resultElem = op.getType().getElementType();
     if (std::optional<Format> outFormat = getFormat(resultElem);
         outFormat &&
@@ -202,8 +221,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
             return arith::TruncFOp::create(nb, nloc, resultElem, x);
           });
     }
-    rewriter.replaceOp(op, out);
-    return success();
+    return out;
   }
 
   /// Semantics.md, matmul with acc = i32: integer segment sums, then a

@@ -110,6 +110,40 @@ func.func @matmul_f32(%a: tensor<4x64x!lq.float<e4m3fn>>, %b: tensor<64x8x!lq.fl
 
 // -----
 
+/// Weight-only (float lhs): only the rhs is dequantized; the f32 lhs feeds
+/// linalg.matmul (or, with a transposed rhs, the (m, k) x (n, k) generic)
+/// directly.
+// CHECK-LABEL: func.func @matmul_float_lhs(
+// CHECK-SAME: %[[X:[^:]*]]: tensor<4x64xf32>, %[[B:[^:]*]]: tensor<64x8xi4>, %[[S:[^:]*]]: tensor<2x8xf32>, %[[Z:[^:]*]]: tensor<2x8xi4>
+// CHECK: %[[INIT:.*]] = linalg.fill
+// CHECK: %[[W:.*]] = linalg.generic {{.*}} ins(%[[B]] : tensor<64x8xi4>) outs(%{{.*}} : tensor<64x8xf32>)
+// CHECK: tensor.extract %[[S]]
+// CHECK: tensor.extract %[[Z]]
+// CHECK: arith.subi
+// CHECK: arith.mulf
+// CHECK: %[[Y:.*]] = linalg.matmul ins(%[[X]], %[[W]] : tensor<4x64xf32>, tensor<64x8xf32>) outs(%[[INIT]] : tensor<4x8xf32>)
+// CHECK: return %[[Y]]
+func.func @matmul_float_lhs(%x: tensor<4x64xf32>, %b: tensor<64x8x!lq.int<4, unsigned>>, %sb: tensor<2x8xf32>, %zb: tensor<2x8xi4>) -> tensor<4x8xf32> {
+  %y = lq.matmul %x, %b scales(%sb) rhs_zero_point(%zb : tensor<2x8xi4>) rhs_layout(<block = [32, 1]>) acc(f32) : tensor<4x64xf32>, tensor<64x8x!lq.int<4, unsigned>>, tensor<2x8xf32> -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// CHECK-LABEL: func.func @matmul_float_lhs_transposed(
+// CHECK-SAME: %[[X:[^:]*]]: tensor<4x64xf32>, %[[B:[^:]*]]: tensor<8x64xi3>
+// CHECK: %[[W:.*]] = linalg.generic {{.*}} ins(%[[B]] : tensor<8x64xi3>) outs(%{{.*}} : tensor<8x64xf32>)
+// CHECK: %[[Y:.*]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]], %[[W]] : tensor<4x64xf32>, tensor<8x64xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: linalg.generic {{.*}} ins(%[[Y]] : tensor<4x8xf32>) outs(%{{.*}} : tensor<4x8xi8>)
+// CHECK: math.roundeven
+// CHECK-NOT: linalg.matmul
+func.func @matmul_float_lhs_transposed(%x: tensor<4x64xf32>, %b: tensor<8x64x!lq.int<3>>, %sb: tensor<8x2xf32>, %so: tensor<f32>) -> tensor<4x8x!lq.int<8>> {
+  %y = lq.matmul %x, %b scales(%sb) out_scale(%so : tensor<f32>) rhs_layout(<block = [1, 32]>) rhs_transposed acc(f32) : tensor<4x64xf32>, tensor<8x64x!lq.int<3>>, tensor<8x2xf32> -> tensor<4x8x!lq.int<8>>
+  return %y : tensor<4x8x!lq.int<8>>
+}
+
+// -----
+
 /// MX block scales are E8M0 codes: the lowering decodes them (exponent field,
 /// no mantissa) before dividing.
 // CHECK-LABEL: func.func @mx_scales(

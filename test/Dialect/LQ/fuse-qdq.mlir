@@ -50,16 +50,78 @@ func.func @named_matmul_requant(%qa: tensor<4x16x!lq.int<8, unsigned>>, %sa: ten
 
 // -----
 
-/// A float operand is not quantized: nothing to fuse.
-// CHECK-LABEL: func.func @negative_float_operand(
-// CHECK: linalg.matmul
-// CHECK-NOT: lq.matmul
-func.func @negative_float_operand(%x: tensor<4x16xf32>, %qb: tensor<16x8x!lq.int<8>>, %sb: tensor<8xf32>) -> tensor<4x8xf32> {
+/// Weight-only: a plain f32 lhs times dequantized weights becomes lq.matmul
+/// with the float lhs (no lhs scale or layout).
+// CHECK-LABEL: func.func @float_lhs(
+// CHECK-SAME: %[[X:[^:]*]]: tensor<4x16xf32>, %[[QB:[^:]*]]: tensor<16x8x!lq.int<8>>, %[[SB:[^:]*]]: tensor<8xf32>
+// CHECK: %[[Y:.*]] = lq.matmul %[[X]], %[[QB]] scales(%[[SB]]) rhs_layout(<axis = 1>) acc(f32) : tensor<4x16xf32>, tensor<16x8x!lq.int<8>>, tensor<8xf32> -> tensor<4x8xf32>
+// CHECK-NOT: linalg.matmul
+// CHECK: return %[[Y]]
+func.func @float_lhs(%x: tensor<4x16xf32>, %qb: tensor<16x8x!lq.int<8>>, %sb: tensor<8xf32>) -> tensor<4x8xf32> {
   %b = lq.dequantize %qb, %sb layout <axis = 1> : tensor<16x8x!lq.int<8>>, tensor<8xf32> -> tensor<16x8xf32>
   %zero = arith.constant 0.0 : f32
   %e = tensor.empty() : tensor<4x8xf32>
   %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
   %y = linalg.matmul ins(%x, %b : tensor<4x16xf32>, tensor<16x8xf32>) outs(%init : tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+/// MatMulNBits-style weights: N x K uint4 codes with K-group scales and zero
+/// points, read transposed by the importer's generic; the following quantize
+/// becomes the output scale.
+// CHECK-LABEL: func.func @float_lhs_transposed_requant(
+// CHECK: lq.matmul %{{.*}}, %{{.*}} scales(%{{.*}}) rhs_zero_point(%{{.*}} : tensor<8x2x!lq.int<4, unsigned>>) out_scale(%{{.*}} : tensor<f32>) rhs_layout(<block = [1, 32]>) rhs_transposed out_layout(<tensor>) acc(f32) : tensor<4x64xf32>, tensor<8x64x!lq.int<4, unsigned>>, tensor<8x2xf32> -> tensor<4x8x!lq.int<8>>
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: lq.quantize
+#a = affine_map<(m, n, k) -> (m, k)>
+#bt = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @float_lhs_transposed_requant(%x: tensor<4x64xf32>, %qb: tensor<8x64x!lq.int<4, unsigned>>, %sb: tensor<8x2xf32>, %zb: tensor<8x2x!lq.int<4, unsigned>>, %so: tensor<f32>) -> tensor<4x8x!lq.int<8>> {
+  %b = lq.dequantize %qb, %sb, %zb layout <block = [1, 32]> : tensor<8x64x!lq.int<4, unsigned>>, tensor<8x2xf32>, tensor<8x2x!lq.int<4, unsigned>> -> tensor<8x64xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %y = linalg.generic {indexing_maps = [#a, #bt, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %b : tensor<4x64xf32>, tensor<8x64xf32>) outs(%init : tensor<4x8xf32>) {
+  ^bb0(%p: f32, %w: f32, %acc: f32):
+    %m = arith.mulf %p, %w : f32
+    %s2 = arith.addf %acc, %m : f32
+    linalg.yield %s2 : f32
+  } -> tensor<4x8xf32>
+  %q = lq.quantize %y, %so layout <tensor> : tensor<4x8xf32>, tensor<f32> -> tensor<4x8x!lq.int<8>>
+  return %q : tensor<4x8x!lq.int<8>>
+}
+
+// -----
+
+/// Only the lhs is dequantized: lq.matmul needs a quantized rhs, nothing to
+/// fuse.
+// CHECK-LABEL: func.func @negative_float_rhs(
+// CHECK: linalg.matmul
+// CHECK-NOT: lq.matmul
+func.func @negative_float_rhs(%qa: tensor<4x16x!lq.int<8>>, %sa: tensor<f32>, %w: tensor<16x8xf32>) -> tensor<4x8xf32> {
+  %a = lq.dequantize %qa, %sa layout <tensor> : tensor<4x16x!lq.int<8>>, tensor<f32> -> tensor<4x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %y = linalg.matmul ins(%a, %w : tensor<4x16xf32>, tensor<16x8xf32>) outs(%init : tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+/// A float lhs that is not f32 (linalg.matmul would extend it): not fused.
+// CHECK-LABEL: func.func @negative_f16_lhs(
+// CHECK: linalg.matmul
+// CHECK-NOT: lq.matmul
+func.func @negative_f16_lhs(%x: tensor<4x16xf16>, %qb: tensor<16x8x!lq.int<8>>, %sb: tensor<8xf32>) -> tensor<4x8xf32> {
+  %b = lq.dequantize %qb, %sb layout <axis = 1> : tensor<16x8x!lq.int<8>>, tensor<8xf32> -> tensor<16x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %y = linalg.matmul ins(%x, %b : tensor<4x16xf16>, tensor<16x8xf32>) outs(%init : tensor<4x8xf32>) -> tensor<4x8xf32>
   return %y : tensor<4x8xf32>
 }
 

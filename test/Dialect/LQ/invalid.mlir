@@ -248,9 +248,85 @@ func.func @f(%a: tensor<4x8x!lq.int<4>>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<
 // -----
 
 /// Operand formats are checked per role.
-func.func @f(%a: tensor<4x8xf32>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<f32>) {
+func.func @f(%a: tensor<4x8xi32>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<f32>) {
   // expected-error @+1 {{'lq.matmul' op lhs element type must be a quantized format}}
+  %y = lq.matmul %a, %b scales(%s, %s) lhs_layout(<tensor>) rhs_layout(<tensor>) acc(f32) : tensor<4x8xi32>, tensor<8x2x!lq.int<4>>, tensor<f32>, tensor<f32> -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<4x8x!lq.int<4>>, %b: tensor<8x2xf32>, %s: tensor<f32>) {
+  // expected-error @+1 {{'lq.matmul' op rhs element type must be a quantized format}}
+  %y = lq.matmul %a, %b scales(%s, %s) lhs_layout(<tensor>) rhs_layout(<tensor>) acc(f32) : tensor<4x8x!lq.int<4>>, tensor<8x2xf32>, tensor<f32>, tensor<f32> -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+/// Weight-only form: a float lhs is f32, has no scale, zero point or
+/// layout, and accumulates in f32.
+func.func @f(%a: tensor<4x8xf32>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<f32>) {
+  // expected-error @+1 {{'lq.matmul' op a float lhs takes no lhs scale; write scales(%rhs_scale)}}
   %y = lq.matmul %a, %b scales(%s, %s) lhs_layout(<tensor>) rhs_layout(<tensor>) acc(f32) : tensor<4x8xf32>, tensor<8x2x!lq.int<4>>, tensor<f32>, tensor<f32> -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<4x8xf16>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<f32>) {
+  // expected-error @+1 {{'lq.matmul' op a float lhs must be f32, got 'f16'}}
+  %y = lq.matmul %a, %b scales(%s) rhs_layout(<tensor>) acc(f32) : tensor<4x8xf16>, tensor<8x2x!lq.int<4>>, tensor<f32> -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<4x8xf32>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<f32>, %z: tensor<i8>) {
+  // expected-error @+1 {{'lq.matmul' op a float lhs takes no lhs zero point}}
+  %y = lq.matmul %a, %b scales(%s) lhs_zero_point(%z : tensor<i8>) rhs_layout(<tensor>) acc(f32) : tensor<4x8xf32>, tensor<8x2x!lq.int<4>>, tensor<f32> -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<4x8xf32>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<f32>) {
+  // expected-error @+1 {{'lq.matmul' op a float lhs takes no lhs_layout}}
+  %y = lq.matmul %a, %b scales(%s) lhs_layout(<tensor>) rhs_layout(<tensor>) acc(f32) : tensor<4x8xf32>, tensor<8x2x!lq.int<4>>, tensor<f32> -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<4x8xf32>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<f32>) {
+  // expected-error @+1 {{'lq.matmul' op a float lhs needs acc(f32), got 'i32'}}
+  %y = lq.matmul %a, %b scales(%s) rhs_layout(<tensor>) acc(i32) : tensor<4x8xf32>, tensor<8x2x!lq.int<4>>, tensor<f32> -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+/// A quantized lhs still needs its scale and layout.
+func.func @f(%a: tensor<4x8x!lq.int<4>>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<f32>) {
+  // expected-error @+1 {{'lq.matmul' op a quantized lhs needs a scale: write scales(%lhs_scale, %rhs_scale)}}
+  %y = lq.matmul %a, %b scales(%s) rhs_layout(<tensor>) acc(f32) : tensor<4x8x!lq.int<4>>, tensor<8x2x!lq.int<4>>, tensor<f32> -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+func.func @f(%a: tensor<4x8x!lq.int<4>>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<f32>) {
+  // expected-error @+1 {{'lq.matmul' op a quantized lhs needs an lhs_layout}}
+  %y = lq.matmul %a, %b scales(%s, %s) rhs_layout(<tensor>) acc(f32) : tensor<4x8x!lq.int<4>>, tensor<8x2x!lq.int<4>>, tensor<f32>, tensor<f32> -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+/// The scale types follow the scale operands.
+func.func @f(%a: tensor<4x8xf32>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<f32>) {
+  // expected-error @+1 {{number of operands and types do not match: got 1 operands and 0 types}}
+  %y = lq.matmul %a, %b scales(%s, %s) rhs_layout(<tensor>) acc(f32) : tensor<4x8xf32>, tensor<8x2x!lq.int<4>>, tensor<f32> -> tensor<4x2xf32>
   return
 }
 

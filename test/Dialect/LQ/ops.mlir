@@ -149,3 +149,16 @@ func.func @matmul_transposed(%a: tensor<4x64x!lq.int<8>>, %b: tensor<16x64x!lq.i
   %y = lq.matmul %a, %b scales(%s, %sb) lhs_layout(<tensor>) rhs_layout(<block = [1, 32]>) rhs_transposed acc(i32) : tensor<4x64x!lq.int<8>>, tensor<16x64x!lq.int<4>>, tensor<f32>, tensor<16x2xf32> -> tensor<4x16xf32>
   return
 }
+
+/// Weight-only matmul: a float lhs has no scale, zero point or layout.
+// CHECK-LABEL: func.func @matmul_float_lhs(
+// CHECK: lq.matmul %{{.*}}, %{{.*}} scales(%{{.*}}) rhs_zero_point(%{{.*}} : tensor<2x16xi4>) rhs_layout(<block = [32, 1]>) acc(f32) : tensor<4x64xf32>, tensor<64x16x!lq.int<4, unsigned>>, tensor<2x16xf32> -> tensor<4x16xf32>
+// CHECK: lq.matmul %{{.*}}, %{{.*}} scales(%{{.*}}) rhs_layout(<block = [1, 32]>) rhs_transposed acc(f32) : tensor<4x64xf32>, tensor<16x64x!lq.int<3>>, tensor<16x2xf32> -> tensor<4x16xf32>
+// CHECK: lq.matmul %{{.*}}, %{{.*}} scales(%{{.*}}) out_scale(%{{.*}} : tensor<f32>) rhs_layout(<axis = 1>) acc(f32) rounding <floor> : tensor<4x64xf32>, tensor<64x16xi4>, tensor<16xf32> -> tensor<4x16x!lq.int<8>>
+func.func @matmul_float_lhs(%x: tensor<4x64xf32>, %b: tensor<64x16x!lq.int<4, unsigned>>, %sb: tensor<2x16xf32>, %zb: tensor<2x16xi4>,
+                            %t: tensor<16x64x!lq.int<3>>, %st: tensor<16x2xf32>, %c: tensor<64x16xi4>, %sc: tensor<16xf32>, %so: tensor<f32>) {
+  %y = lq.matmul %x, %b scales(%sb) rhs_zero_point(%zb : tensor<2x16xi4>) rhs_layout(<block = [32, 1]>) acc(f32) : tensor<4x64xf32>, tensor<64x16x!lq.int<4, unsigned>>, tensor<2x16xf32> -> tensor<4x16xf32>
+  %z = lq.matmul %x, %t scales(%st) rhs_layout(<block = [1, 32]>) rhs_transposed acc(f32) : tensor<4x64xf32>, tensor<16x64x!lq.int<3>>, tensor<16x2xf32> -> tensor<4x16xf32>
+  %q = lq.matmul %x, %c scales(%sc) out_scale(%so : tensor<f32>) rhs_layout(<axis = 1>) acc(f32) rounding <floor> : tensor<4x64xf32>, tensor<64x16xi4>, tensor<16xf32> -> tensor<4x16x!lq.int<8>>
+  return
+}

@@ -6,7 +6,9 @@ output and the dequantized result.
 
 Cases cover int3, int4 and E2M1 operands with per-tensor, per-axis, group
 (1-D block) and 2-D block scales, zero points, both accumulators and a
-requantized output.
+requantized output, and the weight-only form: an unquantized f32 lhs (lhs
+format "float") times int3/int4/uint4 weights with group scales and zero
+points, plain and transposed.
 """
 
 import os
@@ -41,6 +43,15 @@ CASES = [
     ("int4_group32_transposed_i32", 4, 64, 8, ("int8", "axis=0", False), ("int4", "block=[32,1]", False), "i32", None, True),
     ("uint4_zp_transposed_i32", 3, 32, 6, ("uint4", "block=[1,16]", True), ("uint4", "block=[16,1]", True), "i32", ("int8", "axis=1"), True),
     ("e2m1_2d_block_transposed_f32", 8, 64, 16, ("e2m1", "block=[1,32]", False), ("e2m1", "block=[32,8]", False), "f32", None, True),
+    # Weight-only: f32 activations, quantized weights (MatMulNBits and
+    # DequantizeLinear(W) -> MatMul). Layouts are of the K x N weights; a
+    # transposed case stores N x K with block [1, 32].
+    ("float_x_uint4_zp_group32_f32", 4, 64, 8, ("float", None, False), ("uint4", "block=[32,1]", True), "f32", None),
+    ("float_x_int4_group32_transposed_f32", 3, 96, 8, ("float", None, False), ("int4", "block=[32,1]", False), "f32", None, True),
+    ("float_x_uint4_zp_group32_transposed_f32", 5, 64, 6, ("float", None, False), ("uint4", "block=[32,1]", True), "f32", None, True),
+    ("float_x_int3_partial_group32_f32", 2, 48, 5, ("float", None, False), ("int3", "block=[32,1]", False), "f32", None),
+    ("float_x_int3_block_along_n_f32", 3, 40, 64, ("float", None, False), ("int3", "block=[1,32]", False), "f32", None),
+    ("float_x_int4_axis_transposed_requant", 4, 32, 8, ("float", None, False), ("int4", "axis=1", False), "f32", ("int8", "axis=1"), True),
 ]
 
 
@@ -104,6 +115,12 @@ def run_case(case, rng):
 
     operands = {}
     for role, (fname, layout, with_zp), shape in (("lhs", lhs, (m, k)), ("rhs", rhs, (k, n))):
+        if fname == "float":
+            # Weight-only lhs: plain f32 values, no quantize.
+            x = rng.standard_normal(shape).astype(np.float32)
+            operands[role] = dict(value=const(hexes(x), shape, "f32"), ty="f32", fmt=None,
+                                  codes=x.tolist(), shape=shape)
+            continue
         ty, fmt = F[fname]
         x = rng.standard_normal(shape).astype(np.float32)
         s, z = scales_for(x, fmt, layout, rng, with_zp)
@@ -132,19 +149,30 @@ def run_case(case, rng):
                               ir_layout=ir_layout)
 
     a, w = operands["lhs"], operands["rhs"]
-    kwargs = dict(lhs_layout=a["layout"], lhs_scale=a["svals"], lhs_zero_point=a["zvals"],
-                  rhs_layout=w["layout"], rhs_scale=w["svals"], rhs_zero_point=w["zvals"], acc=acc)
+    kwargs = dict(rhs_layout=w["layout"], rhs_scale=w["svals"], rhs_zero_point=w["zvals"], acc=acc)
+    float_lhs = a["fmt"] is None
+    if not float_lhs:
+        kwargs.update(lhs_layout=a["layout"], lhs_scale=a["svals"], lhs_zero_point=a["zvals"])
     zps = ""
-    if a["zp"]:
+    if not float_lhs and a["zp"]:
         zps += " lhs_zero_point(%s : %s)" % (a["zp"], tensor_type(a["pshape"], "i8"))
     if w["zp"]:
         zps += " rhs_zero_point(%s : %s)" % (w["zp"], tensor_type(w["pshape"], "i8"))
+    # A float lhs has no scale, layout or scale type: scales(%rhs_scale).
+    if float_lhs:
+        scales = w["scale"]
+        scale_types = tensor_type(w["pshape"], "f32")
+        lhs_layout = ""
+    else:
+        scales = "%s, %s" % (a["scale"], w["scale"])
+        scale_types = "%s, %s" % (tensor_type(a["pshape"], "f32"), tensor_type(w["pshape"], "f32"))
+        lhs_layout = " lhs_layout(%s)" % layout_mlir(a["layout"])
     y = b.fresh()
     if out is None:
-        b.add("%s = lq.matmul %s, %s scales(%s, %s)%s lhs_layout(%s) rhs_layout(%s)%s acc(%s) : %s, %s, %s, %s -> %s" % (
-            y, a["value"], w["value"], a["scale"], w["scale"], zps, layout_mlir(a["layout"]),
+        b.add("%s = lq.matmul %s, %s scales(%s)%s%s rhs_layout(%s)%s acc(%s) : %s, %s, %s -> %s" % (
+            y, a["value"], w["value"], scales, zps, lhs_layout,
             layout_mlir(w["ir_layout"]), " rhs_transposed" if rt else "", acc, tensor_type(a["shape"], a["ty"]), tensor_type(w["shape"], w["ty"]),
-            tensor_type(a["pshape"], "f32"), tensor_type(w["pshape"], "f32"), tensor_type((m, n), "f32")))
+            scale_types, tensor_type((m, n), "f32")))
         print_f32("matmul", y, (m, n))
         checks.append(("matmul", "f32", np.asarray(L.matmul(a["codes"], a["fmt"], w["codes"], w["fmt"], **kwargs)).reshape(-1).tolist()))
     else:
@@ -155,11 +183,11 @@ def run_case(case, rng):
         so, _ = scales_for(yf, ofmt, olayout, rng, False)
         opshape = L.layout_param_shape(L.parse_layout(olayout), (m, n))
         ov = const(hexes(so), opshape, "f32")
-        b.add("%s = lq.matmul %s, %s scales(%s, %s)%s out_scale(%s : %s) lhs_layout(%s) rhs_layout(%s)%s out_layout(%s) acc(%s) : %s, %s, %s, %s -> %s" % (
-            y, a["value"], w["value"], a["scale"], w["scale"], zps, ov, tensor_type(opshape, "f32"),
-            layout_mlir(a["layout"]), layout_mlir(w["ir_layout"]), " rhs_transposed" if rt else "", layout_mlir(olayout), acc,
+        b.add("%s = lq.matmul %s, %s scales(%s)%s out_scale(%s : %s)%s rhs_layout(%s)%s out_layout(%s) acc(%s) : %s, %s, %s -> %s" % (
+            y, a["value"], w["value"], scales, zps, ov, tensor_type(opshape, "f32"),
+            lhs_layout, layout_mlir(w["ir_layout"]), " rhs_transposed" if rt else "", layout_mlir(olayout), acc,
             tensor_type(a["shape"], a["ty"]), tensor_type(w["shape"], w["ty"]),
-            tensor_type(a["pshape"], "f32"), tensor_type(w["pshape"], "f32"), tensor_type((m, n), oty)))
+            scale_types, tensor_type((m, n), oty)))
         print_codes("output codes", y, (m, n), oty, ofmt.W)
         sovals = so.tolist() if opshape else float(so)
         ycodes = L.matmul(a["codes"], a["fmt"], w["codes"], w["fmt"], out_fmt=ofmt, out_layout=olayout,

@@ -11,6 +11,56 @@
 using namespace mlir;
 using namespace lpc::lq;
 
+//===----------------------------------------------------------------------===//
+// Custom directives
+//===----------------------------------------------------------------------===//
+
+/// lq.matmul's `scales(...)`: `(%lhs_scale, %rhs_scale)`, or `(%rhs_scale)`
+/// for a float lhs.
+static ParseResult
+parseMatmulScales(OpAsmParser &parser,
+                  std::optional<OpAsmParser::UnresolvedOperand> &lhsScale,
+                  OpAsmParser::UnresolvedOperand &rhsScale) {
+  OpAsmParser::UnresolvedOperand first;
+  if (parser.parseOperand(first))
+    return failure();
+  if (failed(parser.parseOptionalComma())) {
+    rhsScale = first;
+    return success();
+  }
+  lhsScale = first;
+  return parser.parseOperand(rhsScale);
+}
+
+static void printMatmulScales(OpAsmPrinter &p, Operation *, Value lhsScale,
+                              Value rhsScale) {
+  if (lhsScale)
+    p << lhsScale << ", ";
+  p << rhsScale;
+}
+
+/// The scale types in lq.matmul's type list: `lhs, rhs` or just `rhs`.
+static ParseResult parseMatmulScaleTypes(OpAsmParser &parser,
+                                         Type &lhsScaleType,
+                                         Type &rhsScaleType) {
+  Type first;
+  if (parser.parseType(first))
+    return failure();
+  if (failed(parser.parseOptionalComma())) {
+    rhsScaleType = first;
+    return success();
+  }
+  lhsScaleType = first;
+  return parser.parseType(rhsScaleType);
+}
+
+static void printMatmulScaleTypes(OpAsmPrinter &p, Operation *,
+                                  Type lhsScaleType, Type rhsScaleType) {
+  if (lhsScaleType)
+    p << lhsScaleType << ", ";
+  p << rhsScaleType;
+}
+
 #define GET_OP_CLASSES
 #include "lpc/Dialect/LQ/IR/LQOps.cpp.inc"
 
@@ -183,8 +233,14 @@ OpFoldResult BitcastOp::fold(FoldAdaptor) {
 // MatmulOp
 //===----------------------------------------------------------------------===//
 
+bool MatmulOp::hasFloatLhs() {
+  Type elem = getLhs().getType().getElementType();
+  return isa<mlir::FloatType>(elem) && !getFormat(elem);
+}
+
 std::optional<int64_t> MatmulOp::getKSegment() {
-  std::optional<int64_t> lb = getLhsLayout().getBlockAlong(1);
+  std::optional<int64_t> lb =
+      getLhsLayout() ? getLhsLayout()->getBlockAlong(1) : std::nullopt;
   std::optional<int64_t> rb =
       getRhsLayout().getBlockAlong(getRhsTransposed() ? 1 : 0);
   if (lb && rb)
@@ -210,19 +266,42 @@ LogicalResult MatmulOp::verify() {
       !shapesCompatible(resultType.getShape(), {m, n}))
     return emitOpError("result shape ") << shapeString(resultType.getShape())
                                         << " must be " << shapeString({m, n});
-  FailureOr<Format> lhsFormat = verifyFormat(*this, "lhs", lhsType);
-  if (failed(lhsFormat))
-    return failure();
+  Type acc = getAcc();
+  FailureOr<Format> lhsFormat = failure();
+  if (hasFloatLhs()) {
+    // Weight-only form: the activations enter the products unchanged.
+    Type lhsElem = lhsType.getElementType();
+    if (!lhsElem.isF32())
+      return emitOpError("a float lhs must be f32, got ") << lhsElem;
+    if (getLhsScale())
+      return emitOpError("a float lhs takes no lhs scale; write "
+                         "scales(%rhs_scale)");
+    if (getLhsZeroPoint())
+      return emitOpError("a float lhs takes no lhs zero point");
+    if (getLhsLayout())
+      return emitOpError("a float lhs takes no lhs_layout");
+    if (!acc.isF32())
+      return emitOpError("a float lhs needs acc(f32), got ") << acc;
+  } else {
+    lhsFormat = verifyFormat(*this, "lhs", lhsType);
+    if (failed(lhsFormat))
+      return failure();
+    if (!getLhsScale())
+      return emitOpError("a quantized lhs needs a scale: write "
+                         "scales(%lhs_scale, %rhs_scale)");
+    if (!getLhsLayout())
+      return emitOpError("a quantized lhs needs an lhs_layout");
+    if (failed(verifyScales(*this, "lhs scale", lhsType, *getLhsLayout(),
+                            getLhsScale(), getLhsZeroPoint(), *lhsFormat)))
+      return failure();
+  }
   FailureOr<Format> rhsFormat = verifyFormat(*this, "rhs", rhsType);
   if (failed(rhsFormat))
     return failure();
-  if (failed(verifyScales(*this, "lhs scale", lhsType, getLhsLayout(),
-                          getLhsScale(), getLhsZeroPoint(), *lhsFormat)) ||
-      failed(verifyScales(*this, "rhs scale", rhsType, getRhsLayout(),
+  if (failed(verifyScales(*this, "rhs scale", rhsType, getRhsLayout(),
                           getRhsScale(), getRhsZeroPoint(), *rhsFormat)))
     return failure();
 
-  Type acc = getAcc();
   if (acc.isInteger(32)) {
     if (!lhsFormat->isIntegerValued() || !rhsFormat->isIntegerValued())
       return emitOpError("acc = i32 needs integer formats on both operands");
@@ -230,7 +309,7 @@ LogicalResult MatmulOp::verify() {
       if (zp && !isa<mlir::IntegerType>(
                     cast<ShapedType>(zp.getType()).getElementType()))
         return emitOpError("acc = i32 needs integer zero points");
-    std::optional<int64_t> lb = getLhsLayout().getBlockAlong(1);
+    std::optional<int64_t> lb = getLhsLayout()->getBlockAlong(1);
     std::optional<int64_t> rb = getRhsLayout().getBlockAlong(rt ? 1 : 0);
     if (std::optional<int64_t> segment = getKSegment()) {
       int64_t seg = *segment;

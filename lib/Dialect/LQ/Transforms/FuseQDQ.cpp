@@ -1,8 +1,9 @@
 //===- FuseQDQ.cpp - Fuse dequantize/matmul/quantize into lq.matmul -------===//
 //
 // dequantize -> float matmul (-> quantize) chains become lq.matmul on the
-// codes. The float matmul may be linalg.matmul or the equivalent
-// linalg.generic (maps (m, k), (k, n) -> (m, n), body c + a * b).
+// codes; a matmul of plain f32 activations by dequantized weights becomes the
+// weight-only lq.matmul. The float matmul may be linalg.matmul or the
+// equivalent linalg.generic (maps (m, k), (k, n) -> (m, n), body c + a * b).
 //
 //===----------------------------------------------------------------------===//
 
@@ -82,8 +83,10 @@ std::optional<bool> matchMatmulGeneric(linalg::GenericOp g) {
   return std::nullopt;
 }
 
-/// Replaces `op` (a float matmul of two dequantized operands into a
-/// zero-filled f32 accumulator) with lq.matmul.
+/// Replaces `op` (a float matmul into a zero-filled f32 accumulator whose
+/// rhs is dequantized) with lq.matmul: on the codes of both operands when the
+/// lhs is dequantized too, else the weight-only form with the f32 lhs as it
+/// is.
 LogicalResult fuseMatmul(Operation *op, Value lhs, Value rhs, Value init,
                          bool rhsTransposed, PatternRewriter &rewriter) {
   auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
@@ -91,12 +94,26 @@ LogicalResult fuseMatmul(Operation *op, Value lhs, Value rhs, Value init,
     return rewriter.notifyMatchFailure(op, "accumulator is not f32");
   if (!isZeroFilled(init))
     return rewriter.notifyMatchFailure(op, "accumulator is not +0.0");
-  auto a = lhs.getDefiningOp<DequantizeOp>();
   auto b = rhs.getDefiningOp<DequantizeOp>();
-  if (!a || !b)
-    return rewriter.notifyMatchFailure(op, "operands are not dequantized");
-  if (!a.getType().getElementType().isF32() ||
-      !b.getType().getElementType().isF32())
+  if (!b)
+    return rewriter.notifyMatchFailure(op, "rhs is not dequantized");
+  if (!b.getType().getElementType().isF32())
+    return rewriter.notifyMatchFailure(op, "dequantized to a non-f32 type");
+  auto a = lhs.getDefiningOp<DequantizeOp>();
+  if (!a) {
+    // Weight-only: deq(lhs) = lhs, the same f32 products and sums.
+    if (!cast<RankedTensorType>(lhs.getType()).getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "float lhs is not f32");
+    rewriter.replaceOpWithNewOp<MatmulOp>(
+        op, resultType, lhs, b.getInput(), /*lhs_scale=*/Value(), b.getScale(),
+        /*lhs_zero_point=*/Value(), b.getZeroPoint(),
+        /*out_scale=*/Value(), /*out_zero_point=*/Value(),
+        /*lhs_layout=*/LayoutAttr(), b.getLayout(), rhsTransposed,
+        /*out_layout=*/LayoutAttr(), rewriter.getF32Type(),
+        RoundingMode::half_even, /*seed=*/0);
+    return success();
+  }
+  if (!a.getType().getElementType().isF32())
     return rewriter.notifyMatchFailure(op, "dequantized to a non-f32 type");
   rewriter.replaceOpWithNewOp<MatmulOp>(
       op, resultType, a.getInput(), b.getInput(), a.getScale(), b.getScale(),
@@ -154,9 +171,9 @@ struct FuseOutputQuantize : OpRewritePattern<QuantizeOp> {
     rewriter.replaceOpWithNewOp<MatmulOp>(
         op, op.getType(), mm.getLhs(), mm.getRhs(), mm.getLhsScale(),
         mm.getRhsScale(), mm.getLhsZeroPoint(), mm.getRhsZeroPoint(),
-        op.getScale(), op.getZeroPoint(), mm.getLhsLayout(), mm.getRhsLayout(),
-        mm.getRhsTransposed(), layout, mm.getAcc(), op.getRounding(),
-        op.getSeed());
+        op.getScale(), op.getZeroPoint(), mm.getLhsLayoutAttr(),
+        mm.getRhsLayout(), mm.getRhsTransposed(), layout, mm.getAcc(),
+        op.getRounding(), op.getSeed());
     return success();
   }
 };

@@ -91,7 +91,7 @@ def LQ_BitcastOp : LQ_Op<"bitcast", [Pure]> {
 }
 
 def LQ_MatmulOp : LQ_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
-  let summary = "Matrix multiply of two quantized operands";
+  let summary = "Matrix multiply of quantized operands (or a float lhs and a quantized rhs)";
   let description = [{
     Multiplies `lhs` (MxK) by `rhs` (KxN); each operand has its own format,
     scale layout and optional zero point. `acc` chooses the accumulator: `f32`
@@ -100,23 +100,33 @@ def LQ_MatmulOp : LQ_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
     With `rhs_transposed`, `rhs` is stored NxK (ONNX Gemm transB,
     MatMulNBits) and its layout refers to that NxK tensor.
     With `out_scale`, the result is quantized to the result element format
-    with `out_layout` (`tensor`, or `axis = 1` per output column). Exact
-    semantics: docs/Semantics.md.
+    with `out_layout` (`tensor`, or `axis = 1` per output column).
+
+    Weight-only form: the lhs may be a plain `f32` tensor (activations that
+    were never quantized, as in MatMulNBits). It then has no scale, zero
+    point or layout: `scales(%sb)` names only the rhs scale, `lhs_layout` is
+    omitted, the types list only the rhs scale type, and `acc` must be
+    `f32`; the lhs enters the products unchanged. Exact semantics:
+    docs/Semantics.md.
 
     ```mlir
     %y = lq.matmul %a, %b scales(%sa, %sb)
         lhs_layout(<axis = 0>) rhs_layout(<block = [32, 1]>) acc(i32)
         : tensor<4x64x!lq.int<8>>, tensor<64x16x!lq.int<4>>,
           tensor<4xf32>, tensor<2x16xf32> -> tensor<4x16xf32>
+    %z = lq.matmul %x, %w scales(%sw) rhs_zero_point(%zw : tensor<16x2xi4>)
+        rhs_layout(<block = [1, 32]>) rhs_transposed acc(f32)
+        : tensor<4x64xf32>, tensor<16x64x!lq.int<4, unsigned>>,
+          tensor<16x2xf32> -> tensor<4x16xf32>
     ```
   }];
   let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
-      LQ_ScaleTensor:$lhs_scale, LQ_ScaleTensor:$rhs_scale,
+      Optional<LQ_ScaleTensor>:$lhs_scale, LQ_ScaleTensor:$rhs_scale,
       Optional<AnyRankedTensor>:$lhs_zero_point,
       Optional<AnyRankedTensor>:$rhs_zero_point,
       Optional<LQ_ScaleTensor>:$out_scale,
       Optional<AnyRankedTensor>:$out_zero_point,
-      LQ_LayoutAttr:$lhs_layout, LQ_LayoutAttr:$rhs_layout,
+      OptionalAttr<LQ_LayoutAttr>:$lhs_layout, LQ_LayoutAttr:$rhs_layout,
       UnitAttr:$rhs_transposed,
       OptionalAttr<LQ_LayoutAttr>:$out_layout,
       TypeAttr:$acc,
@@ -127,19 +137,22 @@ def LQ_MatmulOp : LQ_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
     /// The K segment of integer accumulation: the smaller K-block of the two
     /// layouts, or std::nullopt when neither scale varies along K.
     std::optional<int64_t> getKSegment();
+    /// True for the weight-only form: a plain float lhs without scale.
+    bool hasFloatLhs();
   }];
   let assemblyFormat = [{
-    $lhs `,` $rhs `scales` `(` $lhs_scale `,` $rhs_scale `)`
+    $lhs `,` $rhs `scales` `(` custom<MatmulScales>($lhs_scale, $rhs_scale) `)`
     (`lhs_zero_point` `(` $lhs_zero_point^ `:` type($lhs_zero_point) `)`)?
     (`rhs_zero_point` `(` $rhs_zero_point^ `:` type($rhs_zero_point) `)`)?
     (`out_scale` `(` $out_scale^ `:` type($out_scale) `)`)?
     (`out_zero_point` `(` $out_zero_point^ `:` type($out_zero_point) `)`)?
-    `lhs_layout` `(` $lhs_layout `)` `rhs_layout` `(` $rhs_layout `)`
+    (`lhs_layout` `(` $lhs_layout^ `)`)? `rhs_layout` `(` $rhs_layout `)`
     (`rhs_transposed` $rhs_transposed^)?
     (`out_layout` `(` $out_layout^ `)`)?
     `acc` `(` $acc `)` (`rounding` $rounding^)?
-    attr-dict `:` type($lhs) `,` type($rhs) `,` type($lhs_scale) `,`
-    type($rhs_scale) `->` type($result)
+    attr-dict `:` type($lhs) `,` type($rhs) `,`
+    custom<MatmulScaleTypes>(type($lhs_scale), type($rhs_scale))
+    `->` type($result)
   }];
   let hasVerifier = 1;
 }

@@ -65,7 +65,10 @@ def LQFuseQDQ : Pass<"lq-fuse-qdq"> {
     and Gemm) whose two operands are `lq.dequantize` results and whose
     accumulator starts at +0.0 becomes one `lq.matmul` with `acc(f32)` on the
     codes, so the weights stay in their low-bit format and later kernels see
-    the quantized operands. A following `lq.quantize` with a per-tensor or
+    the quantized operands. When only the rhs (the weights) is dequantized
+    and the lhs is any other f32 tensor (activations), it becomes the
+    weight-only `lq.matmul` with the f32 lhs; a dequantized lhs times a float
+    rhs is left alone. A following `lq.quantize` with a per-tensor or
     per-column layout becomes the matmul's output scale. Both rewrites are
     exact: lq.matmul with acc f32 is defined as the same sequence of f32
     multiplies and adds (docs/Semantics.md). Transposed operand maps are left
@@ -86,6 +89,9 @@ def LQFuseQDQ : Pass<"lq-fuse-qdq"> {
     // becomes
     %y = lq.matmul %qa, %qb scales(%sa, %sb) lhs_layout(<axis = 0>)
         rhs_layout(<block = [32, 1]>) acc(f32) : ... -> tensor<4x8xf32>
+    // and linalg.matmul ins(%x, %b ...) with a plain f32 %x becomes
+    %z = lq.matmul %x, %qb scales(%sb) rhs_layout(<block = [32, 1]>)
+        acc(f32) : ... -> tensor<4x8xf32>
     ```
   }];
   let dependentDialects = ["::lpc::lq::LQDialect",
