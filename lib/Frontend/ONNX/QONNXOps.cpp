@@ -108,25 +108,6 @@ std::optional<SmallVector<double>> constValues(NodeContext &ctx, Value v,
   return std::nullopt;
 }
 
-/// A compile-time scalar operand (one element) that must be an integer.
-FailureOr<int64_t> constIntScalar(NodeContext &ctx, size_t i, StringRef what) {
-  if (failed(ctx.require(i, what)))
-    return failure();
-  std::optional<SmallVector<double>> v = constValues(ctx, ctx.input(i));
-  if (!v)
-    return ctx.error() << what << " (input " << i
-                       << ") must be a compile-time constant";
-  if (v->size() != 1)
-    return ctx.error() << what << " (input " << i
-                       << ") must be a scalar, got shape "
-                       << tensorType(ctx.input(i));
-  double d = (*v)[0];
-  if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 1e9)
-    return ctx.error() << what << " (input " << i
-                       << ") must be an integer, got " << d;
-  return (int64_t)d;
-}
-
 /// A compile-time scalar operand of any real value.
 FailureOr<double> constScalar(NodeContext &ctx, size_t i, StringRef what) {
   if (failed(ctx.require(i, what)))
@@ -140,6 +121,17 @@ FailureOr<double> constScalar(NodeContext &ctx, size_t i, StringRef what) {
                        << ") must be a scalar, got shape "
                        << tensorType(ctx.input(i));
   return (*v)[0];
+}
+
+/// A compile-time scalar operand (one element) that must be an integer.
+FailureOr<int64_t> constIntScalar(NodeContext &ctx, size_t i, StringRef what) {
+  FailureOr<double> d = constScalar(ctx, i, what);
+  if (failed(d))
+    return failure();
+  if (!std::isfinite(*d) || *d != std::floor(*d) || std::fabs(*d) > 1e9)
+    return ctx.error() << what << " (input " << i
+                       << ") must be an integer, got " << *d;
+  return (int64_t)*d;
 }
 
 LogicalResult requireF32(NodeContext &ctx, size_t i, StringRef what) {
