@@ -10,9 +10,10 @@ Runtime (node RUN_JS) and with `lpc run --compare-dir`. Integer outputs must
 match exactly (lpc run compares integers exactly); float outputs within
 rtol 1e-5 / atol 1e-6. Codes that ONNX Runtime cannot return to JavaScript
 (INT4/UINT4, FLOAT8*) are decoded in the graph by a DequantizeLinear with
-scale 1 (an exact map from code to value). FLOAT4E2M1 (opset 23), which
-ONNX Runtime 1.30 lacks, is checked against the ONNX specification's
-rounding implemented here in numpy (cases marked "(spec)"). Prints the matrix
+scale 1 (an exact map from code to value). FLOAT4E2M1 (opset 23), per-row
+MatMulInteger and per-channel ConvInteger zero points, which ONNX Runtime
+1.30 lacks, are checked against the ONNX specification implemented here in
+numpy (cases marked "(spec)"). Prints the matrix
 with counts and "qdq matrix: P passed, F failed".
 """
 import argparse
@@ -276,6 +277,59 @@ def matmul_integer_case(ta, tb, layout, seed):
     return c
 
 
+def matmul_integer_spec_case(ta, tb, seed):
+    """Per-row a_zero_point (ONNX allows it; ONNX Runtime does not)."""
+    c = Case("MatMulInteger", ta + "x" + tb + "(spec)", "zp-row-col", seed)
+    c.opset = 10
+    rng = c.rng
+    M, K, N = 5, 37, 6
+    a, b = ints(rng, ta, [M, K]), ints(rng, tb, [K, N])
+    az, bz = ints(rng, ta, [M]), ints(rng, tb, [N])
+    c.input("a", INTS[ta][0], a)
+    c.input("b", INTS[tb][0], b)
+    c.node("MatMulInteger", ["a", "b", c.init(tensor("azp", INTS[ta][0], [M], az)),
+                             c.init(tensor("bzp", INTS[tb][0], [N], bz))], ["y"])
+    c.output("y", 6, [M, N])
+    y = (a.astype(np.int64) - az[:, None]) @ (b.astype(np.int64) - bz[None, :])
+    c.ref = [nh.from_array(y.astype(np.int32), "y")]
+    return c
+
+
+def conv_integer_spec_case(tx, tw, layout, seed):
+    """Per-output-channel w_zero_point (ONNX allows it; ONNX Runtime does
+    not); the oracle is a direct convolution of the shifted codes, padding
+    with x_zero_point."""
+    c = Case("ConvInteger", tx + "x" + tw + "(spec)", layout + "-wzp-channel", seed)
+    c.opset = 10
+    rng = c.rng
+    xs, ws, attrs = conv_geometry(layout)
+    x, w = ints(rng, tx, xs), ints(rng, tw, ws)
+    xz, wz = ints(rng, tx, []), ints(rng, tw, [ws[0]])
+    c.input("x", INTS[tx][0], x)
+    c.node("ConvInteger", ["x", c.init(tensor("w", INTS[tw][0], ws, w)),
+                           c.init(tensor("xzp", INTS[tx][0], [], xz)),
+                           c.init(tensor("wzp", INTS[tw][0], [ws[0]], wz))], ["y"], **attrs)
+    c.output("y", 6, None)
+    pads = attrs.get("pads", [0, 0, 0, 0])
+    st = attrs.get("strides", [1, 1])
+    g = attrs.get("group", 1)
+    xp = np.pad(x.astype(np.int64) - int(xz), [(0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])])
+    wd = w.astype(np.int64) - wz.astype(np.int64)[:, None, None, None]
+    n, cin, hp, wp = xp.shape
+    m, cg, kh, kw = wd.shape
+    oh, ow = (hp - kh) // st[0] + 1, (wp - kw) // st[1] + 1
+    y = np.zeros([n, m, oh, ow], np.int64)
+    mg = m // g
+    for o in range(m):
+        gi = o // mg
+        for i in range(oh):
+            for j in range(ow):
+                patch = xp[:, gi * cg:(gi + 1) * cg, i * st[0]:i * st[0] + kh, j * st[1]:j * st[1] + kw]
+                y[:, o, i, j] = (patch * wd[o]).sum(axis=(1, 2, 3))
+    c.ref = [nh.from_array(y.astype(np.int32), "y")]
+    return c
+
+
 def conv_geometry(layout):
     # (x shape, w shape, attrs)
     if layout == "pad-stride":
@@ -449,6 +503,13 @@ def all_cases():
             seed += 1
             add(conv_integer_case(tx, tw, lay, seed))
     # (ONNX Runtime has no uint8 x int8 -> int8 QLinearMatMul.)
+    for ta, tb in (("uint8", "uint8"), ("int8", "uint8")):
+        seed += 1
+        add(matmul_integer_spec_case(ta, tb, seed))
+    for tx, tw in (("uint8", "uint8"), ("uint8", "int8")):
+        for lay in ("plain", "pad-stride", "group"):
+            seed += 1
+            add(conv_integer_spec_case(tx, tw, lay, seed))
     for ta, tb, ty in (("uint8", "uint8", "uint8"), ("uint8", "int8", "uint8"),
                        ("int8", "int8", "int8")):
         for lay in ("tensor", "col", "tensor-3d", "col-3d"):
