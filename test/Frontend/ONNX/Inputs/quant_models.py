@@ -105,6 +105,49 @@ MODELS["bad_qlinearconv_bias"] = model(
      nh.from_array(np.uint8(0), "wz"), f32("ys", 0.5), nh.from_array(np.uint8(0), "yz"),
      f32("B", [1, 2])], opset=10)
 
+MODELS["bad_block_size"] = model(
+    [q("q", ["x", "s"], axis=1, block_size=-2)], [vi("x", 1, [2, 8])],
+    [vi("y", 2, [2, 8])], [f32("s", np.ones([2, 4]))])
+MODELS["bad_output_dtype"] = model(
+    [q("q", ["x", "s", "z"], output_dtype=3)], [vi("x", 1, [2])], [vi("y", 2, [2])],
+    [f32("s", 1.0), nh.from_array(np.uint8(0), "z")])
+MODELS["bad_dq_output_dtype"] = model(
+    [q("dq", ["x", "s"], op="DequantizeLinear", output_dtype=6)], [vi("x", 3, [2])],
+    [vi("y", 6, [2])], [f32("s", 1.0)], opset=23)
+MODELS["bad_int32_block"] = model(
+    [q("dq", ["x", "s"], op="DequantizeLinear", axis=1, block_size=2)], [vi("x", 6, [2, 4])],
+    [vi("y", 1, [2, 4])], [f32("s", np.ones([2, 2]))])
+MODELS["bad_dq_dtype"] = model(
+    [q("dq", ["x", "s"], op="DequantizeLinear")], [vi("x", 7, [2])],
+    [vi("y", 1, [2])], [f32("s", 1.0)])
+MODELS["bad_mmi_zp_type"] = model(
+    [q("mm", ["a", "b", "az"], op="MatMulInteger")], [vi("a", 2, [2, 3])],
+    [vi("y", 6, [2, 2])], [nh.from_array(np.ones([3, 2], np.int8), "b"),
+                           nh.from_array(np.int8(1), "az")], opset=10)
+MODELS["bad_mmi_zp_shape"] = model(
+    [q("mm", ["a", "b", "az", "bz"], op="MatMulInteger")], [vi("a", 2, [2, 3])],
+    [vi("y", 6, [2, 2])], [nh.from_array(np.ones([3, 2], np.int8), "b"),
+                           nh.from_array(np.uint8(1), "az"),
+                           nh.from_array(np.zeros([3], np.int8), "bz")], opset=10)
+MODELS["bad_convinteger_rank"] = model(
+    [q("ci", ["x", "w"], op="ConvInteger")], [vi("x", 2, [1, 3, 4])],
+    [vi("y", 6, [1, 2, 4])], [nh.from_array(np.ones([2, 3, 1, 1], np.uint8), "w")], opset=10)
+
+
+def qlinear_conv(ws=0.1, yz=np.uint8(0)):
+    return model(
+        [q("qc", ["x", "xs", "xz", "w", "ws", "wz", "ys", "yz"], op="QLinearConv")],
+        [vi("x", 2, [1, 1, 3, 3])], [vi("y", 2, [1, 2, 3, 3])],
+        [f32("xs", 0.1), nh.from_array(np.uint8(0), "xz"),
+         nh.from_array(np.ones([2, 1, 1, 1], np.uint8), "w"), f32("ws", ws),
+         nh.from_array(np.uint8(0), "wz"), f32("ys", 0.5), nh.from_array(yz, "yz")],
+        opset=10)
+
+
+MODELS["bad_qlinear_wscale"] = qlinear_conv(ws=[0.1, 0.2, 0.3])
+MODELS["bad_qlinear_output"] = qlinear_conv(yz=np.uint16(0))
+MODELS["bad_qlinear_yzp"] = qlinear_conv(yz=np.zeros([2], np.uint8))
+
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 for name, m in MODELS.items():
