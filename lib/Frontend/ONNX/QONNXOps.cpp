@@ -678,7 +678,7 @@ LogicalResult truncOp(NodeContext &ctx, Results &results) {
     double k = roundWith((double)(float)std::log2((double)ratio),
                          lq::RoundingMode::half_even);
     if (k < -126 || k > 127)
-      return ctx.error() << "truncation shift 2^" << k
+      return ctx.error() << "truncation shift 2^" << (int64_t)k
                          << " is outside f32's exponent range";
     ts.push_back(std::ldexp(1.0, (int)k));
   }

@@ -322,6 +322,15 @@ def error_models(out):
     bad = nh.from_array(np.zeros((5,), np.float32), "bad_bias")
     save("bias_shape", c, ins=["y_x", "y_B", "y_s", "y_zp", "", "bad_bias"],
          extra_inits=[bad])
+    save("k_zero", c, attrs={"K": 0})
+    bad = nh.from_array(np.ones((4, 2), np.float64), "bad_s")
+    save("scales_f64", c, ins=["y_x", "y_B", "bad_s"], extra_inits=[bad])
+    g_in = [helper.make_tensor_value_info("y_x", TensorProto.DOUBLE, list(c.a_shape))]
+    node = helper.make_node("MatMulNBits", c.inits()[0], ["y"], name="mm", domain=MS,
+                            **{a.name: helper.get_attribute_value(a) for a in c.node().attribute})
+    onnx.save(model([node], c.inits()[1], g_in,
+                    [helper.make_tensor_value_info("y", TensorProto.DOUBLE, [2, 4])]),
+              os.path.join(out, "a_f64.onnx"))
     g = nh.from_array((np.arange(32) // 16).astype(np.int32), "g_ok")
     save("g_idx_trivial", c, ins=["y_x", "y_B", "y_s", "y_zp", "g_ok"], extra_inits=[g])
     g = nh.from_array((np.arange(32) % 2).astype(np.int32), "g_bad")

@@ -622,7 +622,17 @@ def errors(d):
     save("trunc_scale_input", "Trunc", ["x", "s", "z", "b", "os", "b"],
          q, extra_inputs=[("os", [])])
     save("trunc_ratio", "Trunc", ["x", "s", "z", "b", "os", "b"], dict(q, os=F32(-1)))
+    save("bipolar_broadcast", "BipolarQuant", ["x", "s"], {"s": np.ones([3], F32)})
+    save("trunc_v1_shift", "Trunc", ["x", "s", "z", "ib", "ob"],
+         dict(q, ib=F32(200), ob=F32(2)))
+    tq = dict(q, os=F32(1), ob=F32(2))
+    save("trunc_v2_broadcast", "Trunc", ["x", "s", "z", "b", "os", "ob"],
+         dict(tq, s=np.ones([3], F32)))
+    save("trunc_v2_outbits", "Trunc", ["x", "s", "z", "b", "os", "ob"], dict(tq, ob=F32(0)))
+    save("trunc_v2_shift", "Trunc", ["x", "s", "z", "b", "os", "ob"],
+         dict(tq, s=F32(1), os=F32(3e38)))
     fq = {"s": F32(1), "e": F32(4), "m": F32(3), "bias": F32(7), "mv": F32(448)}
+    save("fq_maxval", "FloatQuant", ["x", "s", "e", "m", "bias", "mv"], dict(fq, mv=F32(-1)))
     save("fq_nosat", "FloatQuant", ["x", "s", "e", "m", "bias", "mv"], fq, saturation=0)
     save("fq_nosat_max", "FloatQuant", ["x", "s", "e", "m", "bias", "mv"],
          dict(fq, mv=F32(300)), saturation=0, has_nan=1)
