@@ -15,7 +15,8 @@ const ort = require(process.argv[2]);
 const DTYPES = {
   1: ["float32", Float32Array], 2: ["uint8", Uint8Array], 3: ["int8", Int8Array],
   4: ["uint16", Uint16Array], 5: ["int16", Int16Array], 6: ["int32", Int32Array],
-  7: ["int64", BigInt64Array], 9: ["bool", Uint8Array], 11: ["float64", Float64Array],
+  7: ["int64", BigInt64Array], 9: ["bool", Uint8Array], 10: ["float16", Uint16Array],
+  11: ["float64", Float64Array],
 };
 const BY_NAME = {};
 for (const [k, v] of Object.entries(DTYPES)) BY_NAME[v[0]] = Number(k);

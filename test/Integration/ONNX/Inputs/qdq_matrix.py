@@ -229,6 +229,33 @@ def dequantize_case(dtype, layout, seed):
     return c
 
 
+def f16_case(op, dtype, layout, seed):
+    """float16 data and scales (opset 19): QuantizeLinear from float16, or
+    DequantizeLinear to float16 (the scale's type)."""
+    c = Case(op, dtype + "<->f16", layout, seed)
+    c.opset = 19 if layout in ("tensor", "axis1") else 21
+    shape = [3, 4, 10]
+    rng = c.rng
+    sshape, params = layout_params(rng, shape, layout, True)
+    s = scales(rng, sshape, False).astype(np.float16)
+    dnum, npt, qmin, qmax = INTS[dtype]
+    zp = (rng.integers(qmin, qmax + 1, size=sshape) // 2).astype(npt)
+    zt = tensor("zp", dnum, sshape, zp)
+    if op == "QuantizeLinear":
+        x = (rng.standard_normal(shape) * 20).astype(np.float16)
+        c.inputs.append(helper.make_tensor_value_info("x", 10, shape))
+        c.feeds.append(nh.from_array(x, "x"))
+        c.node("QuantizeLinear", ["x", c.init(nh.from_array(s, "scale")), c.init(zt)],
+               ["y"], **params)
+        c.output("y", dnum, shape)
+    else:
+        c.input("q", dnum, rng.integers(qmin, qmax + 1, size=shape).astype(npt))
+        c.node("DequantizeLinear", ["q", c.init(nh.from_array(s, "scale")), c.init(zt)],
+               ["y"], **params)
+        c.output("y", 10, shape)
+    return c
+
+
 def dynamic_case(kind, seed):
     c = Case("DynamicQuantizeLinear", "uint8", kind, seed)
     c.opset = 11
@@ -490,6 +517,10 @@ def all_cases():
         add(fp4_quantize_case(lay, seed))
         seed += 1
         add(fp4_dequantize_case(lay, seed))
+    for op in ("QuantizeLinear", "DequantizeLinear"):
+        for dt, lay in (("uint8", "tensor"), ("int8", "axis1"), ("int16", "block4")):
+            seed += 1
+            add(f16_case(op, dt, lay, seed))
     for kind in ("mixed", "positive", "negative", "zeros"):
         seed += 1
         add(dynamic_case(kind, seed))
