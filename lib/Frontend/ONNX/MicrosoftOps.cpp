@@ -69,13 +69,29 @@ Value codeConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
 /// Whether `v` is defined by a constant op (dense or resource weights).
 bool isConstant(Value v) { return v.getDefiningOp<arith::ConstantOp>(); }
 
-/// A per-block float tensor (scales or float zero points) of shape
-/// [N, k_blocks] or [N * k_blocks], as [N, k_blocks]; null after an error.
-Value blockTensor(NodeContext &ctx, size_t i, StringRef what, int64_t n,
-                  int64_t kBlocks) {
+/// "float32" or "float16": A's element type in messages.
+StringRef floatName(Type t) { return t.isF16() ? "float16" : "float32"; }
+
+/// `v` (f32 or f16) as f32; exact.
+Value extendToF32(NodeContext &ctx, Value v) {
+  Type f32 = ctx.b.getF32Type();
+  if (elemOf(v) == f32)
+    return v;
+  return elementwise(ctx.b, ctx.loc, {v}, shapeOf(v), f32,
+                     [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                       return arith::ExtFOp::create(nb, l, f32, a[0]);
+                     });
+}
+
+/// A per-block float tensor (scales or float zero points) of A's type
+/// `act` and shape [N, k_blocks] or [N * k_blocks], as f32 [N, k_blocks];
+/// null after an error.
+Value blockTensor(NodeContext &ctx, size_t i, StringRef what, Type act,
+                  int64_t n, int64_t kBlocks) {
   Value v = ctx.input(i);
-  if (elemOf(v) != ctx.b.getF32Type()) {
-    ctx.error() << what << " must be float32 like A, got " << v.getType();
+  if (elemOf(v) != act) {
+    ctx.error() << what << " must be " << floatName(act) << " like A, got "
+                << v.getType();
     return nullptr;
   }
   if (!isConstant(v)) {
@@ -85,9 +101,9 @@ Value blockTensor(NodeContext &ctx, size_t i, StringRef what, int64_t n,
   }
   ArrayRef<int64_t> s = shapeOf(v);
   if (s == ArrayRef<int64_t>{n, kBlocks})
-    return v;
+    return extendToF32(ctx, v);
   if (s == ArrayRef<int64_t>{n * kBlocks})
-    return reshape(ctx.b, ctx.loc, v, {n, kBlocks});
+    return extendToF32(ctx, reshape(ctx.b, ctx.loc, v, {n, kBlocks}));
   ctx.error() << what << " must have shape [" << n << ", " << kBlocks
               << "] or [" << n * kBlocks << "] (N, k_blocks), got "
               << v.getType();
@@ -118,9 +134,12 @@ LogicalResult matMulNBitsOp(NodeContext &ctx, Results &results) {
   if (failed(ctx.require(0, "A")) || failed(ctx.require(1, "B")) ||
       failed(ctx.require(2, "scales")))
     return failure();
+  // float16 A (with float16 scales, float zero points and bias) is
+  // computed in f32 and the result rounded to float16 once.
   Value a = ctx.input(0);
-  if (elemOf(a) != b.getF32Type())
-    return ctx.error() << "A must be float32, got " << a.getType();
+  Type act = elemOf(a);
+  if (!act.isF32() && !act.isF16())
+    return ctx.error() << "A must be float32 or float16, got " << a.getType();
   ArrayRef<int64_t> as = shapeOf(a);
   if (as.empty() || as.back() != kDim)
     return ctx.error() << "A " << a.getType() << " must have K = " << kDim
@@ -136,7 +155,7 @@ LogicalResult matMulNBitsOp(NodeContext &ctx, Results &results) {
   if (!bBytes)
     return failure();
 
-  Value scales = blockTensor(ctx, 2, "scales", n, kBlocks);
+  Value scales = blockTensor(ctx, 2, "scales", act, n, kBlocks);
   if (!scales)
     return failure();
 
@@ -144,7 +163,7 @@ LogicalResult matMulNBitsOp(NodeContext &ctx, Results &results) {
   // row), float offsets, or the default 2^(bits - 1).
   Value zp;
   if (ctx.hasInput(3) && isa<FloatType>(elemOf(ctx.input(3)))) {
-    Value z = blockTensor(ctx, 3, "zero_points", n, kBlocks);
+    Value z = blockTensor(ctx, 3, "zero_points", act, n, kBlocks);
     if (!z)
       return failure();
     // ORT dequantizes with a float zero point as q * s + (-s * zp): lq's float
@@ -192,10 +211,11 @@ LogicalResult matMulNBitsOp(NodeContext &ctx, Results &results) {
                             "block_size for k in [0, K)";
   }
   Value bias = ctx.input(5);
-  if (bias &&
-      (elemOf(bias) != b.getF32Type() || shapeOf(bias) != ArrayRef<int64_t>{n}))
-    return ctx.error() << "bias must be float32 of shape [" << n << "], got "
-                       << bias.getType();
+  if (bias && (elemOf(bias) != act || shapeOf(bias) != ArrayRef<int64_t>{n}))
+    return ctx.error() << "bias must be " << floatName(act) << " of shape ["
+                       << n << "], got " << bias.getType();
+  if (bias)
+    bias = extendToF32(ctx, bias);
 
   // Unpack B: code k of row r lies in blob (r, k / bs) at code index k % bs.
   SmallVector<APInt> codes;
@@ -214,12 +234,17 @@ LogicalResult matMulNBitsOp(NodeContext &ctx, Results &results) {
 
   // Y = A @ W^T over A flattened to [M, K].
   int64_t m = numElements(as.drop_back());
-  Value a2 = reshape(b, loc, a, {m, kDim});
+  Value a2 = extendToF32(ctx, reshape(b, loc, a, {m, kDim}));
   Value y = contraction(b, loc, a2, w, {}, m, n, kDim, false, true);
   if (bias)
     y = elementwise(b, loc, {y, bias}, {m, n}, b.getF32Type(),
                     [](OpBuilder &nb, Location l, ValueRange v) -> Value {
                       return arith::AddFOp::create(nb, l, v[0], v[1]);
+                    });
+  if (act != b.getF32Type())
+    y = elementwise(b, loc, {y}, {m, n}, act,
+                    [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
+                      return arith::TruncFOp::create(nb, l, act, v[0]);
                     });
   SmallVector<int64_t> outShape(as.drop_back());
   outShape.push_back(n);

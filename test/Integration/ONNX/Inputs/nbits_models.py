@@ -359,6 +359,30 @@ def quantize(rng, w, bits, bs, zero_points):
     return q.reshape(n, kb * bs)[:, :k], s, z.astype(np.int64)
 
 
+def f16_models(out):
+    """float16 MatMulNBits (A, scales, float zero points and bias in float16,
+    as fp16 LLM exports have them): one model of several nodes."""
+    rng = np.random.default_rng(17)
+    H = TensorProto.FLOAT16
+    cases = [Case(rng, "h4_packed_bias", 4, 32, (3, 64), 8, zp="packed", bias=True),
+             Case(rng, "h4_float_zp", 4, 16, (2, 48), 6, zp="float"),
+             Case(rng, "h2_none", 2, 32, (1, 2, 64), 5),
+             Case(rng, "h8_packed", 8, 64, (4, 128), 7, zp="packed", bias=True)]
+    nodes, inits, inputs, outputs = [], [], [], []
+    os.makedirs(out, exist_ok=True)
+    for i, c in enumerate(cases):
+        nodes.append(c.node())
+        for t in c.inits()[1]:
+            a = nh.to_array(t)
+            inits.append(nh.from_array(a.astype(np.float16) if a.dtype == np.float32 else a,
+                                       t.name))
+        inputs.append(helper.make_tensor_value_info(c.name + "_x", H, list(c.a_shape)))
+        outputs.append(helper.make_tensor_value_info(c.name, H, list(c.a_shape[:-1]) + [c.n]))
+        with open(os.path.join(out, "input_%d.pb" % i), "wb") as f:
+            f.write(nh.from_array(c.a.astype(np.float16), c.name + "_x").SerializeToString())
+    onnx.save(model(nodes, inits, inputs, outputs), os.path.join(out, "model.onnx"))
+
+
 def block_model(out, accuracy_level):
     """A pre-LN transformer block whose projections (Q, K, V, O, and the two
     MLP layers) are 4-bit MatMulNBits with block 32, half with zero points.
@@ -510,6 +534,8 @@ if __name__ == "__main__":
         import_models(sys.argv[2])
     elif cmd == "errors":
         error_models(sys.argv[2])
+    elif cmd == "f16":
+        f16_models(sys.argv[2])
     elif cmd == "qdq":
         qdq_model(sys.argv[2])
     elif cmd == "block":
