@@ -22,6 +22,19 @@ namespace {
 
 using Results = SmallVectorImpl<Value>;
 
+/// The body of a multiply-accumulate linalg.generic over (lhs, rhs, acc):
+/// yields acc + lhs * rhs, float or integer.
+void yieldMultiplyAdd(OpBuilder &b, Location loc, ValueRange a) {
+  Value r;
+  if (isa<FloatType>(a[2].getType()))
+    r = arith::AddFOp::create(b, loc, a[2],
+                              arith::MulFOp::create(b, loc, a[0], a[1]));
+  else
+    r = arith::AddIOp::create(b, loc, a[2],
+                              arith::MulIOp::create(b, loc, a[0], a[1]));
+  linalg::YieldOp::create(b, loc, r);
+}
+
 /// Splits dimension `dim` of `v` into `parts` (tensor.expand_shape).
 Value splitDim(OpBuilder &b, Location loc, Value v, int64_t dim,
                ArrayRef<int64_t> parts) {
@@ -187,7 +200,6 @@ FailureOr<Value> lpc::frontend::convolution(NodeContext &ctx, Value x,
   if (failed(readWindow(ctx, xs.drop_front(2), kernel, false, w)))
     return failure();
   Type elem = elemOf(x);
-  bool isFloat = isa<FloatType>(elem);
   Value zero = scalarConst(b, loc, elem, 0);
   SmallVector<int64_t> lo(2, 0), hi(2, 0);
   lo.append(w.padBegin);
@@ -227,21 +239,10 @@ FailureOr<Value> lpc::frontend::convolution(NodeContext &ctx, Value x,
                   .getResult(0);
     return mergeDims(b, loc, y, 1); // N M O...
   }
-  Value y =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{acc.getType()}, ValueRange{xg, wg}, ValueRange{acc},
-          maps, iters,
-          [&](OpBuilder &nb, Location nl2, ValueRange a) {
-            Value r;
-            if (isFloat)
-              r = arith::AddFOp::create(
-                  nb, nl2, a[2], arith::MulFOp::create(nb, nl2, a[0], a[1]));
-            else
-              r = arith::AddIOp::create(
-                  nb, nl2, a[2], arith::MulIOp::create(nb, nl2, a[0], a[1]));
-            linalg::YieldOp::create(nb, nl2, r);
-          })
-          .getResult(0);
+  Value y = linalg::GenericOp::create(b, loc, TypeRange{acc.getType()},
+                                      ValueRange{xg, wg}, ValueRange{acc}, maps,
+                                      iters, yieldMultiplyAdd)
+                .getResult(0);
   return mergeDims(b, loc, y, 1); // N M O...
 }
 
@@ -728,21 +729,10 @@ Value lpc::frontend::contraction(OpBuilder &b, Location loc, Value lhs,
                                  AffineMap::get(nl, 0, oe, mctx)};
   SmallVector<utils::IteratorType> iters(nb + 2, utils::IteratorType::parallel);
   iters.push_back(utils::IteratorType::reduction);
-  bool isFloat = isa<FloatType>(elem);
   (void)kdim;
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{acc.getType()}, ValueRange{lhs, rhs},
-             ValueRange{acc}, maps, iters,
-             [&](OpBuilder &nb2, Location l, ValueRange a) {
-               Value r;
-               if (isFloat)
-                 r = arith::AddFOp::create(
-                     nb2, l, a[2], arith::MulFOp::create(nb2, l, a[0], a[1]));
-               else
-                 r = arith::AddIOp::create(
-                     nb2, l, a[2], arith::MulIOp::create(nb2, l, a[0], a[1]));
-               linalg::YieldOp::create(nb2, l, r);
-             })
+  return linalg::GenericOp::create(b, loc, TypeRange{acc.getType()},
+                                   ValueRange{lhs, rhs}, ValueRange{acc}, maps,
+                                   iters, yieldMultiplyAdd)
       .getResult(0);
 }
 
