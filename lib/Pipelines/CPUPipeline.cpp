@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lpc/Pipelines/CPUPipeline.h"
+#include "lpc/Pipelines/Pipelines.h"
 
 #include "lpc/Conversion/Passes.h"
 #include "lpc/Dialect/LQ/Transforms/Passes.h"
@@ -16,7 +17,6 @@
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
-#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -49,13 +49,7 @@ void lpc::buildCPUPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
-  bufferization::OneShotBufferizePassOptions bufferizeOptions;
-  bufferizeOptions.bufferizeFunctionBoundaries = true;
-  // Loops that carry re-quantized tensors yield new buffers.
-  bufferizeOptions.allowReturnAllocsFromLoops = true;
-  bufferizeOptions.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  addBufferization(pm);
 
   // scf.parallel for the parallel dimensions, except for ops that write
   // buffers lq-emulate-narrow-types packs: threads must not read-modify-write

@@ -17,6 +17,16 @@
 
 using namespace mlir;
 
+void lpc::addBufferization(OpPassManager &pm) {
+  bufferization::OneShotBufferizePassOptions bufferizeOptions;
+  bufferizeOptions.bufferizeFunctionBoundaries = true;
+  // Loops that carry re-quantized tensors yield new buffers.
+  bufferizeOptions.allowReturnAllocsFromLoops = true;
+  bufferizeOptions.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+}
+
 void lpc::buildReferencePipeline(OpPassManager &pm,
                                  const ReferencePipelineOptions &options) {
   pm.addPass(createConvertLQToLinalg());
@@ -25,13 +35,7 @@ void lpc::buildReferencePipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
 
-  bufferization::OneShotBufferizePassOptions bufferizeOptions;
-  bufferizeOptions.bufferizeFunctionBoundaries = true;
-  // Loops that carry re-quantized tensors yield new buffers.
-  bufferizeOptions.allowReturnAllocsFromLoops = true;
-  bufferizeOptions.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  addBufferization(pm);
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(lq::createLQEmulateNarrowTypes());
   // Deallocation runs on the packed byte buffers, so its metadata ops never

@@ -18,6 +18,10 @@ struct ReferencePipelineOptions
       llvm::cl::init(true)};
 };
 
+/// One-shot bufferization as every lpc pipeline runs it: function boundaries
+/// included with identity-layout memrefs, loops may yield new buffers.
+void addBufferization(mlir::OpPassManager &pm);
+
 /// lq on tensors -> linalg -> bufferized loops -> packed i8 memrefs -> LLVM.
 /// The result runs under mlir-runner or an in-process JIT.
 void buildReferencePipeline(mlir::OpPassManager &pm,
