@@ -13,8 +13,6 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Path.h"
 
-#include <onnx/onnx_pb.h>
-
 #include <algorithm>
 #include <cmath>
 
@@ -137,18 +135,6 @@ bindInputs(const std::vector<std::string> &names,
   return bound;
 }
 
-/// Serialises `t` as an onnx.TensorProto.
-std::string serialize(const Tensor &t) {
-  std::string path;
-  onnx::TensorProto p;
-  p.set_name(t.info.name);
-  p.set_data_type(t.info.dtype);
-  for (int64_t d : t.info.shape)
-    p.add_dims(d);
-  p.set_raw_data(t.data.data(), t.data.size());
-  return p.SerializeAsString();
-}
-
 } // namespace
 
 int lpc::driver::run(llvm::StringRef modelPath, const RunOptions &options) {
@@ -191,7 +177,7 @@ int lpc::driver::run(llvm::StringRef modelPath, const RunOptions &options) {
         if (!c.import.inputShapes.count(name))
           c.import.inputShapes[name] = t.info.shape;
         if (t.info.numElements() <= 4096)
-          c.import.inputValues[name] = serialize(t);
+          c.import.inputValues[name] = serializeTensorProto(t);
       }
     }
     if (std::error_code ec =

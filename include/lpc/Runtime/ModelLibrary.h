@@ -67,6 +67,8 @@ private:
 llvm::Error parseSignature(llvm::StringRef text, std::vector<TensorInfo> &ins,
                            std::vector<TensorInfo> &outs);
 
+/// `t` as a serialized onnx.TensorProto (raw_data).
+std::string serializeTensorProto(const Tensor &t);
 /// Reads a tensor from an ONNX TensorProto (.pb) or NumPy (.npy) file.
 llvm::Expected<Tensor> readTensorFile(const std::string &path);
 /// Writes `t` as an ONNX TensorProto.

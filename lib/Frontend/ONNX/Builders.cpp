@@ -273,3 +273,13 @@ Value lpc::frontend::slice(OpBuilder &b, Location loc, Value v,
                                         ValueRange{}, ValueRange{}, offsets,
                                         sizes, strides);
 }
+
+Value lpc::frontend::convertFloats(OpBuilder &b, Location loc, Value v,
+                                   Type to) {
+  if (elemOf(v) == to)
+    return v;
+  return elementwise(b, loc, {v}, shapeOf(v), to,
+                     [&](OpBuilder &nb, Location l, ValueRange a) {
+                       return convertScalar(nb, l, a[0], to, false, false);
+                     });
+}

@@ -608,7 +608,7 @@ LogicalResult castOp(NodeContext &ctx, Results &results) {
   int to = ctx.getInt("to", 0);
   Type elem = getElementType(ctx.b.getContext(), to);
   if (!elem)
-    return ctx.error() << "cannot cast to " << dtypeName(to);
+    return ctx.error() << "cannot cast to " << onnxDTypeName(to);
   bool srcUns = ctx.isUnsigned(x), dstUns = isUnsignedDType(to);
   Value out;
   if (auto ints = ctx.constInts(x, false); ints && isa<IntegerType>(elem) &&

@@ -235,7 +235,8 @@ GraphImporter::valueInfoType(const onnx::ValueInfoProto &info, Location loc,
   Type elem = getElementType(&ctx, *dtype);
   if (!elem) {
     emitError(loc) << "graph " << kind << " '" << info.name()
-                   << "' has unsupported element type " << dtypeName(*dtype);
+                   << "' has unsupported element type "
+                   << onnxDTypeName(*dtype);
     return failure();
   }
   SmallVector<int64_t> shape;
@@ -512,8 +513,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     func.setResultAttr(i, kNameAttr, b.getStringAttr(out.name()));
     func.setResultAttr(
         i, kONNXTypeAttr,
-        b.getI64IntegerAttr(
-            getDType(elemOf(results[i]), unsignedValues.contains(results[i]))));
+        b.getI64IntegerAttr(onnxDTypeOf(elemOf(results[i]),
+                                        unsignedValues.contains(results[i]))));
   }
   if (failed(verify(*module)))
     return nullptr;

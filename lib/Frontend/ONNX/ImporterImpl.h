@@ -19,6 +19,8 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include "lpc/Support/ONNXDTypes.h"
+
 #include <onnx/onnx_pb.h>
 
 #include <optional>
@@ -30,44 +32,14 @@ namespace lpc::frontend {
 // Element types (TensorReader.cpp)
 //===----------------------------------------------------------------------===//
 
-/// ONNX TensorProto.DataType numbers, including those newer than Debian's
-/// onnx.proto (read by number).
-enum ONNXDType : int {
-  kUndefined = 0,
-  kFloat = 1,
-  kUInt8 = 2,
-  kInt8 = 3,
-  kUInt16 = 4,
-  kInt16 = 5,
-  kInt32 = 6,
-  kInt64 = 7,
-  kString = 8,
-  kBool = 9,
-  kFloat16 = 10,
-  kDouble = 11,
-  kUInt32 = 12,
-  kUInt64 = 13,
-  kComplex64 = 14,
-  kComplex128 = 15,
-  kBFloat16 = 16,
-  kFloat8E4M3FN = 17,
-  kFloat8E4M3FNUZ = 18,
-  kFloat8E5M2 = 19,
-  kFloat8E5M2FNUZ = 20,
-  kUInt4 = 21,
-  kInt4 = 22,
-  kFloat4E2M1 = 23,
-};
+// ONNXDType, onnxDTypeName, onnxDTypeOf (lpc/Support/ONNXDTypes.h).
+using namespace lpc::dtypes;
 
 /// The MLIR element type of an ONNX dtype (signless integers; unsigned-ness
 /// is tracked by the importer), or null for dtypes lpc cannot represent.
 mlir::Type getElementType(mlir::MLIRContext *ctx, int dtype);
 /// Whether `dtype` is an unsigned integer type.
 bool isUnsignedDType(int dtype);
-/// A readable name of an ONNX dtype ("FLOAT", "INT4", "dtype 42").
-std::string dtypeName(int dtype);
-/// The ONNX dtype of an MLIR element type (`isUnsigned` picks UINT*).
-int getDType(mlir::Type type, bool isUnsigned);
 
 /// Decodes TensorProtos, resolving external data inside `modelDir` only.
 class TensorReader {
@@ -273,6 +245,11 @@ mlir::Value contraction(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
 /// truncates toward zero, int->bool is `!= 0`, float->bool is `!= 0`).
 mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                           mlir::Type to, bool srcUnsigned, bool dstUnsigned);
+
+/// A float tensor converted elementwise to the float type `to` (extension is
+/// exact, truncation rounds to nearest even); `v` itself when it has `to`.
+mlir::Value convertFloats(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                          mlir::Type to);
 
 /// Pads `v` with `value` by `low`/`high` per dimension (tensor.pad).
 mlir::Value pad(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,

@@ -72,17 +72,6 @@ bool isConstant(Value v) { return v.getDefiningOp<arith::ConstantOp>(); }
 /// "float32" or "float16": A's element type in messages.
 StringRef floatName(Type t) { return t.isF16() ? "float16" : "float32"; }
 
-/// `v` (f32 or f16) as f32; exact.
-Value extendToF32(NodeContext &ctx, Value v) {
-  Type f32 = ctx.b.getF32Type();
-  if (elemOf(v) == f32)
-    return v;
-  return elementwise(ctx.b, ctx.loc, {v}, shapeOf(v), f32,
-                     [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                       return arith::ExtFOp::create(nb, l, f32, a[0]);
-                     });
-}
-
 /// A per-block float tensor (scales or float zero points) of A's type
 /// `act` and shape [N, k_blocks] or [N * k_blocks], as f32 [N, k_blocks];
 /// null after an error.
@@ -101,9 +90,11 @@ Value blockTensor(NodeContext &ctx, size_t i, StringRef what, Type act,
   }
   ArrayRef<int64_t> s = shapeOf(v);
   if (s == ArrayRef<int64_t>{n, kBlocks})
-    return extendToF32(ctx, v);
+    return convertFloats(ctx.b, ctx.loc, v, ctx.b.getF32Type());
   if (s == ArrayRef<int64_t>{n * kBlocks})
-    return extendToF32(ctx, reshape(ctx.b, ctx.loc, v, {n, kBlocks}));
+    return convertFloats(ctx.b, ctx.loc,
+                         reshape(ctx.b, ctx.loc, v, {n, kBlocks}),
+                         ctx.b.getF32Type());
   ctx.error() << what << " must have shape [" << n << ", " << kBlocks
               << "] or [" << n * kBlocks << "] (N, k_blocks), got "
               << v.getType();
@@ -215,7 +206,7 @@ LogicalResult matMulNBitsOp(NodeContext &ctx, Results &results) {
     return ctx.error() << "bias must be " << floatName(act) << " of shape ["
                        << n << "], got " << bias.getType();
   if (bias)
-    bias = extendToF32(ctx, bias);
+    bias = convertFloats(ctx.b, ctx.loc, bias, ctx.b.getF32Type());
 
   // Unpack B: code k of row r lies in blob (r, k / bs) at code index k % bs.
   SmallVector<APInt> codes;
@@ -234,18 +225,15 @@ LogicalResult matMulNBitsOp(NodeContext &ctx, Results &results) {
 
   // Y = A @ W^T over A flattened to [M, K].
   int64_t m = numElements(as.drop_back());
-  Value a2 = extendToF32(ctx, reshape(b, loc, a, {m, kDim}));
+  Value a2 =
+      convertFloats(b, loc, reshape(b, loc, a, {m, kDim}), b.getF32Type());
   Value y = contraction(b, loc, a2, w, {}, m, n, kDim, false, true);
   if (bias)
     y = elementwise(b, loc, {y, bias}, {m, n}, b.getF32Type(),
                     [](OpBuilder &nb, Location l, ValueRange v) -> Value {
                       return arith::AddFOp::create(nb, l, v[0], v[1]);
                     });
-  if (act != b.getF32Type())
-    y = elementwise(b, loc, {y}, {m, n}, act,
-                    [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
-                      return arith::TruncFOp::create(nb, l, act, v[0]);
-                    });
+  y = convertFloats(b, loc, y, act);
   SmallVector<int64_t> outShape(as.drop_back());
   outShape.push_back(n);
   results.push_back(reshape(b, loc, y, outShape));

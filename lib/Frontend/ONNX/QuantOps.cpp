@@ -65,7 +65,7 @@ std::optional<CodeType> codeTypeOf(MLIRContext *ctx, int dtype) {
 
 /// The ONNX dtype of graph value `v`.
 int dtypeOf(NodeContext &ctx, Value v) {
-  return getDType(elemOf(v), ctx.isUnsigned(v));
+  return onnxDTypeOf(elemOf(v), ctx.isUnsigned(v));
 }
 
 /// `v` with its elements reinterpreted as `elem` (lq.bitcast; no-op when
@@ -76,25 +76,9 @@ Value bitcastTo(NodeContext &ctx, Value v, Type elem) {
   return lq::BitcastOp::create(ctx.b, ctx.loc, tensorType(v).clone(elem), v);
 }
 
-/// Converts a float tensor to f32 (exact for f16/bf16).
+/// A float tensor as f32 (exact for f16/bf16).
 Value toF32(NodeContext &ctx, Value v) {
-  Type f32 = ctx.b.getF32Type();
-  if (elemOf(v) == f32)
-    return v;
-  return elementwise(ctx.b, ctx.loc, {v}, shapeOf(v), f32,
-                     [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                       return arith::ExtFOp::create(nb, l, f32, a[0]);
-                     });
-}
-
-/// Converts an f32 tensor to `elem` (round to nearest even).
-Value fromF32(NodeContext &ctx, Value v, Type elem) {
-  if (elemOf(v) == elem)
-    return v;
-  return elementwise(ctx.b, ctx.loc, {v}, shapeOf(v), elem,
-                     [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                       return arith::TruncFOp::create(nb, l, elem, a[0]);
-                     });
+  return convertFloats(ctx.b, ctx.loc, v, ctx.b.getF32Type());
 }
 
 /// Sign- or zero-extends integer codes to i32 and subtracts the optional
@@ -207,13 +191,14 @@ LogicalResult quantizeLinearOp(NodeContext &ctx, Results &results) {
     dtype = od;
   if (zp && ctx.opset >= 21 && ctx.getInt("output_dtype", 0) &&
       ctx.getInt("output_dtype", 0) != dtype) {
-    ctx.error() << "output_dtype " << dtypeName(ctx.getInt("output_dtype", 0))
-                << " differs from the zero point's " << dtypeName(dtype);
+    ctx.error() << "output_dtype "
+                << onnxDTypeName(ctx.getInt("output_dtype", 0))
+                << " differs from the zero point's " << onnxDTypeName(dtype);
     return failure();
   }
   std::optional<CodeType> ct = codeTypeOf(mctx, dtype);
   if (!ct) {
-    ctx.error() << "cannot quantize to " << dtypeName(dtype);
+    ctx.error() << "cannot quantize to " << onnxDTypeName(dtype);
     return failure();
   }
   if (ct->isFloat && failed(dropFloatZeroPoint(ctx, zp)))
@@ -245,15 +230,15 @@ LogicalResult dequantizeLinearOp(NodeContext &ctx, Results &results) {
       outElem = getElementType(mctx, od);
       if (!outElem || !isa<FloatType>(outElem)) {
         ctx.error() << "output_dtype must be a float type, got "
-                    << dtypeName(od);
+                    << onnxDTypeName(od);
         return failure();
       }
     }
   Value scale = toF32(ctx, ctx.input(1));
   int dtype = dtypeOf(ctx, x);
   if (zp && dtypeOf(ctx, zp) != dtype) {
-    ctx.error() << "zero point type " << dtypeName(dtypeOf(ctx, zp))
-                << " differs from the input's " << dtypeName(dtype);
+    ctx.error() << "zero point type " << onnxDTypeName(dtypeOf(ctx, zp))
+                << " differs from the input's " << onnxDTypeName(dtype);
     return failure();
   }
   FailureOr<lq::LayoutAttr> layout = quantLayout(ctx, shapeOf(x), scale, zp);
@@ -286,7 +271,7 @@ LogicalResult dequantizeLinearOp(NodeContext &ctx, Results &results) {
   } else {
     std::optional<CodeType> ct = codeTypeOf(mctx, dtype);
     if (!ct) {
-      ctx.error() << "cannot dequantize " << dtypeName(dtype);
+      ctx.error() << "cannot dequantize " << onnxDTypeName(dtype);
       return failure();
     }
     if (ct->isFloat && failed(dropFloatZeroPoint(ctx, zp)))
@@ -298,7 +283,7 @@ LogicalResult dequantizeLinearOp(NodeContext &ctx, Results &results) {
                                  tensorType(x).clone(ctx.b.getF32Type()), codes,
                                  scale, zp, *layout);
   }
-  results.push_back(fromF32(ctx, y, outElem));
+  results.push_back(convertFloats(ctx.b, ctx.loc, y, outElem));
   return success();
 }
 
@@ -379,9 +364,9 @@ FailureOr<Value> zeroPointFor(NodeContext &ctx, size_t i, StringRef what,
   if (!zp)
     return Value();
   if (dtypeOf(ctx, zp) != dtypeOf(ctx, codes)) {
-    ctx.error() << what << " type " << dtypeName(dtypeOf(ctx, zp))
+    ctx.error() << what << " type " << onnxDTypeName(dtypeOf(ctx, zp))
                 << " differs from its data's "
-                << dtypeName(dtypeOf(ctx, codes));
+                << onnxDTypeName(dtypeOf(ctx, codes));
     return failure();
   }
   ArrayRef<int64_t> zs = shapeOf(zp), cs = shapeOf(codes);
@@ -509,7 +494,8 @@ LogicalResult requantizeOutput(NodeContext &ctx, Value acc, size_t xScale,
   Value zp = ctx.input(yZp);
   int dtype = zp ? dtypeOf(ctx, zp) : kUInt8;
   if (dtype != kUInt8 && dtype != kInt8) {
-    ctx.error() << "the output must be INT8 or UINT8, got " << dtypeName(dtype);
+    ctx.error() << "the output must be INT8 or UINT8, got "
+                << onnxDTypeName(dtype);
     return failure();
   }
   std::optional<CodeType> ct = codeTypeOf(mctx, dtype);

@@ -72,56 +72,6 @@ bool lpc::frontend::isUnsignedDType(int dtype) {
          dtype == kUInt64 || dtype == kUInt4;
 }
 
-std::string lpc::frontend::dtypeName(int dtype) {
-  static const char *names[] = {
-      "UNDEFINED",      "FLOAT",        "UINT8",          "INT8",
-      "UINT16",         "INT16",        "INT32",          "INT64",
-      "STRING",         "BOOL",         "FLOAT16",        "DOUBLE",
-      "UINT32",         "UINT64",       "COMPLEX64",      "COMPLEX128",
-      "BFLOAT16",       "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2",
-      "FLOAT8E5M2FNUZ", "UINT4",        "INT4",           "FLOAT4E2M1"};
-  if (dtype >= 0 && dtype < (int)std::size(names))
-    return names[dtype];
-  return "dtype " + std::to_string(dtype);
-}
-
-int lpc::frontend::getDType(Type type, bool isUnsigned) {
-  if (type.isF32())
-    return kFloat;
-  if (type.isF64())
-    return kDouble;
-  if (type.isF16())
-    return kFloat16;
-  if (type.isBF16())
-    return kBFloat16;
-  if (isa<Float8E4M3FNType>(type))
-    return kFloat8E4M3FN;
-  if (isa<Float8E4M3FNUZType>(type))
-    return kFloat8E4M3FNUZ;
-  if (isa<Float8E5M2Type>(type))
-    return kFloat8E5M2;
-  if (isa<Float8E5M2FNUZType>(type))
-    return kFloat8E5M2FNUZ;
-  if (isa<Float4E2M1FNType>(type))
-    return kFloat4E2M1;
-  switch (type.getIntOrFloatBitWidth()) {
-  case 1:
-    return kBool;
-  case 4:
-    return isUnsigned ? kUInt4 : kInt4;
-  case 8:
-    return isUnsigned ? kUInt8 : kInt8;
-  case 16:
-    return isUnsigned ? kUInt16 : kInt16;
-  case 32:
-    return isUnsigned ? kUInt32 : kInt32;
-  case 64:
-    return isUnsigned ? kUInt64 : kInt64;
-  default:
-    return kUndefined;
-  }
-}
-
 namespace {
 /// Bytes per element in raw_data (0 for sub-byte types, packed two a byte).
 unsigned rawBytes(int dtype) {
@@ -281,7 +231,7 @@ DenseElementsAttr TensorReader::read(const onnx::TensorProto &tensor,
   std::string name = tensor.name().empty() ? "<unnamed>" : tensor.name();
   if (!elem) {
     emitError(loc) << "tensor '" << name << "' has unsupported element type "
-                   << dtypeName(dtype);
+                   << onnxDTypeName(dtype);
     return nullptr;
   }
   SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());

@@ -4,6 +4,7 @@
 #include "lpc/Runtime/Passes.h"
 
 #include "lpc/Frontend/ONNX/Importer.h"
+#include "lpc/Support/ONNXDTypes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -24,37 +25,7 @@ int64_t dtypeOf(DictionaryAttr attrs, Type elem) {
   if (attrs)
     if (auto t = attrs.getAs<IntegerAttr>(lpc::frontend::kONNXTypeAttr))
       return t.getInt();
-  if (elem.isF32())
-    return 1;
-  if (elem.isF64())
-    return 11;
-  if (elem.isF16())
-    return 10;
-  if (elem.isBF16())
-    return 16;
-  if (elem.isInteger(1))
-    return 9;
-  if (elem.isInteger(8))
-    return 3;
-  if (elem.isInteger(16))
-    return 5;
-  if (elem.isInteger(32))
-    return 6;
-  if (elem.isInteger(64))
-    return 7;
-  if (elem.isInteger(4))
-    return 22;
-  if (isa<Float8E4M3FNType>(elem))
-    return 17;
-  if (isa<Float8E4M3FNUZType>(elem))
-    return 18;
-  if (isa<Float8E5M2Type>(elem))
-    return 19;
-  if (isa<Float8E5M2FNUZType>(elem))
-    return 20;
-  if (isa<Float4E2M1FNType>(elem))
-    return 23;
-  return 0;
+  return lpc::dtypes::onnxDTypeOf(elem, /*isUnsigned=*/false);
 }
 
 /// The element type a tensor of `elem` crosses the ABI with.

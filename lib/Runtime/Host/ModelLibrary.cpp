@@ -3,6 +3,8 @@
 
 #include "lpc/Runtime/ModelLibrary.h"
 
+#include "lpc/Support/ONNXDTypes.h"
+
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -58,16 +60,7 @@ size_t lpc::runtime::dtypeBits(int dtype) {
 }
 
 std::string lpc::runtime::dtypeString(int dtype) {
-  static const char *names[] = {
-      "UNDEFINED",      "FLOAT",        "UINT8",          "INT8",
-      "UINT16",         "INT16",        "INT32",          "INT64",
-      "STRING",         "BOOL",         "FLOAT16",        "DOUBLE",
-      "UINT32",         "UINT64",       "COMPLEX64",      "COMPLEX128",
-      "BFLOAT16",       "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2",
-      "FLOAT8E5M2FNUZ", "UINT4",        "INT4",           "FLOAT4E2M1"};
-  if (dtype >= 0 && dtype < (int)std::size(names))
-    return names[dtype];
-  return "dtype " + std::to_string(dtype);
+  return dtypes::onnxDTypeName(dtype);
 }
 
 int64_t TensorInfo::numElements() const {
@@ -349,15 +342,19 @@ Expected<Tensor> lpc::runtime::readTensorFile(const std::string &path) {
   return fromProto(proto, path);
 }
 
-Error lpc::runtime::writeTensorProto(const Tensor &t, const std::string &path) {
+std::string lpc::runtime::serializeTensorProto(const Tensor &t) {
   onnx::TensorProto p;
   p.set_name(t.info.name);
   p.set_data_type(t.info.dtype);
   for (int64_t d : t.info.shape)
     p.add_dims(d);
   p.set_raw_data(t.data.data(), t.data.size());
+  return p.SerializeAsString();
+}
+
+Error lpc::runtime::writeTensorProto(const Tensor &t, const std::string &path) {
   std::ofstream os(path, std::ios::binary);
-  if (!os || !p.SerializeToOstream(&os))
+  if (!os || !(os << serializeTensorProto(t)) || !os.flush())
     return createStringError("cannot write " + path);
   return Error::success();
 }
