@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """lpc demo: quantize a float matmul to int8 activations x int4 group-32
 weights, compile it with lpc's reference pipeline, run it, and print lpc's
 values next to the exact-rational model's and the float result.

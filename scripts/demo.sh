@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-exec /usr/bin/python3 examples/onnx/demo.py
+exec .deps/venv/bin/python examples/onnx/demo.py

@@ -6,10 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
-  clang-format-22 ninja-build cmake ccache python3-numpy python3-onnx
+  clang-format-22 ninja-build cmake ccache
   libonnx-dev libprotobuf-dev protobuf-compiler)
 PACKAGES+=(libonnx-testdata libomp-22-dev)
 
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
@@ -18,19 +20,50 @@ for p in "${PACKAGES[@]}"; do
 done
 if ((${#missing[@]})); then
   echo "lpc setup: installing ${missing[*]}" >&2
-  SUDO=""
-  if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# ONNX Runtime 1.30 for the differential tests and the demo, from npm into the
-# git-ignored .deps/ (--ignore-scripts: the package ships its CPU binaries).
-if command -v npm >/dev/null && [ ! -d .deps/node_modules/onnxruntime-node ]; then
+# The Python environment of the tests, tools and demo: a venv of the machine's
+# python3 under the git-ignored .deps/, with the pinned packages of
+# scripts/requirements.txt (onnx, onnxruntime, numpy, pytest, qonnx). A stamp
+# holding the requirements' checksum makes a second run instant. A failed
+# install stops setup (and so the test suite): the oracle tests never skip
+# silently.
+VENV=.deps/venv
+REQS=scripts/requirements.txt
+want=$(sha256sum "$REQS" | cut -d' ' -f1)
+if [ "$(cat "$VENV/.lpc-stamp" 2>/dev/null)" != "$want" ]; then
+  PY=${LPC_PYTHON:-$(command -v python3 || true)}
+  if [ -z "$PY" ] || ! "$PY" -c 'import venv, ensurepip' 2>/dev/null; then
+    echo "lpc setup: python3 has no venv/ensurepip; installing Debian's python3-venv" >&2
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
+    PY=/usr/bin/python3
+  fi
+  echo "lpc setup: creating $VENV from $PY ($("$PY" --version 2>&1)) with $REQS" >&2
+  rm -rf "$VENV"
   mkdir -p .deps
-  (cd .deps && npm install --ignore-scripts --no-audit --no-fund \
-    onnxruntime-node@1.30.0 >/dev/null 2>&1) ||
-    echo "lpc setup: npm install onnxruntime-node failed; ORT tests are skipped" >&2
+  "$PY" -m venv "$VENV"
+  if ! "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
+      -r "$REQS" >.deps/pip.log 2>&1; then
+    echo "lpc setup: error: pip install -r $REQS failed (log: .deps/pip.log):" >&2
+    tail -5 .deps/pip.log >&2
+    exit 1
+  fi
+  "$VENV/bin/python" -c 'import onnx, onnxruntime, numpy, pytest, qonnx' || {
+    echo "lpc setup: error: the venv cannot import its packages" >&2
+    exit 1
+  }
+  echo "$want" >"$VENV/.lpc-stamp"
+fi
+
+# ONNX's node test data, written from the installed onnx wheel's test-case
+# generators (the wheel ships them as code, not data files).
+ONNX_VERSION=$("$VENV/bin/python" -c 'import onnx; print(onnx.__version__)')
+NODE_DATA=.deps/onnx-node-data/onnx-$ONNX_VERSION
+if [ ! -f "$NODE_DATA/VERSION" ]; then
+  "$VENV/bin/python" scripts/onnx_node_data.py "$NODE_DATA" >&2
 fi
 
 BUILD_DIR=${LPC_BUILD_DIR:-build}

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Writes the bundled example: tiny_cnn.onnx (conv, batchnorm, relu,
 max-pool, grouped conv, resize, average-pool, global pool, gemm, softmax on a
 1x3x16x16 image) and a sample input, input_0.pb.

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Test-vector generation for the lq exhaustive tests (uses lqmodel.py).
 
 encode_sweep(fmt)  -> list of f32-exact Python floats to quantize:

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Exact-rational reference model of the `lq` dialect numerics (docs/Semantics.md).
 
 Independent of the C++ lowering: every value is a fractions.Fraction, every f32

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Independent models of the lq ops beyond quantize/dequantize/matmul
 (docs/Semantics.md): codebooks, Hadamard, requantize, packing, bit planes,
 salient merge. Built on lqmodel.py's exact f32 arithmetic; shares no code

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Runs MLIR through lpc's reference pipeline and mlir-runner.
 
 Test scripts build a `func.func @main()` that prints 1-D i32 tensors with

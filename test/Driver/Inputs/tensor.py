@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Writes a tensor file for lpc run tests.
 
 usage: tensor.py OUT.(pb|npy) NAME DTYPE d0,d1,...  (values 0.5*i - 1)

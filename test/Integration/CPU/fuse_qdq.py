@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """lq-fuse-qdq is exact: a dequantize -> matmul -> quantize graph computes the
 same bits before and after fusion (both run through the reference lowering),
 and the fused form really is an lq.matmul. Covers both operands dequantized

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """lq-fuse-qdq on 2-D convolutions is exact: dequantize -> pad ->
 conv_2d_ngchw_gfchw computes the same bits before and after fusion into
 im2col + lq.matmul (both through the reference lowering), over groups,

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Executes the lq ops beyond quantize/dequantize (issue 4 families) through
 the reference lowering and compares every value bit for bit with independent
 Python models (test/lib/lqmodel.py, test/lib/lqops.py).

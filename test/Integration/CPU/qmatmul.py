@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """quantize -> lq.matmul -> dequantize, executed through the reference
 lowering and compared bit-for-bit with lqmodel.py (an independent exact model
 of docs/Semantics.md) at every stage: the codes of both operands, the matmul

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Exhaustive format test: lpc's reference lowering against lqmodel.py.
 
 For every format of a family: decode all codes (lq.dequantize, scale 1) and

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """quant.qcast / quant.dcast IR as StableHLO or TOSA users write it, converted
 with -convert-quant-to-lq, run through lpc's reference pipeline, and compared
 bit-for-bit with values computed here with numpy from the quant types alone:

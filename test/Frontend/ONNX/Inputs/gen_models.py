@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Writes the ONNX models the importer tests read: well-formed ones and the
 malformed corpus (test/Frontend/ONNX/Inputs/malformed/, committed; rerun
 this script with --corpus DIR to regenerate it).

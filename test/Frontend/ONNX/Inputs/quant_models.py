@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Small quantized-operator models for the importer's lit tests.
 
 usage: quant_models.py DIR     writes DIR/<name>.onnx for every model below

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """A tensor-level model whose linalg ops write sub-byte buffers (i4, i3, i1)
 that lq-emulate-narrow-types packs densely, plus a float op, for running
 through the CPU pipeline with threads.

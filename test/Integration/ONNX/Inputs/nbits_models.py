@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Models with com.microsoft MatMulNBits for the lpc tests, and an
 independent numpy model of the operator.
 

@@ -1,5 +1,5 @@
-#!/usr/bin/python3
-"""Runs ONNX node test cases (Debian libonnx-testdata) through `lpc run`.
+"""Runs ONNX node test cases through `lpc run`: those scripts/setup.sh writes
+from the onnx wheel, Debian's libonnx-testdata, or the wheel's PyTorch models.
 
 usage: node_tests.py LPC DATA_DIR LIST SKIP [--jobs N] [--shard I/N]
 

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Float models for the differential tests against ONNX Runtime (and the
 bundled example): a small CNN (conv, batchnorm, pooling, resize) and a
 transformer block with fused LayerNormalization or its decomposed

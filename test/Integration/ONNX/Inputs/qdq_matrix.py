@@ -1,20 +1,34 @@
-#!/usr/bin/python3
-"""The quantized-operator matrix against ONNX Runtime: op x dtype x layout.
+"""The quantized-operator matrix: op x dtype x layout, against exact oracles.
 
-usage: qdq_matrix.py LPC ORT_MODULE RUN_JS WORK_DIR [--jobs N] [--filter RE]
+usage: qdq_matrix.py LPC WORK_DIR [--jobs N] [--filter RE]
 
 Generates one small model per case (QuantizeLinear, DequantizeLinear,
 DynamicQuantizeLinear, MatMulInteger, ConvInteger, QLinearMatMul,
-QLinearConv over their code dtypes and scale layouts), runs it with ONNX
-Runtime (node RUN_JS) and with `lpc run --compare-dir`. Integer outputs must
-match exactly (lpc run compares integers exactly); float outputs within
-rtol 1e-5 / atol 1e-6. Codes that ONNX Runtime cannot return to JavaScript
-(INT4/UINT4, FLOAT8*) are decoded in the graph by a DequantizeLinear with
-scale 1 (an exact map from code to value). FLOAT4E2M1 (opset 23), per-row
-MatMulInteger and per-channel ConvInteger zero points, which ONNX Runtime
-1.30 lacks, are checked against the ONNX specification implemented here in
-numpy (cases marked "(spec)"). Prints the matrix
-with counts and "qdq matrix: P passed, F failed".
+QLinearConv over their code dtypes and scale layouts) and runs it with
+`lpc run --compare-dir` against its oracle. Integer outputs must match
+exactly (lpc run compares integers exactly); float outputs within rtol 1e-5 /
+atol 1e-6.
+
+Oracles:
+- ONNX Runtime (test/lib/ort_run.py), for the quantize / dequantize ops and
+  the QLinear ops. Codes that tests decode rather than compare as codes
+  (INT4/UINT4, FLOAT8*) pass through a DequantizeLinear with scale 1 (an exact
+  map from code to value).
+- Exact integer arithmetic (numpy int64, test/lib/intdot.py) for
+  MatMulInteger and ConvInteger. ONNX Runtime's u8 x s8 kernels saturate pair
+  sums to int16 on CPUs without VNNI, so ONNX Runtime is consulted only as a
+  cross-check of the numpy oracle, on the cases where intdot.ort_is_exact
+  proves its kernels exact on any x86 CPU ("ort-checked" in the summary).
+  "saturating" cases have data whose pair sums do overflow int16 (asserted):
+  lpc must still give the exact product.
+- QLinearMatMul / QLinearConv u8 x s8 and s8 x s8 cases keep ONNX Runtime as
+  the oracle (its requantization order is the contract), on data for which
+  intdot.ort_is_exact holds (asserted): uint8 activations <= 127, as
+  ONNX Runtime's reduce_range makes them.
+- The ONNX specification in numpy (cases marked "(spec)"): FLOAT4E2M1
+  (opset 23), per-row MatMulInteger and per-channel ConvInteger zero points,
+  which ONNX Runtime 1.30 lacks.
+Prints the matrix with counts and "qdq matrix: P passed, F failed".
 """
 import argparse
 import collections
@@ -28,6 +42,9 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 from onnx import numpy_helper as nh
+
+import intdot
+import ort_run
 
 FLOAT = 1
 # name -> (ONNX data_type, numpy storage, qmin, qmax) for integer codes.
@@ -68,6 +85,7 @@ class Case:
         self.nodes, self.inits, self.inputs, self.outputs = [], [], [], []
         self.feeds = []  # (name, TensorProto)
         self.ref = None  # [TensorProto] when the oracle is in this script
+        self.ort_check = False  # also require ONNX Runtime to equal self.ref
         self.opset = 21
         self.name = "%s-%s-%s" % (op, dtype, layout)
 
@@ -288,19 +306,35 @@ def zp_tensor(c, name, dtype, shape):
 
 
 def matmul_integer_case(ta, tb, layout, seed):
+    """Oracle: the exact product; ONNX Runtime cross-checks it where its
+    kernels cannot saturate on this data. Layout "saturating": u8 x s8 codes
+    near their limits, so that pair sums overflow int16 (asserted)."""
     c = Case("MatMulInteger", ta + "x" + tb, layout, seed)
     c.opset = 10
     rng = c.rng
     batch = [2] if layout.endswith("3d") else []
     M, K, N = 5, 37, 6
-    a = c.input("a", INTS[ta][0], ints(rng, ta, batch + [M, K]))
-    b = c.input("b", INTS[tb][0], ints(rng, tb, [K, N]))
-    ins = [a, b]
+    a, b = ints(rng, ta, batch + [M, K]), ints(rng, tb, [K, N])
+    if layout == "saturating":
+        assert (ta, tb) == ("uint8", "int8")
+        a = rng.integers(200, 256, size=batch + [M, K]).astype(np.uint8)
+        b = np.where(rng.random([K, N]) < 0.5, rng.integers(-128, -100, [K, N]),
+                     rng.integers(100, 128, [K, N])).astype(np.int8)
+    c.input("a", INTS[ta][0], a)
+    c.input("b", INTS[tb][0], b)
+    ins = ["a", "b"]
+    az = bz = 0
     if layout.startswith("zp"):
-        ins.append(zp_tensor(c, "azp", ta, []))
-        ins.append(zp_tensor(c, "bzp", tb, [N] if "col" in layout else []))
+        az = ints(rng, ta, [])
+        bz = ints(rng, tb, [N] if "col" in layout else [])
+        ins.append(c.init(tensor("azp", INTS[ta][0], [], az)))
+        ins.append(c.init(tensor("bzp", INTS[tb][0], list(np.shape(bz)), bz)))
     c.node("MatMulInteger", ins, ["y"])
     c.output("y", 6, batch + [M, N])
+    c.ref = [nh.from_array(intdot.exact_matmul(a, b, az, bz).astype(np.int32), "y")]
+    c.ort_check = intdot.ort_is_exact(a, b, ta, tb)
+    if layout == "saturating":
+        assert not c.ort_check, "the saturating case must overflow int16 pair sums"
     return c
 
 
@@ -317,7 +351,7 @@ def matmul_integer_spec_case(ta, tb, seed):
     c.node("MatMulInteger", ["a", "b", c.init(tensor("azp", INTS[ta][0], [M], az)),
                              c.init(tensor("bzp", INTS[tb][0], [N], bz))], ["y"])
     c.output("y", 6, [M, N])
-    y = (a.astype(np.int64) - az[:, None]) @ (b.astype(np.int64) - bz[None, :])
+    y = intdot.exact_matmul(a, b, az[:, None], bz[None, :])
     c.ref = [nh.from_array(y.astype(np.int32), "y")]
     return c
 
@@ -337,22 +371,7 @@ def conv_integer_spec_case(tx, tw, layout, seed):
                            c.init(tensor("xzp", INTS[tx][0], [], xz)),
                            c.init(tensor("wzp", INTS[tw][0], [ws[0]], wz))], ["y"], **attrs)
     c.output("y", 6, None)
-    pads = attrs.get("pads", [0, 0, 0, 0])
-    st = attrs.get("strides", [1, 1])
-    g = attrs.get("group", 1)
-    xp = np.pad(x.astype(np.int64) - int(xz), [(0, 0), (0, 0), (pads[0], pads[2]), (pads[1], pads[3])])
-    wd = w.astype(np.int64) - wz.astype(np.int64)[:, None, None, None]
-    n, cin, hp, wp = xp.shape
-    m, cg, kh, kw = wd.shape
-    oh, ow = (hp - kh) // st[0] + 1, (wp - kw) // st[1] + 1
-    y = np.zeros([n, m, oh, ow], np.int64)
-    mg = m // g
-    for o in range(m):
-        gi = o // mg
-        for i in range(oh):
-            for j in range(ow):
-                patch = xp[:, gi * cg:(gi + 1) * cg, i * st[0]:i * st[0] + kh, j * st[1]:j * st[1] + kw]
-                y[:, o, i, j] = (patch * wd[o]).sum(axis=(1, 2, 3))
+    y = intdot.exact_conv(x, w, xz, wz, attrs)
     c.ref = [nh.from_array(y.astype(np.int32), "y")]
     return c
 
@@ -367,17 +386,41 @@ def conv_geometry(layout):
 
 
 def conv_integer_case(tx, tw, layout, seed):
+    """Oracle: the exact convolution; ONNX Runtime cross-checks it where its
+    kernels cannot saturate on this data."""
     c = Case("ConvInteger", tx + "x" + tw, layout, seed)
     c.opset = 10
     rng = c.rng
-    xs, ws, attrs = conv_geometry(layout.replace("-wzp-channel", ""))
-    x = c.input("x", INTS[tx][0], ints(rng, tx, xs))
-    w = c.init(tensor("w", INTS[tw][0], ws, ints(rng, tw, ws)))
-    ins = [x, w, zp_tensor(c, "xzp", tx, []),
-           zp_tensor(c, "wzp", tw, [ws[0]] if "channel" in layout else [])]
+    xs, ws, attrs = conv_geometry(layout)
+    x, w = ints(rng, tx, xs), ints(rng, tw, ws)
+    xz, wz = ints(rng, tx, []), ints(rng, tw, [])
+    c.input("x", INTS[tx][0], x)
+    ins = ["x", c.init(tensor("w", INTS[tw][0], ws, w)),
+           c.init(tensor("xzp", INTS[tx][0], [], xz)),
+           c.init(tensor("wzp", INTS[tw][0], [], wz))]
     c.node("ConvInteger", ins, ["y"], **attrs)
     c.output("y", 6, None)
+    c.ref = [nh.from_array(intdot.exact_conv(x, w, xz, wz, attrs).astype(np.int32), "y")]
+    c.ort_check = intdot.ort_conv_is_exact(x, w, xz, attrs, tx, tw)
     return c
+
+
+def activations(rng, dtype, shape):
+    """Integer activation codes for the QLinear cases that keep ONNX Runtime
+    as the oracle: uint8 in [0, 127] (reduce_range), so that u8 x s8 pair
+    sums stay below 2^15; int8 in full range (paired with `weights`)."""
+    if dtype == "uint8":
+        return rng.integers(0, 128, size=shape).astype(np.uint8)
+    return ints(rng, dtype, shape)
+
+
+def weights(rng, ta, tw, shape):
+    """Integer weight codes for the same cases: int8 weights against int8
+    activations in [-64, 63], since ONNX Runtime shifts int8 activations to
+    uint8 (a + 128 up to 255) before its u8 x s8 kernels."""
+    if (ta, tw) == ("int8", "int8"):
+        return rng.integers(-64, 64, size=shape).astype(np.int8)
+    return ints(rng, tw, shape)
 
 
 def qlinear_matmul_case(ta, tb, ty, layout, seed):
@@ -386,8 +429,10 @@ def qlinear_matmul_case(ta, tb, ty, layout, seed):
     rng = c.rng
     batch = [3] if "3d" in layout else []
     M, K, N = 4, 33, 7
-    a = c.input("a", INTS[ta][0], ints(rng, ta, batch + [M, K]))
-    b = c.init(tensor("b", INTS[tb][0], [K, N], ints(rng, tb, [K, N])))
+    av, bv = activations(rng, ta, batch + [M, K]), weights(rng, ta, tb, [K, N])
+    assert intdot.ort_is_exact(av, bv, ta, tb), c.name + ": ORT would saturate"
+    a = c.input("a", INTS[ta][0], av)
+    b = c.init(tensor("b", INTS[tb][0], [K, N], bv))
     per_col = "col" in layout
     ins = [a, c.init(nh.from_array(np.float32(rng.uniform(0.01, 0.05)), "as")),
            zp_tensor(c, "azp", ta, []), b,
@@ -408,10 +453,14 @@ def qlinear_conv_case(tx, tw, ty, layout, seed):
     xs, ws, attrs = conv_geometry(geo)
     M = ws[0]
     per_ch = "channel" in layout
-    ins = [c.input("x", INTS[tx][0], ints(rng, tx, xs)),
+    xv, wv = activations(rng, tx, xs), weights(rng, tx, tw, ws)
+    xz = activations(rng, tx, [])
+    assert intdot.ort_conv_is_exact(xv, wv, xz, attrs, tx, tw), \
+        c.name + ": ORT would saturate"
+    ins = [c.input("x", INTS[tx][0], xv),
            c.init(nh.from_array(np.float32(rng.uniform(0.01, 0.05)), "xs")),
-           zp_tensor(c, "xzp", tx, []),
-           c.init(tensor("w", INTS[tw][0], ws, ints(rng, tw, ws))),
+           c.init(tensor("xzp", INTS[tx][0], [], xz)),
+           c.init(tensor("w", INTS[tw][0], ws, wv)),
            c.init(nh.from_array(rng.uniform(0.005, 0.03, [M] if per_ch else []).astype(np.float32), "ws")),
            # ONNX Runtime needs symmetric int8 weights (zero point 0)
            c.init(tensor("wzp", INTS[tw][0], [M] if per_ch else [],
@@ -528,6 +577,9 @@ def all_cases():
         for lay in ("nozp", "zp-tensor", "zp-col", "zp-col-3d"):
             seed += 1
             add(matmul_integer_case(ta, tb, lay, seed))
+    for lay in ("saturating", "saturating-3d"):
+        seed += 1
+        add(matmul_integer_case("uint8", "int8", lay, seed))
     for tx, tw in (("uint8", "uint8"), ("uint8", "int8")):
         # ONNX Runtime's ConvInteger takes only per-tensor zero points.
         for lay in ("plain", "pad-stride", "group"):
@@ -555,18 +607,32 @@ def all_cases():
     return cases
 
 
+def read_pb(path):
+    t = TensorProto()
+    with open(path, "rb") as f:
+        t.ParseFromString(f.read())
+    return nh.to_array(t)
+
+
 def run_case(args, c):
     folder = os.path.join(args.work_dir, c.name)
     c.write(folder)
+    model = os.path.join(folder, "model.onnx")
     inputs = [os.path.join(folder, "input_%d.pb" % i) for i in range(len(c.feeds))]
     ref = os.path.join(folder, "ref")
-    if c.ref is None:
-        p = subprocess.run(["node", args.run_js, args.ort_module,
-                            os.path.join(folder, "model.onnx"), ref] + inputs,
-                           capture_output=True, text=True)
-        if p.returncode != 0:
-            return c, False, "ONNX Runtime: " + (p.stderr.strip().splitlines() or ["?"])[-1]
-    p = subprocess.run([args.lpc, "run", os.path.join(folder, "model.onnx")] +
+    if c.ref is None or c.ort_check:
+        ort_dir = ref if c.ref is None else os.path.join(folder, "ort")
+        try:
+            ort_run.run(model, inputs, ort_dir)
+        except Exception as e:
+            return c, False, "ONNX Runtime: " + (str(e).strip().splitlines() or ["?"])[0]
+        if c.ort_check:
+            for i, t in enumerate(c.ref):
+                got = read_pb(os.path.join(ort_dir, "output_%d.pb" % i))
+                if not np.array_equal(got, nh.to_array(t)):
+                    return c, False, ("oracle cross-check: ONNX Runtime differs from "
+                                      "the exact product on output %d" % i)
+    p = subprocess.run([args.lpc, "run", model] +
                        inputs + ["--compare-dir", ref, "--rtol", "1e-5",
                                  "--atol", "1e-6"],
                        capture_output=True, text=True)
@@ -580,8 +646,6 @@ def run_case(args, c):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("lpc")
-    ap.add_argument("ort_module")
-    ap.add_argument("run_js")
     ap.add_argument("work_dir")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--filter", default="")
@@ -589,8 +653,12 @@ def main():
     cases = [c for c in all_cases() if re.search(args.filter, c.name)]
     table = collections.OrderedDict()
     failed = 0
+    checked = collections.Counter()
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as ex:
         for c, ok, why in ex.map(lambda c: run_case(args, c), cases):
+            if c.ref is not None and c.op in ("MatMulInteger", "ConvInteger") \
+                    and "(spec)" not in c.dtype:
+                checked[c.ort_check] += 1
             key = (c.op, c.dtype)
             row = table.setdefault(key, collections.OrderedDict())
             lay = re.sub(r"-(nosat|anyscale)$", "", c.layout)
@@ -602,6 +670,8 @@ def main():
     for (op, dt), row in table.items():
         cells = "  ".join("%s %d/%d" % (lay, p, n) for lay, (p, n) in row.items())
         print("%-22s %-20s %s" % (op, dt, cells))
+    print("exact integer oracle: %d cases ort-checked, %d where ONNX Runtime "
+          "could saturate" % (checked[True], checked[False]))
     print("qdq matrix: %d passed, %d failed" % (len(cases) - failed, failed))
     return 1 if failed else 0
 

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Whole quantized ONNX models in QDQ form, as quantization tools write them.
 
 usage: qdq_models.py NAME DIR     writes DIR/model.onnx and DIR/input_0.pb
@@ -7,7 +6,13 @@ cnn: an int8 QDQ CNN: uint8 per-tensor activations (QuantizeLinear ->
 DequantizeLinear after every layer), int8 symmetric per-output-channel
 weights, int32 biases with scale x_scale * w_scale, three convolutions (one
 strided, one depthwise), Relu, MaxPool, GlobalAveragePool, and a Gemm
-classifier whose weights are also int8 QDQ.
+classifier whose weights are also int8 QDQ. Its activation codes use the
+whole uint8 range, so ONNX Runtime's fused u8 x s8 kernels (QLinearConv)
+saturate on CPUs without VNNI: compare it with ONNX Runtime run as written.
+cnn-rr: the same CNN with reduce_range activations (codes in [0, 127], scales
+twice as coarse), on which ONNX Runtime's fused integer kernels are exact on
+any x86 CPU: the script asserts it by emulating their saturating pair sums
+(test/lib/intdot.py) on every Conv and Gemm's codes for the bundled input.
 mlp: a QDQ MLP of MatMul + Add layers with per-tensor int8 weights and
 uint8 activations (the form lq-fuse-qdq turns into lq.matmul).
 """
@@ -18,6 +23,10 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 from onnx import numpy_helper as nh
+import onnx.version_converter
+from onnx.reference import ReferenceEvaluator
+
+import intdot
 
 F = TensorProto.FLOAT
 
@@ -91,10 +100,22 @@ class QDQGraph:
         return m
 
 
-def cnn():
+def cnn(reduce_range=False):
     g = QDQGraph(7)
     rng = g.rng
-    x, xs = g.qdq_act("x", 4.0 / 255)
+    # reduce_range: activation codes in [0, 127]; the first activation's
+    # zero point moves to 32 so that the input range [-1, 3] still fits, and
+    # the convolutions' outputs get the range [0, 12], the classifier's
+    # input [0, 2.9] (not 3: a scale ratio of exactly 4 after the 16-element
+    # average pooling makes exact rounding ties, which float evaluation
+    # orders break either way).
+    qmax = 127 if reduce_range else 255
+    out_range = 12.0 if reduce_range else 3.0
+    fc_range = 2.9 if reduce_range else 2.0
+    if reduce_range:
+        x, xs = g.qdq_act("x", 4.0 / qmax, zp=32)
+    else:
+        x, xs = g.qdq_act("x", 4.0 / qmax)
 
     def conv(x, xs, cin, cout, k, out_scale, group=1, **attrs):
         w = rng.standard_normal([cout, cin // group, k, k]) * (1.5 / np.sqrt(cin // group * k * k))
@@ -104,14 +125,14 @@ def cnn():
         y = g.node("Relu", [y], "relu")
         return g.qdq_act(y, out_scale, zp=0)
 
-    y, ys = conv(x, xs, 3, 8, 3, 3.0 / 255, pads=[1, 1, 1, 1])
-    y, ys = conv(y, ys, 8, 8, 3, 3.0 / 255, group=8, pads=[1, 1, 1, 1])
+    y, ys = conv(x, xs, 3, 8, 3, out_range / qmax, pads=[1, 1, 1, 1])
+    y, ys = conv(y, ys, 8, 8, 3, out_range / qmax, group=8, pads=[1, 1, 1, 1])
     y = g.node("MaxPool", [y], "pool", kernel_shape=[2, 2], strides=[2, 2])
     y, ys = g.qdq_act(y, ys, zp=0)
-    y, ys = conv(y, ys, 8, 16, 3, 3.0 / 255, strides=[2, 2], pads=[1, 1, 1, 1])
+    y, ys = conv(y, ys, 8, 16, 3, out_range / qmax, strides=[2, 2], pads=[1, 1, 1, 1])
     y = g.node("GlobalAveragePool", [y], "gap")
     y = g.node("Flatten", [y], "flat")
-    y, ys = g.qdq_act(y, 2.0 / 255, zp=0)
+    y, ys = g.qdq_act(y, fc_range / qmax, zp=0)
     w = (rng.standard_normal([10, 16]) * 0.5).astype(np.float32)
     wn, ws = g.qdq_weight(w, None)
     bn = g.bias(rng.standard_normal(10) * 0.1, ys, ws)
@@ -139,9 +160,53 @@ def mlp():
     return g.model([4, 32], x, [4, 16]), x0
 
 
+def integer_products(m, x):
+    """For each Conv / Gemm / MatMul whose data and weight come from
+    DequantizeLinear: (node, activation codes, weight codes, activation zero
+    point, dtype names), with the activation codes that ONNX's reference
+    evaluator computes for input x."""
+    inits = {t.name: nh.to_array(t) for t in m.graph.initializer}
+    producer = {o: n for n in m.graph.node for o in n.output}
+    # The reference evaluator implements DequantizeLinear from opset 19 on;
+    # the converted model computes the same values.
+    sess = ReferenceEvaluator(onnx.version_converter.convert_version(m, 19))
+    names = [o for n in m.graph.node for o in n.output]
+    values = dict(zip(names, sess.run(names, {"x": x})))
+    values.update(inits)
+    dtype = {np.dtype(np.uint8): "uint8", np.dtype(np.int8): "int8"}
+    out = []
+    for n in m.graph.node:
+        if n.op_type not in ("Conv", "Gemm", "MatMul"):
+            continue
+        dq = [producer.get(i) for i in n.input[:2]]
+        if not all(d is not None and d.op_type == "DequantizeLinear" for d in dq):
+            continue
+        a, w = values[dq[0].input[0]], values[dq[1].input[0]]
+        az = values[dq[0].input[2]] if len(dq[0].input) > 2 else 0
+        out.append((n, a, w, az, dtype[a.dtype], dtype[w.dtype]))
+    return out
+
+
+def assert_ort_exact(m, x):
+    """Asserts that every activation code feeding a Conv or Gemm of m is in
+    [0, 127] on input x, and that ONNX Runtime's fused integer kernels compute
+    them exactly (no int16 pair-sum saturation)."""
+    for n, a, w, az, ta, tw in integer_products(m, x):
+        assert ta != "uint8" or a.max() <= 127, "%s: activation codes up to %d" % (n.name, a.max())
+        if n.op_type == "Conv":
+            attrs = {k.name: helper.get_attribute_value(k) for k in n.attribute}
+            ok = intdot.ort_conv_is_exact(a, w, az, attrs, ta, tw)
+        else:
+            trans_b = any(k.name == "transB" and k.i for k in n.attribute)
+            ok = intdot.ort_is_exact(a, w.T if trans_b else w, ta, tw)
+        assert ok, "%s: ONNX Runtime's u8 x s8 kernels would saturate" % n.name
+
+
 def main():
     name, out = sys.argv[1], sys.argv[2]
-    m, x = {"cnn": cnn, "mlp": mlp}[name]()
+    m, x = {"cnn": cnn, "cnn-rr": lambda: cnn(reduce_range=True), "mlp": mlp}[name]()
+    if name == "cnn-rr":
+        assert_ort_exact(m, x)
     os.makedirs(out, exist_ok=True)
     onnx.save(m, os.path.join(out, "model.onnx"))
     with open(os.path.join(out, "input_0.pb"), "wb") as f:

@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Graph inputs and outputs of INT4, UINT4, FLOAT8 and FLOAT4E2M1 codes
 through lpc's C ABI (4-bit codes packed two per byte, low nibble first).
 
