@@ -108,6 +108,7 @@ config.substitutions.append(("%debian_onnx_node_data", debian_node_data))
 def host_cpu_flags():
     override = os.environ.get("LPC_HOST_CPU_FLAGS")
     if override is not None:
+        config.available_features.add("cpu-flags-override")
         return set(override.split())
     try:
         with open("/proc/cpuinfo") as f:

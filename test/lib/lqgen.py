@@ -11,7 +11,7 @@ expected_encode(fmt, xs, ...) / expected_decode(fmt, codes, ...) pair vectors wi
     the model's results.
 f32_hex(x)         -> MLIR hex literal of an f32 ("0x3F800000"), exact for tensor<f32>.
 
-CLI: /usr/bin/python3 test/lib/lqgen.py FORMAT [--codes] [--mode half_even] [--no-saturate]
+CLI: .deps/venv/bin/python test/lib/lqgen.py FORMAT [--codes] [--mode half_even] [--no-saturate]
 prints "x_hex code" lines (or "code value_hex" with --codes).
 """
 

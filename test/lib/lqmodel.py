@@ -8,7 +8,7 @@ here from first principles rather than relying on numpy/C float arithmetic.
 Standard library only (numpy is optional: array helpers accept numpy arrays or
 nested lists and return nested lists / numpy arrays when numpy is present).
 
-Run `/usr/bin/python3 test/lib/lqmodel.py --self-test` for the built-in checks and
+Run `.deps/venv/bin/python test/lib/lqmodel.py --self-test` for the built-in checks and
 `--apfloat` for the cross-check against MLIR's APFloat (mlir-opt constant folding).
 
 Conventions

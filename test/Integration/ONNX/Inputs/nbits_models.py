@@ -385,7 +385,7 @@ def f16_models(out):
 def block_model(out, accuracy_level):
     """A pre-LN transformer block whose projections (Q, K, V, O, and the two
     MLP layers) are 4-bit MatMulNBits with block 32, half with zero points.
-    ORT 1.30 quantizes A to int8 under accuracy_level 4."""
+    ORT 1.32 quantizes A to int8 under accuracy_level 4."""
     T, D, H, FF = 8, 64, 4, 128
     rng = np.random.default_rng(11)
     nodes, inits = [], []

@@ -27,7 +27,7 @@ Oracles:
   ONNX Runtime's reduce_range makes them.
 - The ONNX specification in numpy (cases marked "(spec)"): FLOAT4E2M1
   (opset 23), per-row MatMulInteger and per-channel ConvInteger zero points,
-  which ONNX Runtime 1.30 lacks.
+  which ONNX Runtime 1.32 lacks.
 Prints the matrix with counts and "qdq matrix: P passed, F failed".
 """
 import argparse
