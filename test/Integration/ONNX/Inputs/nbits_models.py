@@ -370,7 +370,7 @@ def f16_models(out):
     nodes, inits, inputs, outputs = [], [], [], []
     os.makedirs(out, exist_ok=True)
     for i, c in enumerate(cases):
-        nodes.append(c.node())
+        nodes.append(c.node(accuracy_level=1))  # f32 compute in ORT
         for t in c.inits()[1]:
             a = nh.to_array(t)
             inits.append(nh.from_array(a.astype(np.float16) if a.dtype == np.float32 else a,
@@ -519,7 +519,9 @@ if __name__ == "__main__":
         out, zps = sys.argv[2], sys.argv[3].split(",")
         bits = [int(b) for b in sys.argv[4:]]
         cases = matrix_cases(bits, zps=zps)
-        save_cases(out, cases)
+        # accuracy_level 1 (f32 compute), explicitly: ORT's int8 path (4) is
+        # not an oracle of MatMulNBits' f32 semantics.
+        save_cases(out, cases, accuracy_level=1)
         for sub, msb in (("numpy_ref", False), ("msb_ref", True)):
             os.makedirs(os.path.join(out, sub), exist_ok=True)
             for i, c in enumerate(cases):
