@@ -67,6 +67,9 @@ if [ ! -f "$NODE_DATA/VERSION" ]; then
 fi
 
 BUILD_DIR=${LPC_BUILD_DIR:-build}
+# ccache keys on relative paths under the checkout, so a fresh clone (CI's)
+# reuses the objects another checkout compiled.
+export CCACHE_BASEDIR="$PWD"
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
   cmake -G Ninja -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
     -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir >/dev/null

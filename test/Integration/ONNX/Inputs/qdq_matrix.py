@@ -643,6 +643,45 @@ def run_case(args, c):
     return c, True, ""
 
 
+def host_has_vnni():
+    """Whether this CPU has a non-saturating u8 x s8 dot product ONNX
+    Runtime's kernels use (AVX512-VNNI or AVX-VNNI)."""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
+                return bool(flags & {"avx512_vnni", "avx_vnni"})
+    except OSError:
+        pass
+    return False
+
+
+def check_hazard_model(args, cases):
+    """The saturation model, tested on this host: ONNX Runtime's output for
+    the saturating MatMulInteger cases must be the exact product on a VNNI
+    CPU and the vpmaddubsw emulation's result without VNNI. Returns whether
+    both cases behaved as predicted."""
+    vnni = host_has_vnni()
+    ok = True
+    for c in cases:
+        if not c.layout.startswith("saturating"):
+            continue
+        folder = os.path.join(args.work_dir, c.name)
+        inputs = [os.path.join(folder, "input_%d.pb" % i) for i in range(len(c.feeds))]
+        ort_run.run(os.path.join(folder, "model.onnx"), inputs, os.path.join(folder, "ort"))
+        got = read_pb(os.path.join(folder, "ort", "output_0.pb"))
+        a, b = (nh.to_array(t) for t in c.feeds)
+        want = nh.to_array(c.ref[0]) if vnni else intdot.maddubs_matmul(a, b)
+        if not np.array_equal(got, want):
+            ok = False
+            print("FAIL %s: ONNX Runtime's result is not the %s" % (
+                c.name, "exact product" if vnni else "saturating emulation"))
+    print("saturation model on this host (%s): ONNX Runtime's saturating cases "
+          "as predicted: %s" % ("VNNI: exact" if vnni else "no VNNI: vpmaddubsw",
+                                "yes" if ok else "no"))
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("lpc")
@@ -672,6 +711,8 @@ def main():
         print("%-22s %-20s %s" % (op, dt, cells))
     print("exact integer oracle: %d cases ort-checked, %d where ONNX Runtime "
           "could saturate" % (checked[True], checked[False]))
+    if not check_hazard_model(args, cases):
+        failed += 1
     print("qdq matrix: %d passed, %d failed" % (len(cases) - failed, failed))
     return 1 if failed else 0
 
