@@ -4,6 +4,7 @@
 #include "lpc/Driver/Driver.h"
 
 #include "lpc/Runtime/ModelLibrary.h"
+#include "lpc/Support/ONNXDTypes.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -65,9 +66,7 @@ bool compareTensor(size_t index, const Tensor &got, const Tensor &ref,
   int64_t n = got.info.numElements(), bad = 0, firstBad = -1;
   double maxAbs = 0, maxRel = 0;
   // Integer and bool outputs are codes, counts or indices: exact.
-  int dt = ref.info.dtype;
-  bool exact = dt == 2 || dt == 3 || dt == 4 || dt == 5 || dt == 6 || dt == 7 ||
-               dt == 9 || dt == 12 || dt == 13 || dt == 21 || dt == 22;
+  bool exact = lpc::dtypes::onnxDTypeIsInteger(ref.info.dtype);
   for (int64_t i = 0; i < n; ++i) {
     double g = elementAsDouble(got, i), r = elementAsDouble(ref, i);
     bool ok;

@@ -1,16 +1,15 @@
 //===- ONNXDTypes.h - ONNX tensor element type numbers ----------*- C++ -*-===//
 //
 // ONNX TensorProto.DataType numbers (including those newer than Debian's
-// onnx.proto, which lpc reads by number), their names, and the ONNX dtype of
-// an MLIR element type. Shared by the importer, the CPU ABI passes and the
-// runtime host.
+// onnx.proto, which lpc reads by number), their names and storage sizes.
+// Shared by the importer, the CPU ABI passes and the runtime host; it includes
+// no MLIR header, so the host runtime links no MLIR (the mapping from MLIR
+// element types is lpc/Support/ONNXMLIRTypes.h).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef LPC_SUPPORT_ONNXDTYPES_H
 #define LPC_SUPPORT_ONNXDTYPES_H
-
-#include "mlir/IR/BuiltinTypes.h"
 
 #include <iterator>
 #include <string>
@@ -60,42 +59,60 @@ inline std::string onnxDTypeName(int dtype) {
   return "dtype " + std::to_string(dtype);
 }
 
-/// The ONNX dtype of an MLIR element type (`isUnsigned` picks UINT*;
-/// kUndefined for types ONNX has no number for).
-inline int onnxDTypeOf(mlir::Type type, bool isUnsigned) {
-  if (type.isF32())
-    return kFloat;
-  if (type.isF64())
-    return kDouble;
-  if (type.isF16())
-    return kFloat16;
-  if (type.isBF16())
-    return kBFloat16;
-  if (mlir::isa<mlir::Float8E4M3FNType>(type))
-    return kFloat8E4M3FN;
-  if (mlir::isa<mlir::Float8E4M3FNUZType>(type))
-    return kFloat8E4M3FNUZ;
-  if (mlir::isa<mlir::Float8E5M2Type>(type))
-    return kFloat8E5M2;
-  if (mlir::isa<mlir::Float8E5M2FNUZType>(type))
-    return kFloat8E5M2FNUZ;
-  if (mlir::isa<mlir::Float4E2M1FNType>(type))
-    return kFloat4E2M1;
-  switch (type.getIntOrFloatBitWidth()) {
-  case 1:
-    return kBool;
-  case 4:
-    return isUnsigned ? kUInt4 : kInt4;
-  case 8:
-    return isUnsigned ? kUInt8 : kInt8;
-  case 16:
-    return isUnsigned ? kUInt16 : kInt16;
-  case 32:
-    return isUnsigned ? kUInt32 : kInt32;
-  case 64:
-    return isUnsigned ? kUInt64 : kInt64;
+/// Bits per element of an ONNX dtype as the C ABI and TensorProto raw_data
+/// store it: 4 for UINT4 / INT4 / FLOAT4E2M1 (two per byte, low nibble first),
+/// 8 for BOOL and the FLOAT8 types, 0 for types without fixed-size storage
+/// (STRING, COMPLEX*, UNDEFINED and unknown numbers).
+inline unsigned onnxDTypeBits(int dtype) {
+  switch (dtype) {
+  case kUInt4:
+  case kInt4:
+  case kFloat4E2M1:
+    return 4;
+  case kUInt8:
+  case kInt8:
+  case kBool:
+  case kFloat8E4M3FN:
+  case kFloat8E4M3FNUZ:
+  case kFloat8E5M2:
+  case kFloat8E5M2FNUZ:
+    return 8;
+  case kUInt16:
+  case kInt16:
+  case kFloat16:
+  case kBFloat16:
+    return 16;
+  case kFloat:
+  case kInt32:
+  case kUInt32:
+    return 32;
+  case kInt64:
+  case kDouble:
+  case kUInt64:
+    return 64;
   default:
-    return kUndefined;
+    return 0;
+  }
+}
+
+/// Whether values of an ONNX dtype are integers (codes, counts, indices,
+/// booleans), which comparisons take exactly.
+inline bool onnxDTypeIsInteger(int dtype) {
+  switch (dtype) {
+  case kUInt8:
+  case kInt8:
+  case kUInt16:
+  case kInt16:
+  case kInt32:
+  case kInt64:
+  case kBool:
+  case kUInt32:
+  case kUInt64:
+  case kUInt4:
+  case kInt4:
+    return true;
+  default:
+    return false;
   }
 }
 

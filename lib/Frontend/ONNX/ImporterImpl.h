@@ -19,7 +19,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/MemoryBuffer.h"
 
-#include "lpc/Support/ONNXDTypes.h"
+#include "lpc/Support/ONNXMLIRTypes.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -32,7 +32,8 @@ namespace lpc::frontend {
 // Element types (TensorReader.cpp)
 //===----------------------------------------------------------------------===//
 
-// ONNXDType, onnxDTypeName, onnxDTypeOf (lpc/Support/ONNXDTypes.h).
+// ONNXDType, onnxDTypeName (lpc/Support/ONNXDTypes.h), onnxDTypeOf
+// (lpc/Support/ONNXMLIRTypes.h).
 using namespace lpc::dtypes;
 
 /// The MLIR element type of an ONNX dtype (signless integers; unsigned-ness

@@ -4,7 +4,7 @@
 #include "lpc/Runtime/Passes.h"
 
 #include "lpc/Frontend/ONNX/Importer.h"
-#include "lpc/Support/ONNXDTypes.h"
+#include "lpc/Support/ONNXMLIRTypes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"

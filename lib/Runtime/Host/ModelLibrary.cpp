@@ -19,44 +19,19 @@
 #include <fstream>
 
 using namespace lpc::runtime;
+namespace dtypes = lpc::dtypes;
 using llvm::createStringError;
 using llvm::Error;
 using llvm::Expected;
 using llvm::StringRef;
 
 size_t lpc::runtime::dtypeSize(int dtype) {
-  switch (dtype) {
-  case 1:
-  case 6:
-  case 12:
-    return 4; // FLOAT INT32 UINT32
-  case 2:
-  case 3:
-  case 9:
-    return 1; // UINT8 INT8 BOOL
-  case 4:
-  case 5:
-  case 10:
-  case 16:
-    return 2; // (U)INT16 F16 BF16
-  case 7:
-  case 11:
-  case 13:
-    return 8; // INT64 DOUBLE UINT64
-  case 17:
-  case 18:
-  case 19:
-  case 20:
-    return 1; // FLOAT8*
-  default:
-    return 0;
-  }
+  unsigned bits = dtypes::onnxDTypeBits(dtype);
+  return bits >= 8 ? bits / 8 : 0; // 4-bit types have no whole-byte size
 }
 
 size_t lpc::runtime::dtypeBits(int dtype) {
-  if (dtype == 21 || dtype == 22 || dtype == 23)
-    return 4; // UINT4 INT4 FLOAT4E2M1, two per byte, low nibble first
-  return 8 * dtypeSize(dtype);
+  return dtypes::onnxDTypeBits(dtype);
 }
 
 std::string lpc::runtime::dtypeString(int dtype) {
@@ -208,23 +183,23 @@ Expected<Tensor> fromProto(const onnx::TensorProto &p,
   };
   uint8_t *out = t.data.data();
   switch (t.info.dtype) {
-  case 1:
+  case dtypes::kFloat:
     if (Error e = count(p.float_data_size()))
       return std::move(e);
     memcpy(out, p.float_data().data(), n * 4);
     break;
-  case 11:
+  case dtypes::kDouble:
     if (Error e = count(p.double_data_size()))
       return std::move(e);
     memcpy(out, p.double_data().data(), n * 8);
     break;
-  case 7:
+  case dtypes::kInt64:
     if (Error e = count(p.int64_data_size()))
       return std::move(e);
     memcpy(out, p.int64_data().data(), n * 8);
     break;
-  case 12:
-  case 13:
+  case dtypes::kUInt32:
+  case dtypes::kUInt64:
     if (Error e = count(p.uint64_data_size()))
       return std::move(e);
     for (int64_t i = 0; i < n; ++i) {
@@ -373,9 +348,9 @@ double lpc::runtime::elementAsDouble(const Tensor &t, int64_t i) {
   if (dtypeBits(t.info.dtype) == 4) {
     uint8_t nib = (t.data[i / 2] >> (4 * (i % 2))) & 0xF;
     switch (t.info.dtype) {
-    case 21:
+    case dtypes::kUInt4:
       return nib;
-    case 22:
+    case dtypes::kInt4:
       return nib >= 8 ? (int)nib - 16 : nib;
     default:
       return decodeSmallFloat(llvm::APFloat::Float4E2M1FN(), 4, nib);
@@ -387,34 +362,34 @@ double lpc::runtime::elementAsDouble(const Tensor &t, int64_t i) {
     return (double)v;
   };
   switch (t.info.dtype) {
-  case 1:
+  case dtypes::kFloat:
     return get(float());
-  case 11:
+  case dtypes::kDouble:
     return get(double());
-  case 2:
+  case dtypes::kUInt8:
     return get(uint8_t());
-  case 3:
+  case dtypes::kInt8:
     return get(int8_t());
-  case 4:
+  case dtypes::kUInt16:
     return get(uint16_t());
-  case 5:
+  case dtypes::kInt16:
     return get(int16_t());
-  case 6:
+  case dtypes::kInt32:
     return get(int32_t());
-  case 7:
+  case dtypes::kInt64:
     return get(int64_t());
-  case 9:
+  case dtypes::kBool:
     return *p ? 1.0 : 0.0;
-  case 12:
+  case dtypes::kUInt32:
     return get(uint32_t());
-  case 13:
+  case dtypes::kUInt64:
     return get(uint64_t());
-  case 10: {
+  case dtypes::kFloat16: {
     uint16_t h;
     memcpy(&h, p, 2);
     return (double)(_Float16)*reinterpret_cast<_Float16 *>(&h);
   }
-  case 16: {
+  case dtypes::kBFloat16: {
     uint16_t h;
     memcpy(&h, p, 2);
     uint32_t bits = (uint32_t)h << 16;
@@ -422,13 +397,13 @@ double lpc::runtime::elementAsDouble(const Tensor &t, int64_t i) {
     memcpy(&f, &bits, 4);
     return f;
   }
-  case 17:
+  case dtypes::kFloat8E4M3FN:
     return decodeSmallFloat(llvm::APFloat::Float8E4M3FN(), 8, *p);
-  case 18:
+  case dtypes::kFloat8E4M3FNUZ:
     return decodeSmallFloat(llvm::APFloat::Float8E4M3FNUZ(), 8, *p);
-  case 19:
+  case dtypes::kFloat8E5M2:
     return decodeSmallFloat(llvm::APFloat::Float8E5M2(), 8, *p);
-  case 20:
+  case dtypes::kFloat8E5M2FNUZ:
     return decodeSmallFloat(llvm::APFloat::Float8E5M2FNUZ(), 8, *p);
   default:
     return 0;
