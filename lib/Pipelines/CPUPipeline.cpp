@@ -13,7 +13,7 @@
 
 #include "lpc/Conversion/Passes.h"
 #include "lpc/Dialect/LQ/Transforms/Passes.h"
-#include "lpc/Runtime/Passes.h"
+#include "lpc/Target/CPU/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -95,7 +95,7 @@ void lpc::buildCPUPipeline(OpPassManager &pm,
 }
 
 void lpc::registerCPUPipelines() {
-  registerLPCRuntimePasses();
+  registerLPCTargetCPUPasses();
   PassPipelineRegistration<>(
       "lpc-lq-stage",
       "The graph-level stage of lpc compile (imported IR -> lq IR)",

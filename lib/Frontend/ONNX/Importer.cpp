@@ -14,6 +14,7 @@
 #include "ImporterImpl.h"
 
 #include "lpc/Dialect/LQ/IR/LQ.h"
+#include "lpc/Target/CPU/ABIAttrs.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -393,8 +394,9 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     values[info->name()] = arg;
     if (isUnsignedDType(inputDTypes[i]))
       unsignedValues.insert(arg);
-    func.setArgAttr(i, kNameAttr, b.getStringAttr(info->name()));
-    func.setArgAttr(i, kONNXTypeAttr, b.getI64IntegerAttr(inputDTypes[i]));
+    func.setArgAttr(i, lpc::cpu::kNameAttr, b.getStringAttr(info->name()));
+    func.setArgAttr(i, lpc::cpu::kONNXTypeAttr,
+                    b.getI64IntegerAttr(inputDTypes[i]));
     auto known = options.inputValues.find(info->name());
     if (known != options.inputValues.end()) {
       auto badValue = [&](const Twine &why) {
@@ -513,9 +515,9 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   func::ReturnOp::create(b, fileLoc, results);
   func.setType(b.getFunctionType(argTypes, resultTypes));
   for (auto [i, out] : llvm::enumerate(graph.output())) {
-    func.setResultAttr(i, kNameAttr, b.getStringAttr(out.name()));
+    func.setResultAttr(i, lpc::cpu::kNameAttr, b.getStringAttr(out.name()));
     func.setResultAttr(
-        i, kONNXTypeAttr,
+        i, lpc::cpu::kONNXTypeAttr,
         b.getI64IntegerAttr(onnxDTypeOf(elemOf(results[i]),
                                         unsignedValues.contains(results[i]))));
   }

@@ -36,11 +36,6 @@ struct ImportOptions {
   std::string entryName = "main_graph";
 };
 
-/// Attribute names the importer puts on the entry function's arguments and
-/// results: the ONNX tensor name and its ONNX element type number.
-inline constexpr llvm::StringLiteral kNameAttr = "lpc.name";
-inline constexpr llvm::StringLiteral kONNXTypeAttr = "lpc.onnx_type";
-
 /// Imports the ONNX model at `path`. Errors are reported through the
 /// context's diagnostic engine (located at the ONNX node when there is one)
 /// and yield a null module.

@@ -1,13 +1,13 @@
-//===- CPUExport.cpp - The fixed C entry point lpc_run
-//---------------------===//
+//===- CPUExport.cpp - The fixed C entry point lpc_run --------------------===//
 
-#include "lpc/Runtime/Passes.h"
+#include "lpc/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinOps.h"
 
 namespace lpc {
 #define GEN_PASS_DEF_LPCCPUEXPORT
-#include "lpc/Runtime/Passes.h.inc"
+#include "lpc/Target/CPU/Passes.h.inc"
 } // namespace lpc
 
 using namespace mlir;
@@ -38,7 +38,7 @@ struct LPCCPUExportPass : lpc::impl::LPCCPUExportBase<LPCCPUExportPass> {
     }
     int64_t nIn = numInputs;
     if (nIn < 0) {
-      auto attr = module->getAttrOfType<IntegerAttr>(lpc::kNumInputsAttr);
+      auto attr = module->getAttrOfType<IntegerAttr>(lpc::cpu::kNumInputsAttr);
       if (!attr) {
         module.emitError() << "lpc-cpu-export: the number of inputs is "
                               "unknown (no lpc.num_inputs attribute)";

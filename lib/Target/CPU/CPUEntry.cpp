@@ -1,19 +1,19 @@
-//===- CPUEntry.cpp - Destination-passing entry + signature string
-//---------===//
+//===- CPUEntry.cpp - Destination-passing entry + signature string --------===//
 
-#include "lpc/Runtime/Passes.h"
+#include "lpc/Target/CPU/Passes.h"
 
-#include "lpc/Frontend/ONNX/Importer.h"
 #include "lpc/Support/ONNXMLIRTypes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 namespace lpc {
 #define GEN_PASS_DEF_LPCCPUENTRY
-#include "lpc/Runtime/Passes.h.inc"
+#include "lpc/Target/CPU/Passes.h.inc"
 } // namespace lpc
 
 using namespace mlir;
@@ -23,7 +23,7 @@ namespace {
 /// The dtype of argument/result `i` (`lpc.onnx_type`, else from the type).
 int64_t dtypeOf(DictionaryAttr attrs, Type elem) {
   if (attrs)
-    if (auto t = attrs.getAs<IntegerAttr>(lpc::frontend::kONNXTypeAttr))
+    if (auto t = attrs.getAs<IntegerAttr>(lpc::cpu::kONNXTypeAttr))
       return t.getInt();
   return lpc::dtypes::onnxDTypeOf(elem, /*isUnsigned=*/false);
 }
@@ -52,7 +52,7 @@ Value convertAtABI(OpBuilder &b, Location loc, Value v, Type to) {
 
 std::string nameOf(DictionaryAttr attrs, StringRef dflt) {
   if (attrs)
-    if (auto n = attrs.getAs<StringAttr>(lpc::frontend::kNameAttr))
+    if (auto n = attrs.getAs<StringAttr>(lpc::cpu::kNameAttr))
       return n.str();
   return dflt.str();
 }
@@ -156,7 +156,7 @@ struct LPCCPUEntryPass : lpc::impl::LPCCPUEntryBase<LPCCPUEntryPass> {
       op.setWritable(true);
     }
     func::ReturnOp::create(b, loc);
-    module->setAttr(lpc::kNumInputsAttr,
+    module->setAttr(lpc::cpu::kNumInputsAttr,
                     b.getI64IntegerAttr(type.getNumInputs()));
 
     // The signature string and its accessor.

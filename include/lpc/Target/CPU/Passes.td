@@ -1,12 +1,12 @@
-//===- Passes.td - lpc runtime ABI passes ------------------*- tablegen -*-===//
+//===- Passes.td - The CPU target's ABI passes -------------*- tablegen -*-===//
 //
 // The two passes that give a compiled model lpc's C ABI
 // (include/lpc/Runtime/lpc_model.h).
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LPC_RUNTIME_PASSES_TD
-#define LPC_RUNTIME_PASSES_TD
+#ifndef LPC_TARGET_CPU_PASSES_TD
+#define LPC_TARGET_CPU_PASSES_TD
 
 include "mlir/Pass/PassBase.td"
 
@@ -71,4 +71,4 @@ def LPCCPUExport : Pass<"lpc-cpu-export", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
-#endif // LPC_RUNTIME_PASSES_TD
+#endif // LPC_TARGET_CPU_PASSES_TD
