@@ -1,0 +1,2 @@
+// The dialect knows no pass.
+#include "lpc/Dialect/LQ/Transforms/Passes.h"
