@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lpc/Conversion/Passes.h"
+#include "lpc/Conversion/LQToQuant/LQToQuant.h"
 #include "lpc/Dialect/LQ/IR/Format.h"
 #include "lpc/Dialect/LQ/IR/LQ.h"
 

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lpc/Conversion/Passes.h"
+#include "lpc/Conversion/QuantToLQ/QuantToLQ.h"
 #include "lpc/Dialect/LQ/IR/LQ.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
