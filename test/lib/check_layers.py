@@ -69,9 +69,7 @@ def layer_of(rel):
 
 INCLUDE_RE = re.compile(r'^\s*#?\s*include\s+"(lpc/[^"]+)"', re.M)
 MLIR_INCLUDE_RE = re.compile(r'^\s*#\s*include\s+[<"]mlir/', re.M)
-LIB_RE = re.compile(
-    r"add_(?:mlir_dialect_library|mlir_library|llvm_library|library|"
-    r"llvm_executable)\(\s*([A-Za-z0-9_-]+)")
+LIB_RE = re.compile(r"add_\w*?(?:library|executable)\(\s*([A-Za-z0-9_-]+)")
 LINK_RE = re.compile(
     r"(?:mlir_)?target_link_libraries\(\s*([A-Za-z0-9_-]+)([^)]*)\)", re.S)
 LINK_LIBS_RE = re.compile(r"LINK_LIBS([^)]*)\)", re.S)

@@ -7,8 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "FormatCodegen.h"
 #include "LoweringUtils.h"
+
+#include "lpc/Dialect/LQ/Utils/FormatCodegen.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

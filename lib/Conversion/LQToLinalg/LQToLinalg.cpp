@@ -6,12 +6,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "FormatCodegen.h"
 #include "LoweringUtils.h"
 
 #include "lpc/Conversion/LQToLinalg/LQToLinalg.h"
 #include "lpc/Dialect/LQ/IR/Format.h"
 #include "lpc/Dialect/LQ/IR/LQ.h"
+#include "lpc/Dialect/LQ/Utils/FormatCodegen.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

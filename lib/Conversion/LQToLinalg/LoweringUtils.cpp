@@ -1,7 +1,8 @@
 //===- LoweringUtils.cpp - Shared pieces of the reference lowering --------===//
 
 #include "LoweringUtils.h"
-#include "FormatCodegen.h"
+
+#include "lpc/Dialect/LQ/Utils/FormatCodegen.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

@@ -5,8 +5,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "FormatCodegen.h"
 #include "LoweringUtils.h"
+
+#include "lpc/Dialect/LQ/Utils/FormatCodegen.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"

@@ -21,6 +21,8 @@
 #include "ImporterImpl.h"
 
 #include "lpc/Dialect/LQ/IR/LQ.h"
+#include "lpc/Dialect/LQ/Utils/FormatCodegen.h"
+#include "lpc/Dialect/LQ/Utils/Rounding.h"
 
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/StringExtras.h"
@@ -147,33 +149,6 @@ LogicalResult requireF32(NodeContext &ctx, size_t i, StringRef what) {
 //===----------------------------------------------------------------------===//
 // Scalar numerics (import-time folding), in f32 like QONNX's reference
 //===----------------------------------------------------------------------===//
-
-/// Rounds an f32 value (held exactly in a double) to an integer.
-double roundWith(double v, lq::RoundingMode mode) {
-  switch (mode) {
-  case lq::RoundingMode::half_even: {
-    double f = std::floor(v), d = v - f;
-    if (d > 0.5 || (d == 0.5 && std::fmod(f, 2.0) != 0.0))
-      return f + 1;
-    return f;
-  }
-  case lq::RoundingMode::half_away:
-    return std::round(v);
-  case lq::RoundingMode::toward_zero:
-    return std::trunc(v);
-  case lq::RoundingMode::floor:
-    return std::floor(v);
-  case lq::RoundingMode::ceil:
-    return std::ceil(v);
-  case lq::RoundingMode::away_from_zero:
-    return std::copysign(std::ceil(std::fabs(v)), v);
-  case lq::RoundingMode::half_toward_zero:
-    return std::copysign(std::ceil(std::fabs(v) - 0.5), v);
-  case lq::RoundingMode::stochastic:
-    break;
-  }
-  llvm_unreachable("QONNX has no stochastic rounding");
-}
 
 /// Integer range of QONNX's min_int/max_int.
 struct IntRange {
@@ -328,35 +303,10 @@ struct Sc {
     y = sel(cmp(arith::CmpFPredicate::OGT, y, h), h, y);
     return sel(cmp(arith::CmpFPredicate::OLT, y, l), l, y);
   }
-  /// The rounding functions of Semantics.md, exact on f32.
+  /// The rounding functions of Semantics.md, exact on f32 (QONNX has no
+  /// stochastic mode, so no element index is needed).
   Value round(Value v, lq::RoundingMode mode) {
-    switch (mode) {
-    case lq::RoundingMode::half_even:
-      return math::RoundEvenOp::create(b, loc, v);
-    case lq::RoundingMode::half_away:
-      return math::RoundOp::create(b, loc, v);
-    case lq::RoundingMode::toward_zero:
-      return math::TruncOp::create(b, loc, v);
-    case lq::RoundingMode::floor:
-      return math::FloorOp::create(b, loc, v);
-    case lq::RoundingMode::ceil:
-      return math::CeilOp::create(b, loc, v);
-    case lq::RoundingMode::away_from_zero: {
-      Value m = math::CeilOp::create(b, loc, math::AbsFOp::create(b, loc, v));
-      return math::CopySignOp::create(b, loc, m, v);
-    }
-    case lq::RoundingMode::half_toward_zero: {
-      // trunc(v) plus one step away from zero when |v - trunc(v)| > 1/2.
-      Value t = math::TruncOp::create(b, loc, v);
-      Value frac = math::AbsFOp::create(b, loc, sub(v, t));
-      Value up = cmp(arith::CmpFPredicate::OGT, frac, c(0.5));
-      Value step = math::CopySignOp::create(b, loc, c(1.0), v);
-      return add(t, sel(up, step, c(0.0)));
-    }
-    case lq::RoundingMode::stochastic:
-      break;
-    }
-    llvm_unreachable("QONNX has no stochastic rounding");
+    return lq::emitRound(b, loc, v, mode, /*index=*/Value(), /*seed=*/0);
   }
 };
 
@@ -459,7 +409,7 @@ LogicalResult intQuantOp(NodeContext &ctx, Results &results) {
           continue;
         }
         double r = std::min(std::max((double)y, range.min), range.max);
-        codes.push_back((int64_t)roundWith(r, *mode));
+        codes.push_back((int64_t)lq::roundHost(r, *mode));
       }
       if (ok) {
         Value q = codeConst(ctx, shapeOf(x), codes, format, width);
@@ -675,8 +625,8 @@ LogicalResult truncOp(NodeContext &ctx, Results &results) {
       return ctx.error() << "out_scale / scale must be positive and finite, "
                             "got "
                          << (double)ratio;
-    double k = roundWith((double)(float)std::log2((double)ratio),
-                         lq::RoundingMode::half_even);
+    double k = lq::roundHost((double)(float)std::log2((double)ratio),
+                             lq::RoundingMode::half_even);
     if (k < -126 || k > 127)
       return ctx.error() << "truncation shift 2^" << (int64_t)k
                          << " is outside f32's exponent range";

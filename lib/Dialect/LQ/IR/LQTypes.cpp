@@ -1,5 +1,6 @@
 //===- LQTypes.cpp - lq format types --------------------------------------===//
 
+#include "lpc/Dialect/LQ/IR/Format.h"
 #include "lpc/Dialect/LQ/IR/LQ.h"
 
 #include "mlir/IR/Builders.h"
@@ -71,17 +72,11 @@ LogicalResult IntType::verify(function_ref<InFlightDiagnostic()> emitError,
 }
 
 int64_t IntType::getMinCode() const {
-  if (!getIsSigned())
-    return 0;
-  int64_t min = -(int64_t(1) << (getWidth() - 1));
-  return getNarrow() ? min + 1 : min;
+  return integerCodeRange(getWidth(), getIsSigned(), getNarrow()).first;
 }
 
 int64_t IntType::getMaxCode() const {
-  if (getIsSigned())
-    return (int64_t(1) << (getWidth() - 1)) - 1;
-  int64_t max = (int64_t(1) << getWidth()) - 1;
-  return getNarrow() ? max - 1 : max;
+  return integerCodeRange(getWidth(), getIsSigned(), getNarrow()).second;
 }
 
 //===----------------------------------------------------------------------===//
@@ -89,70 +84,14 @@ int64_t IntType::getMaxCode() const {
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// Parameters of a minifloat, as a plain struct for keyword tables.
-struct FloatParams {
-  unsigned e = 0, m = 0;
-  bool isSigned = true;
-  int64_t bias = 0;
-  bool inf = false;
-  NanKind nan = NanKind::none;
-  bool subnormals = true;
-  bool operator==(const FloatParams &o) const {
-    return e == o.e && m == o.m && isSigned == o.isSigned && bias == o.bias &&
-           inf == o.inf && nan == o.nan && subnormals == o.subnormals;
-  }
-};
-
-struct NamedFloat {
-  const char *name;
-  FloatParams params;
-};
-
-/// Named formats whose flags differ from the eXmY defaults.
-const NamedFloat kNamedFloats[] = {
-    {"e4m3fn", {4, 3, true, 7, false, NanKind::allones, true}},
-    {"e4m3fnuz", {4, 3, true, 8, false, NanKind::negzero, true}},
-    {"e4m3b11fnuz", {4, 3, true, 11, false, NanKind::negzero, true}},
-    {"e5m2", {5, 2, true, 15, true, NanKind::ieee, true}},
-    {"e5m2fnuz", {5, 2, true, 16, false, NanKind::negzero, true}},
-    {"ue4m3", {4, 3, false, 7, false, NanKind::allones, true}},
-    {"ue5m3", {5, 3, false, 15, false, NanKind::allones, true}},
-    {"e8m0", {8, 0, false, 127, false, NanKind::allones, false}},
-};
-
-/// Parses `eXmY` or `ueXmY` with default flags.
-std::optional<FloatParams> parseDefaultKeyword(StringRef name) {
-  FloatParams p;
-  if (name.consume_front("u"))
-    p.isSigned = false;
-  if (!name.consume_front("e"))
-    return std::nullopt;
-  size_t mPos = name.find('m');
-  if (mPos == StringRef::npos)
-    return std::nullopt;
-  if (name.substr(0, mPos).getAsInteger(10, p.e) ||
-      name.substr(mPos + 1).getAsInteger(10, p.m))
-    return std::nullopt;
-  // Out-of-range widths are reported by the verifier with a clear message.
-  p.bias = p.e >= 1 && p.e <= 32 ? (int64_t(1) << (p.e - 1)) - 1 : 0;
-  return p;
-}
-
-std::optional<FloatParams> parseKeyword(StringRef name) {
-  for (const NamedFloat &named : kNamedFloats)
-    if (name == named.name)
-      return named.params;
-  return parseDefaultKeyword(name);
-}
-
-std::string defaultKeyword(const FloatParams &p) {
+std::string defaultKeyword(const MiniFloatParams &p) {
   return (p.isSigned ? "e" : "ue") + std::to_string(p.e) + "m" +
          std::to_string(p.m);
 }
 } // namespace
 
 MiniFloatType MiniFloatType::getNamed(MLIRContext *ctx, StringRef name) {
-  std::optional<FloatParams> p = parseKeyword(name);
+  std::optional<MiniFloatParams> p = parseMiniFloatKeyword(name);
   if (!p)
     return {};
   return MiniFloatType::get(ctx, p->e, p->m, p->isSigned, p->bias, p->inf,
@@ -164,7 +103,7 @@ Type MiniFloatType::parse(AsmParser &parser) {
   SMLoc loc = parser.getCurrentLocation();
   if (parser.parseLess() || parser.parseKeyword(&keyword))
     return {};
-  std::optional<FloatParams> p = parseKeyword(keyword);
+  std::optional<MiniFloatParams> p = parseMiniFloatKeyword(keyword);
   if (!p) {
     parser.emitError(loc, "expected a minifloat keyword such as 'e2m1', "
                           "'ue4m3' or 'e4m3fn', got '")
@@ -222,19 +161,19 @@ Type MiniFloatType::parse(AsmParser &parser) {
 }
 
 void MiniFloatType::print(AsmPrinter &printer) const {
-  FloatParams self{getExponentBits(), getMantissaBits(), getIsSigned(),
-                   getBias(),         getHasInf(),       getNan(),
-                   getHasSubnormals()};
+  MiniFloatParams self{getExponentBits(), getMantissaBits(), getIsSigned(),
+                       getBias(),         getHasInf(),       getNan(),
+                       getHasSubnormals()};
   // Choose the keyword that needs the fewest extra parameters.
   // The eXmY keyword means the named format when one has that name, so the
   // base is whatever the keyword parses to.
   std::string bestName = defaultKeyword(self);
-  FloatParams best = *parseKeyword(bestName);
-  auto countDiffs = [&](const FloatParams &base) {
+  MiniFloatParams best = *parseMiniFloatKeyword(bestName);
+  auto countDiffs = [&](const MiniFloatParams &base) {
     return (base.bias != self.bias) + (base.inf != self.inf) +
            (base.nan != self.nan) + (base.subnormals != self.subnormals);
   };
-  for (const NamedFloat &named : kNamedFloats) {
+  for (const NamedMiniFloat &named : namedMiniFloats()) {
     if (named.params.e != self.e || named.params.m != self.m ||
         named.params.isSigned != self.isSigned)
       continue;

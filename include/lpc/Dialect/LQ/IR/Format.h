@@ -48,6 +48,42 @@ struct Format {
   std::pair<int64_t, int64_t> getMaxFinite() const;
 };
 
+/// The code range [min, max] of an integer format of `width` bits (narrow:
+/// one code short of full at the negative end when signed, at the top when
+/// unsigned).
+std::pair<int64_t, int64_t> integerCodeRange(unsigned width, bool isSigned,
+                                             bool narrow);
+
+/// The parameters of a minifloat (those of `!lq.float`, see Semantics.md).
+struct MiniFloatParams {
+  unsigned e = 0, m = 0;
+  bool isSigned = true;
+  int64_t bias = 0;
+  bool inf = false;
+  NanKind nan = NanKind::none;
+  bool subnormals = true;
+  bool operator==(const MiniFloatParams &o) const {
+    return e == o.e && m == o.m && isSigned == o.isSigned && bias == o.bias &&
+           inf == o.inf && nan == o.nan && subnormals == o.subnormals;
+  }
+};
+
+/// A minifloat keyword whose flags differ from the eXmY defaults.
+struct NamedMiniFloat {
+  const char *name;
+  MiniFloatParams params;
+};
+
+/// The one table of named minifloats (e4m3fn, e4m3fnuz, e4m3b11fnuz, e5m2,
+/// e5m2fnuz, ue4m3, ue5m3, e8m0): the `!lq.float` keywords and the builtin
+/// f8 types with the same semantics use it.
+llvm::ArrayRef<NamedMiniFloat> namedMiniFloats();
+
+/// The parameters a keyword names: a named minifloat, or `eXmY` / `ueXmY`
+/// with the default flags (bias 2^(X-1) - 1, no Inf, no NaN, subnormals).
+/// nullopt if `name` is neither.
+std::optional<MiniFloatParams> parseMiniFloatKeyword(llvm::StringRef name);
+
 /// The format of an element type, or nullopt if it is not a format: lq types,
 /// builtin integers (iN/siN signed, uiN unsigned) of width 1-16, and the
 /// builtin f8/f6/f4 types.

@@ -1,12 +1,15 @@
 //===- FormatCodegen.h - Scalar IR for encoding and decoding ----*- C++ -*-===//
 //
 // Emits the scalar arith/math IR that implements docs/Semantics.md: rounding,
-// encoding an f32 into a code of any format, and decoding a code to f32.
+// encoding an f32 into a code of any format, and decoding a code to f32. Part
+// of lq's one semantics library (lpc/Dialect/LQ/Utils): the reference
+// lowering, the importers and every backend that emits arith/math build their
+// rounding and format encodings here.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef LPC_LIB_CONVERSION_LQTOLINALG_FORMATCODEGEN_H
-#define LPC_LIB_CONVERSION_LQTOLINALG_FORMATCODEGEN_H
+#ifndef LPC_DIALECT_LQ_UTILS_FORMATCODEGEN_H
+#define LPC_DIALECT_LQ_UTILS_FORMATCODEGEN_H
 
 #include "lpc/Dialect/LQ/IR/Format.h"
 
@@ -41,4 +44,4 @@ mlir::Value emitZeroPointI32(mlir::OpBuilder &b, mlir::Location loc,
 
 } // namespace lpc::lq
 
-#endif // LPC_LIB_CONVERSION_LQTOLINALG_FORMATCODEGEN_H
+#endif // LPC_DIALECT_LQ_UTILS_FORMATCODEGEN_H
