@@ -169,6 +169,82 @@ func.func @generic_transposed(%qa: tensor<4x16x!lq.int<8>>, %qb: tensor<8x16x!lq
 
 // -----
 
+/// Recognized by structure, not by the importer's form: a hand-written
+/// generic with the loops in another order (n, k, m) and B read as (n, k).
+// CHECK-LABEL: func.func @generic_permuted_loops_transposed(
+// CHECK: lq.matmul %{{.*}}, %{{.*}} scales(%{{.*}}, %{{.*}}) lhs_layout(<tensor>) rhs_layout(<tensor>) rhs_transposed acc(f32) : tensor<4x16x!lq.int<8>>, tensor<8x16x!lq.int<4>>, tensor<f32>, tensor<f32> -> tensor<4x8xf32>
+// CHECK-NOT: linalg.generic
+#a = affine_map<(n, k, m) -> (m, k)>
+#bt = affine_map<(n, k, m) -> (n, k)>
+#c = affine_map<(n, k, m) -> (m, n)>
+func.func @generic_permuted_loops_transposed(%qa: tensor<4x16x!lq.int<8>>, %qb: tensor<8x16x!lq.int<4>>, %s: tensor<f32>) -> tensor<4x8xf32> {
+  %a = lq.dequantize %qa, %s layout <tensor> : tensor<4x16x!lq.int<8>>, tensor<f32> -> tensor<4x16xf32>
+  %b = lq.dequantize %qb, %s layout <tensor> : tensor<8x16x!lq.int<4>>, tensor<f32> -> tensor<8x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %y = linalg.generic {indexing_maps = [#a, #bt, #c], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : tensor<4x16xf32>, tensor<8x16xf32>) outs(%init : tensor<4x8xf32>) {
+  ^bb0(%x: f32, %w: f32, %acc: f32):
+    %p = arith.mulf %w, %x : f32
+    %s2 = arith.addf %p, %acc : f32
+    linalg.yield %s2 : f32
+  } -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+/// A named linalg.matmul with indexing_maps that read B transposed.
+// CHECK-LABEL: func.func @named_matmul_indexing_maps(
+// CHECK: lq.matmul %{{.*}}, %{{.*}} scales(%{{.*}}, %{{.*}}) lhs_layout(<tensor>) rhs_layout(<axis = 0>) rhs_transposed acc(f32) : tensor<4x16x!lq.int<8>>, tensor<8x16x!lq.int<8>>, tensor<f32>, tensor<8xf32> -> tensor<4x8xf32>
+// CHECK-NOT: linalg.matmul
+func.func @named_matmul_indexing_maps(%qa: tensor<4x16x!lq.int<8>>, %qb: tensor<8x16x!lq.int<8>>, %s: tensor<f32>, %sb: tensor<8xf32>) -> tensor<4x8xf32> {
+  %a = lq.dequantize %qa, %s layout <tensor> : tensor<4x16x!lq.int<8>>, tensor<f32> -> tensor<4x16xf32>
+  %b = lq.dequantize %qb, %sb layout <axis = 0> : tensor<8x16x!lq.int<8>>, tensor<8xf32> -> tensor<8x16xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %b : tensor<4x16xf32>, tensor<8x16xf32>) outs(%init : tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+/// A read as (k, m) (transposed A) has no lq.matmul form: not fused.
+// CHECK-LABEL: func.func @negative_transposed_lhs(
+// CHECK: linalg.matmul
+// CHECK-NOT: lq.matmul
+func.func @negative_transposed_lhs(%qa: tensor<16x4x!lq.int<8>>, %qb: tensor<16x8x!lq.int<8>>, %s: tensor<f32>) -> tensor<4x8xf32> {
+  %a = lq.dequantize %qa, %s layout <tensor> : tensor<16x4x!lq.int<8>>, tensor<f32> -> tensor<16x4xf32>
+  %b = lq.dequantize %qb, %s layout <tensor> : tensor<16x8x!lq.int<8>>, tensor<f32> -> tensor<16x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x8xf32>) -> tensor<4x8xf32>
+  %y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %b : tensor<16x4xf32>, tensor<16x8xf32>) outs(%init : tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+/// A batched contraction (a batch dimension) is not a 2-D matmul: not fused.
+// CHECK-LABEL: func.func @negative_batch_matmul(
+// CHECK: linalg.batch_matmul
+// CHECK-NOT: lq.matmul
+func.func @negative_batch_matmul(%qa: tensor<2x4x16x!lq.int<8>>, %qb: tensor<2x16x8x!lq.int<8>>, %s: tensor<f32>) -> tensor<2x4x8xf32> {
+  %a = lq.dequantize %qa, %s layout <tensor> : tensor<2x4x16x!lq.int<8>>, tensor<f32> -> tensor<2x4x16xf32>
+  %b = lq.dequantize %qb, %s layout <tensor> : tensor<2x16x8x!lq.int<8>>, tensor<f32> -> tensor<2x16x8xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x4x8xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %y = linalg.batch_matmul ins(%a, %b : tensor<2x4x16xf32>, tensor<2x16x8xf32>) outs(%init : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %y : tensor<2x4x8xf32>
+}
+
+// -----
+
 /// A body that is not multiply-add is not a matmul.
 // CHECK-LABEL: func.func @negative_body(
 // CHECK: linalg.generic

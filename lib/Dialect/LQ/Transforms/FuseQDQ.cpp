@@ -2,8 +2,9 @@
 //
 // dequantize -> float matmul (-> quantize) chains become lq.matmul on the
 // codes; a matmul of plain f32 activations by dequantized weights becomes the
-// weight-only lq.matmul. The float matmul may be linalg.matmul or the
-// equivalent linalg.generic (maps (m, k), (k, n) -> (m, n), body c + a * b).
+// weight-only lq.matmul. The float matmul is recognized by its structure
+// (linalg's contraction inference), so linalg.matmul with or without
+// indexing_maps and any equivalent linalg.generic qualify, whoever wrote them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,46 +41,36 @@ bool lpc::lq::detail::isZeroFilled(Value v) {
 namespace {
 using lpc::lq::detail::isZeroFilled;
 
-/// If `g` is a plain (m, k) x (k, n) -> (m, n) multiply-accumulate, whether
-/// its B operand is stored transposed ((n, k)); nullopt if it is not one.
-std::optional<bool> matchMatmulGeneric(linalg::GenericOp g) {
-  if (g.getNumDpsInputs() != 2 || g.getNumDpsInits() != 1 ||
-      g.getNumLoops() != 3)
+/// If `op` is a plain matrix multiply-accumulate, whether its B operand is
+/// stored transposed; nullopt if it is not one. Recognized by structure, on
+/// any linalg op (linalg.matmul, with or without indexing_maps, or a generic
+/// in any loop order): a contraction (linalg::isaContractionOpInterface:
+/// projected-permutation maps, a multiply-add body) whose
+/// linalg::inferContractionDims are one m, one n and one k dimension and no
+/// batch, with A indexed (m, k), C (m, n) and B (k, n) or (n, k).
+std::optional<bool> matchMatmul(linalg::LinalgOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      op.getNumLoops() != 3 || !linalg::isaContractionOpInterface(op))
     return std::nullopt;
-  auto iters = g.getIteratorTypesArray();
-  if (iters[0] != utils::IteratorType::parallel ||
-      iters[1] != utils::IteratorType::parallel ||
-      iters[2] != utils::IteratorType::reduction)
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || !dims->batch.empty() || dims->m.size() != 1 ||
+      dims->n.size() != 1 || dims->k.size() != 1)
     return std::nullopt;
-  MLIRContext *ctx = g.getContext();
-  AffineExpr m, n, k;
-  bindDims(ctx, m, n, k);
-  SmallVector<AffineMap> plain = {AffineMap::get(3, 0, {m, k}, ctx),
-                                  AffineMap::get(3, 0, {k, n}, ctx),
-                                  AffineMap::get(3, 0, {m, n}, ctx)};
-  SmallVector<AffineMap> transposed = plain;
-  transposed[1] = AffineMap::get(3, 0, {n, k}, ctx);
-  SmallVector<AffineMap> maps = g.getIndexingMapsArray();
-  if (maps != plain && maps != transposed)
+  MLIRContext *ctx = op.getContext();
+  auto map = [&](unsigned d0, unsigned d1) {
+    return AffineMap::get(3, 0,
+                          {getAffineDimExpr(d0, ctx), getAffineDimExpr(d1, ctx)},
+                          ctx);
+  };
+  unsigned m = dims->m[0], n = dims->n[0], k = dims->k[0];
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (maps[0] != map(m, k) || maps[2] != map(m, n))
     return std::nullopt;
-  Block &body = g.getRegion().front();
-  if (body.getOperations().size() != 3)
-    return std::nullopt;
-  auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  auto add = yield.getValues()[0].getDefiningOp<arith::AddFOp>();
-  if (!add)
-    return std::nullopt;
-  Value acc = body.getArgument(2);
-  Value other = add.getLhs() == acc   ? add.getRhs()
-                : add.getRhs() == acc ? add.getLhs()
-                                      : Value();
-  auto mul = other ? other.getDefiningOp<arith::MulFOp>() : nullptr;
-  if (!mul)
-    return std::nullopt;
-  Value a = body.getArgument(0), b = body.getArgument(1);
-  if ((mul.getLhs() == a && mul.getRhs() == b) ||
-      (mul.getLhs() == b && mul.getRhs() == a))
-    return maps == transposed;
+  if (maps[1] == map(k, n))
+    return false;
+  if (maps[1] == map(n, k))
+    return true;
   return std::nullopt;
 }
 
@@ -124,28 +115,18 @@ LogicalResult fuseMatmul(Operation *op, Value lhs, Value rhs, Value init,
   return success();
 }
 
-struct FuseNamedMatmul : OpRewritePattern<linalg::MatmulOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(linalg::MatmulOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!op.hasPureTensorSemantics() || op.hasUserDefinedMaps())
-      return failure();
-    return fuseMatmul(op, op.getInputs()[0], op.getInputs()[1],
-                      op.getOutputs()[0], /*rhsTransposed=*/false, rewriter);
-  }
-};
-
-struct FuseGenericMatmul : OpRewritePattern<linalg::GenericOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(linalg::GenericOp op,
+/// Any linalg op that is a matrix multiply-accumulate (matchMatmul).
+struct FuseLinalgMatmul : OpInterfaceRewritePattern<linalg::LinalgOp> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+  LogicalResult matchAndRewrite(linalg::LinalgOp op,
                                 PatternRewriter &rewriter) const override {
     if (!op.hasPureTensorSemantics())
       return failure();
-    std::optional<bool> transposed = matchMatmulGeneric(op);
+    std::optional<bool> transposed = matchMatmul(op);
     if (!transposed)
       return failure();
-    return fuseMatmul(op, op.getInputs()[0], op.getInputs()[1],
-                      op.getOutputs()[0], *transposed, rewriter);
+    return fuseMatmul(op, op.getDpsInputs()[0], op.getDpsInputs()[1],
+                      op.getDpsInits()[0], *transposed, rewriter);
   }
 };
 
@@ -189,7 +170,6 @@ struct LQFuseQDQPass : lpc::lq::impl::LQFuseQDQBase<LQFuseQDQPass> {
 } // namespace
 
 void lpc::lq::populateFuseQDQPatterns(RewritePatternSet &patterns) {
-  patterns.add<FuseNamedMatmul, FuseGenericMatmul, FuseOutputQuantize>(
-      patterns.getContext());
+  patterns.add<FuseLinalgMatmul, FuseOutputQuantize>(patterns.getContext());
   lpc::lq::detail::populateFuseQDQConvPatterns(patterns);
 }
