@@ -59,9 +59,8 @@ std::optional<bool> matchMatmul(linalg::LinalgOp op) {
     return std::nullopt;
   MLIRContext *ctx = op.getContext();
   auto map = [&](unsigned d0, unsigned d1) {
-    return AffineMap::get(3, 0,
-                          {getAffineDimExpr(d0, ctx), getAffineDimExpr(d1, ctx)},
-                          ctx);
+    return AffineMap::get(
+        3, 0, {getAffineDimExpr(d0, ctx), getAffineDimExpr(d1, ctx)}, ctx);
   };
   unsigned m = dims->m[0], n = dims->n[0], k = dims->k[0];
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
