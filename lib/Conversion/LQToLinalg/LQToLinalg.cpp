@@ -11,6 +11,7 @@
 #include "lpc/Conversion/LQToLinalg/LQToLinalg.h"
 #include "lpc/Dialect/LQ/IR/Format.h"
 #include "lpc/Dialect/LQ/IR/LQ.h"
+#include "lpc/Dialect/LQ/Utils/ConversionUtils.h"
 #include "lpc/Dialect/LQ/Utils/FormatCodegen.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -343,22 +344,20 @@ struct StructuralTypeConversion : ConversionPattern {
                   ConversionPatternRewriter &rewriter) const override {
     if (op->getNumRegions() != 0 || isa<LQDialect>(op->getDialect()))
       return failure();
-    SmallVector<Type> resultTypes;
-    if (failed(getTypeConverter()->convertTypes(op->getResultTypes(),
-                                                resultTypes)))
-      return failure();
-    OperationState state(op->getLoc(), op->getName(), operands, resultTypes,
-                         op->getAttrs(), op->getSuccessors());
-    if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
-      auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
-      if (!dense)
-        return rewriter.notifyMatchFailure(op, "unsupported constant");
-      auto newType = cast<ShapedType>(resultTypes[0]);
-      state.attributes.set("value", dense.bitcast(newType.getElementType()));
-    }
-    Operation *newOp = rewriter.create(state);
-    rewriter.replaceOp(op, newOp->getResults());
-    return success();
+    return rebuildWithConvertedTypes(
+        op, operands, *getTypeConverter(), rewriter,
+        [&](OperationState &state) -> LogicalResult {
+          auto constant = dyn_cast<arith::ConstantOp>(op);
+          if (!constant)
+            return success();
+          auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
+          if (!dense)
+            return rewriter.notifyMatchFailure(op, "unsupported constant");
+          auto newType = cast<ShapedType>(state.types[0]);
+          state.attributes.set("value",
+                               dense.bitcast(newType.getElementType()));
+          return success();
+        });
   }
 };
 
@@ -380,29 +379,16 @@ struct ConvertLQToLinalgPass
     TypeConverter converter;
     addLQStorageConversions(converter);
     // Values of converted types that still meet unconverted users.
-    auto materialize = [](OpBuilder &b, Type type, ValueRange inputs,
-                          Location loc) -> Value {
-      return UnrealizedConversionCastOp::create(b, loc, type, inputs)
-          .getResult(0);
-    };
-    converter.addSourceMaterialization(materialize);
-    converter.addTargetMaterialization(materialize);
+    addUnrealizedCastMaterializations(converter);
 
     ConversionTarget target(*ctx);
     target.addIllegalDialect<LQDialect>();
-    target.markUnknownOpDynamicallyLegal([&](Operation *op) {
-      if (auto func = dyn_cast<func::FuncOp>(op))
-        return converter.isSignatureLegal(func.getFunctionType()) &&
-               converter.isLegal(&func.getBody());
-      return converter.isLegal(op);
-    });
+    target.markUnknownOpDynamicallyLegal(
+        [&](Operation *op) { return converter.isLegal(op); });
 
     RewritePatternSet patterns(ctx);
     populateLQToLinalgPatterns(converter, patterns);
-    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
-                                                                   converter);
-    populateCallOpTypeConversionPattern(patterns, converter);
-    populateReturnOpTypeConversionPattern(patterns, converter);
+    populateFuncBoundaryConversion(converter, patterns, target);
     scf::populateSCFStructuralTypeConversions(converter, patterns);
     patterns.add<StructuralTypeConversion>(converter, ctx);
     if (failed(

@@ -9,6 +9,7 @@
 #include "lpc/Conversion/LQToQuant/LQToQuant.h"
 #include "lpc/Dialect/LQ/IR/Format.h"
 #include "lpc/Dialect/LQ/IR/LQ.h"
+#include "lpc/Dialect/LQ/Utils/ConversionUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
@@ -339,21 +340,14 @@ struct ConvertLQToQuantPass
 
     ConversionTarget target(*ctx);
     target.addIllegalOp<QuantizeOp, DequantizeOp>();
-    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp func) {
-      return converter.isSignatureLegal(func.getFunctionType()) &&
-             converter.isLegal(&func.getBody());
-    });
-    target.addDynamicallyLegalOp<BitcastOp, func::CallOp, func::ReturnOp>(
+    target.addDynamicallyLegalOp<BitcastOp>(
         [&](Operation *op) { return converter.isLegal(op); });
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
 
     RewritePatternSet patterns(ctx);
     patterns.add<QuantizeToQCast, DequantizeToDCast, BitcastToStorage>(
         converter, ctx);
-    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
-                                                                   converter);
-    populateCallOpTypeConversionPattern(patterns, converter);
-    populateReturnOpTypeConversionPattern(patterns, converter);
+    populateFuncBoundaryConversion(converter, patterns, target);
     // quant's folders turn dcast(qcast(x)) into x, dropping the rounding;
     // convert every cast as written.
     ConversionConfig config;

@@ -8,6 +8,7 @@
 
 #include "lpc/Conversion/QuantToLQ/QuantToLQ.h"
 #include "lpc/Dialect/LQ/IR/LQ.h"
+#include "lpc/Dialect/LQ/Utils/ConversionUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -314,32 +315,17 @@ struct ConvertQuantToLQPass
       std::string error;
       return t.clone(*getLQFormat(qt, error));
     });
-    auto materialize = [](OpBuilder &b, Type type, ValueRange inputs,
-                          Location loc) -> Value {
-      return UnrealizedConversionCastOp::create(b, loc, type, inputs)
-          .getResult(0);
-    };
-    converter.addSourceMaterialization(materialize);
-    converter.addTargetMaterialization(materialize);
+    addUnrealizedCastMaterializations(converter);
 
     ConversionTarget target(*ctx);
     target.addIllegalDialect<quant::QuantDialect>();
-    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp func) {
-      return converter.isSignatureLegal(func.getFunctionType()) &&
-             converter.isLegal(&func.getBody());
-    });
-    target.addDynamicallyLegalOp<func::CallOp, func::ReturnOp>(
-        [&](Operation *op) { return converter.isLegal(op); });
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
 
     RewritePatternSet patterns(ctx);
     patterns
         .add<QuantizeCastLowering, DequantizeCastLowering, StorageCastLowering>(
             converter, ctx);
-    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
-                                                                   converter);
-    populateCallOpTypeConversionPattern(patterns, converter);
-    populateReturnOpTypeConversionPattern(patterns, converter);
+    populateFuncBoundaryConversion(converter, patterns, target);
     // quant's folders turn dcast(qcast(x)) into x, dropping the rounding;
     // convert every cast as written.
     ConversionConfig config;

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lpc/Dialect/LQ/Transforms/Passes.h"
+#include "lpc/Dialect/LQ/Utils/ConversionUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -228,15 +229,8 @@ struct WholeBufferLowering : OpConversionPattern<OpTy> {
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    SmallVector<Type> resultTypes;
-    if (failed(this->getTypeConverter()->convertTypes(op->getResultTypes(),
-                                                      resultTypes)))
-      return failure();
-    Operation *newOp = rewriter.create(
-        OperationState(op.getLoc(), op->getName(), adaptor.getOperands(),
-                       resultTypes, op->getAttrs()));
-    rewriter.replaceOp(op, newOp->getResults());
-    return success();
+    return lpc::lq::rebuildWithConvertedTypes(
+        op, adaptor.getOperands(), *this->getTypeConverter(), rewriter);
   }
 };
 
@@ -267,9 +261,6 @@ struct LQEmulateNarrowTypesPass
 
     ConversionTarget target(*ctx);
     target.markUnknownOpDynamicallyLegal([&](Operation *op) {
-      if (auto func = dyn_cast<func::FuncOp>(op))
-        return converter.isSignatureLegal(func.getFunctionType()) &&
-               converter.isLegal(&func.getBody());
       if (auto global = dyn_cast<memref::GlobalOp>(op))
         return !isPackable(global.getType());
       return converter.isLegal(op);
@@ -290,10 +281,7 @@ struct LQEmulateNarrowTypesPass
              ReshapeLowering<memref::CollapseShapeOp>,
              ReshapeLowering<memref::ExpandShapeOp>,
              ReshapeLowering<memref::CastOp>>(converter, ctx);
-    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
-                                                                   converter);
-    populateCallOpTypeConversionPattern(patterns, converter);
-    populateReturnOpTypeConversionPattern(patterns, converter);
+    lpc::lq::populateFuncBoundaryConversion(converter, patterns, target);
     // Loops and branches that carry packed buffers.
     scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                          target);
