@@ -5,6 +5,7 @@
 
 #include "lpc/InitAll.h"
 #include "lpc/Pipelines/CPUPipeline.h"
+#include "lpc/Target/CPU/HostTarget.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -234,6 +235,10 @@ LogicalResult lpc::driver::compile(llvm::StringRef inputPath,
         << "--emit level is before the level of the input";
     return failure();
   }
+  // The target description passes read (docs/Target.md): the host CPU's,
+  // unless the input (a resumed .mlir) brings one.
+  if (level < EmitLevel::Lowered)
+    lpc::cpu::attachHostCPUTargetIfAbsent(*module);
   if (emit == EmitLevel::Imported)
     return writeText(context, outputPath, [&](llvm::raw_ostream &os) {
       module->print(os,

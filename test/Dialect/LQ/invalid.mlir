@@ -761,3 +761,51 @@ func.func @f(%p: tensor<3x8x!lq.int<2>>, %s: tensor<3xf32>) {
   %x = lq.combine_planes %p, %s layout <axis = 0> : tensor<3x8x!lq.int<2>>, tensor<3xf32> -> tensor<8xf32>
   return
 }
+
+// -----
+
+/// A target fact of another kind (sm is an nvvm fact).
+// expected-error @+1 {{unknown cpu target fact 'sm' (expected features, vector_bits, cores, l1d, l2, l3)}}
+func.func private @f() attributes {t = #lq.target<cpu, {sm = 90}>}
+
+// -----
+
+/// CPU features are the ISA names the CPU passes know.
+// expected-error @+1 {{unknown cpu feature "sse9" (expected one of avx2, fma, avx512f, avx512bw, avx512vl, avx512dq, avx512vnni, avx512bf16, avxvnni)}}
+func.func private @f() attributes {t = #lq.target<cpu, {features = ["sse9"]}>}
+
+// -----
+
+/// features is an array of strings.
+// expected-error @+1 {{target fact 'features' must be an array of strings, got 3 : i64}}
+func.func private @f() attributes {t = #lq.target<cpu, {features = 3}>}
+
+// -----
+
+/// Vector registers are 128, 256 or 512 bits wide.
+// expected-error @+1 {{vector_bits must be 128, 256 or 512, got 300}}
+func.func private @f() attributes {t = #lq.target<cpu, {vector_bits = 300}>}
+
+// -----
+
+/// Integer facts are integers.
+// expected-error @+1 {{target fact 'cores' must be an integer, got "2"}}
+func.func private @f() attributes {t = #lq.target<cpu, {cores = "2"}>}
+
+// -----
+
+/// Counts are positive.
+// expected-error @+1 {{target fact 'cores' must be positive, got 0}}
+func.func private @f() attributes {t = #lq.target<cpu, {cores = 0}>}
+
+// -----
+
+/// The HLS clock period is a float.
+// expected-error @+1 {{target fact 'clock_ns' must be a float, got 5 : i64}}
+func.func private @f() attributes {t = #lq.target<hls, {clock_ns = 5}>}
+
+// -----
+
+/// The HLS part is a string.
+// expected-error @+1 {{target fact 'part' must be a string, got 3 : i64}}
+func.func private @f() attributes {t = #lq.target<hls, {part = 3}>}

@@ -181,3 +181,119 @@ LogicalResult PackingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   }
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// TargetAttr
+//===----------------------------------------------------------------------===//
+
+namespace {
+enum class FactType { Int, Float, String, Features };
+struct Fact {
+  TargetKind kind;
+  const char *name;
+  FactType type;
+};
+const Fact kFacts[] = {
+    {TargetKind::cpu, "features", FactType::Features},
+    {TargetKind::cpu, "vector_bits", FactType::Int},
+    {TargetKind::cpu, "cores", FactType::Int},
+    {TargetKind::cpu, "l1d", FactType::Int},
+    {TargetKind::cpu, "l2", FactType::Int},
+    {TargetKind::cpu, "l3", FactType::Int},
+    {TargetKind::nvvm, "sm", FactType::Int},
+    {TargetKind::nvvm, "ptx", FactType::Int},
+    {TargetKind::nvvm, "smem", FactType::Int},
+    {TargetKind::hls, "part", FactType::String},
+    {TargetKind::hls, "clock_ns", FactType::Float},
+    {TargetKind::hls, "reuse", FactType::Int},
+};
+const char *const kCPUFeatures[] = {"avx2",       "fma",        "avx512f",
+                                    "avx512bw",   "avx512vl",   "avx512dq",
+                                    "avx512vnni", "avx512bf16", "avxvnni"};
+} // namespace
+
+LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 TargetKind kind, DictionaryAttr facts) {
+  if (!facts)
+    return success();
+  for (NamedAttribute fact : facts) {
+    StringRef name = fact.getName().getValue();
+    const Fact *known = nullptr;
+    std::string names;
+    for (const Fact &f : kFacts) {
+      if (f.kind != kind)
+        continue;
+      if (name == f.name)
+        known = &f;
+      names += (names.empty() ? "" : ", ") + std::string(f.name);
+    }
+    if (!known)
+      return emitError() << "unknown " << stringifyTargetKind(kind)
+                         << " target fact '" << name << "' (expected " << names
+                         << ")";
+    Attribute v = fact.getValue();
+    switch (known->type) {
+    case FactType::Int: {
+      auto i = dyn_cast<IntegerAttr>(v);
+      if (!i || !i.getType().isSignlessInteger(64))
+        return emitError() << "target fact '" << name
+                           << "' must be an integer, got " << v;
+      if (i.getInt() < (name == "l1d" || name == "l2" || name == "l3" ? 0 : 1))
+        return emitError() << "target fact '" << name
+                           << "' must be positive, got " << i.getInt();
+      if (name == "vector_bits" && i.getInt() != 128 && i.getInt() != 256 &&
+          i.getInt() != 512)
+        return emitError() << "vector_bits must be 128, 256 or 512, got "
+                           << i.getInt();
+      break;
+    }
+    case FactType::Float:
+      if (!isa<FloatAttr>(v))
+        return emitError() << "target fact '" << name
+                           << "' must be a float, got " << v;
+      break;
+    case FactType::String:
+      if (!isa<StringAttr>(v))
+        return emitError() << "target fact '" << name
+                           << "' must be a string, got " << v;
+      break;
+    case FactType::Features: {
+      auto array = dyn_cast<ArrayAttr>(v);
+      if (!array)
+        return emitError() << "target fact 'features' must be an array of "
+                              "strings, got "
+                           << v;
+      for (Attribute a : array) {
+        auto str = dyn_cast<StringAttr>(a);
+        if (!str || !llvm::is_contained(kCPUFeatures, str.getValue()))
+          return emitError() << "unknown cpu feature " << a
+                             << " (expected one of avx2, fma, avx512f, "
+                                "avx512bw, avx512vl, avx512dq, avx512vnni, "
+                                "avx512bf16, avxvnni)";
+      }
+      break;
+    }
+    }
+  }
+  return success();
+}
+
+TargetAttr TargetAttr::lookup(Operation *module) {
+  return module ? module->getAttrOfType<TargetAttr>(kAttrName) : TargetAttr();
+}
+
+bool TargetAttr::hasFeature(StringRef name) const {
+  if (getKind() != TargetKind::cpu || !getFacts())
+    return false;
+  auto array = getFacts().getAs<ArrayAttr>("features");
+  return array && llvm::any_of(array, [&](Attribute a) {
+           return cast<StringAttr>(a).getValue() == name;
+         });
+}
+
+int64_t TargetAttr::getInt(StringRef name, int64_t dflt) const {
+  if (!getFacts())
+    return dflt;
+  auto i = getFacts().getAs<IntegerAttr>(name);
+  return i ? i.getInt() : dflt;
+}

@@ -70,4 +70,46 @@ def LQ_PackingAttr : LQ_Attr<"Packing", "packing"> {
   let genVerifyDecl = 1;
 }
 
+def LQ_TargetAttr : LQ_Attr<"Target", "target"> {
+  let summary = "The machine a module is compiled for (what passes may know of it)";
+  let description = [{
+    The one target description of lpc (docs/Target.md): a kind and the facts
+    about the machine that tiling, packing and lowering passes read. Passes
+    read it from the module's `lq.target` attribute, never from the command
+    line; `lpc compile` attaches the host CPU's by default. Every fact is
+    optional; a fact of another kind, an unknown name or a value of the wrong
+    type is an error.
+
+    - `cpu`: `features` (array of ISA feature names: `avx2`, `fma`,
+      `avx512f`, `avx512bw`, `avx512vl`, `avx512dq`, `avx512vnni`,
+      `avx512bf16`, `avxvnni`), `vector_bits` (128, 256 or 512: the widest
+      vector registers the code may use), `cores`, and the data cache sizes
+      in bytes `l1d`, `l2`, `l3`;
+    - `nvvm`: `sm` (compute capability, e.g. 90), `ptx` (PTX ISA version,
+      e.g. 80), `smem` (shared memory per block in bytes);
+    - `hls`: `part` (a string), `clock_ns` (a float), `reuse` (the default
+      reuse factor).
+
+    ```mlir
+    module attributes {lq.target = #lq.target<cpu, {features = ["avx2", "fma"], vector_bits = 256, cores = 2, l1d = 32768, l2 = 524288, l3 = 33554432}>} {}
+    #lq.target<nvvm, {sm = 90, ptx = 80}>
+    #lq.target<hls, {part = "xcu250-figd2104-2L-e", clock_ns = 5.0, reuse = 4}>
+    ```
+  }];
+  let parameters = (ins EnumParameter<LQ_TargetKind>:$kind,
+                        OptionalParameter<"::mlir::DictionaryAttr">:$facts);
+  let assemblyFormat = "`<` $kind (`,` $facts^)? `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The module attribute that holds a module's target.
+    static constexpr ::llvm::StringLiteral kAttrName = "lq.target";
+    /// The target of `module` (its `lq.target` attribute), or null.
+    static TargetAttr lookup(::mlir::Operation *module);
+    /// Whether a cpu target lists ISA feature `name`.
+    bool hasFeature(::llvm::StringRef name) const;
+    /// An integer fact, or `dflt` when the target does not give it.
+    int64_t getInt(::llvm::StringRef name, int64_t dflt) const;
+  }];
+}
+
 #endif // LPC_DIALECT_LQ_IR_LQATTRS_TD

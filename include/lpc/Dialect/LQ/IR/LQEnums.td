@@ -55,4 +55,12 @@ def LQ_PackingKind : I32EnumAttr<"PackingKind", "packing kind", [
   let genSpecializedAttr = 0;
 }
 
+def LQ_TargetKind : I32EnumAttr<"TargetKind", "target kind", [
+    I32EnumAttrCase<"cpu", 0>,
+    I32EnumAttrCase<"nvvm", 1>,
+    I32EnumAttrCase<"hls", 2>]> {
+  let cppNamespace = "::lpc::lq";
+  let genSpecializedAttr = 0;
+}
+
 #endif // LPC_DIALECT_LQ_IR_LQENUMS_TD
