@@ -105,8 +105,8 @@ qgot = load(os.path.join(qdir, "lpc", "output_0.pb")).reshape(-1)
 qref = ort(qmodel, os.path.join(qdir, "ort"), qin, optimize=False)
 qerr = np.abs(qgot - qref)
 qok = bool(np.all(qerr <= 1e-6 + 1e-5 * np.abs(qref)))
-print("oracle: ONNX Runtime %s as written (QDQ evaluated in float, no saturating "
-      "integer kernels, so exact on any CPU): "
+print("oracle: ONNX Runtime %s as written (QDQ evaluated in float: no saturating "
+      "integer kernels, the same on every CPU up to float rounding): "
       "max |lpc - ort| = %.3g over %d outputs; within atol 1e-6 + rtol 1e-5: %s"
       % (ort_run.VERSION, qerr.max(), qgot.size, qok))
 cpu, vnni = host_cpu()
