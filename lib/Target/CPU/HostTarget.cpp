@@ -49,6 +49,8 @@ void readCacheSizes(int64_t sizes[4]) {
 } // namespace
 
 lpc::lq::TargetAttr lpc::cpu::getHostCPUTarget(MLIRContext *context) {
+  // The module may hold no lq op yet (a resumed .mlir of upstream dialects).
+  context->getOrLoadDialect<lpc::lq::LQDialect>();
   Builder b(context);
   llvm::StringMap<bool, llvm::MallocAllocator> host =
       llvm::sys::getHostCPUFeatures();
