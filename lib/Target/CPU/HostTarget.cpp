@@ -56,8 +56,7 @@ lpc::lq::TargetAttr lpc::cpu::getHostCPUTarget(MLIRContext *context) {
       llvm::sys::getHostCPUFeatures();
   auto has = [&](llvm::StringRef f) { return host.lookup(f); };
   SmallVector<Attribute> features;
-  for (const char *f : {"avx2", "fma", "avx512f", "avx512bw", "avx512vl",
-                        "avx512dq", "avx512vnni", "avx512bf16", "avxvnni"})
+  for (const char *f : lpc::lq::TargetAttr::getCPUFeatureNames())
     if (has(f))
       features.push_back(b.getStringAttr(f));
   int64_t vectorBits = has("avx512f") && has("avx512bw") && has("avx512vl")

@@ -4,6 +4,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -266,10 +267,11 @@ LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
       for (Attribute a : array) {
         auto str = dyn_cast<StringAttr>(a);
         if (!str || !llvm::is_contained(kCPUFeatures, str.getValue()))
-          return emitError() << "unknown cpu feature " << a
-                             << " (expected one of avx2, fma, avx512f, "
-                                "avx512bw, avx512vl, avx512dq, avx512vnni, "
-                                "avx512bf16, avxvnni)";
+          return emitError()
+                 << "unknown cpu feature " << a << " (expected one of "
+                 << llvm::join(std::begin(kCPUFeatures), std::end(kCPUFeatures),
+                               ", ")
+                 << ")";
       }
       break;
     }
@@ -277,6 +279,8 @@ LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   }
   return success();
 }
+
+ArrayRef<const char *> TargetAttr::getCPUFeatureNames() { return kCPUFeatures; }
 
 TargetAttr TargetAttr::lookup(Operation *module) {
   return module ? module->getAttrOfType<TargetAttr>(kAttrName) : TargetAttr();

@@ -105,6 +105,8 @@ def LQ_TargetAttr : LQ_Attr<"Target", "target"> {
     static constexpr ::llvm::StringLiteral kAttrName = "lq.target";
     /// The target of `module` (its `lq.target` attribute), or null.
     static TargetAttr lookup(::mlir::Operation *module);
+    /// The ISA feature names a cpu target's `features` may list.
+    static ::llvm::ArrayRef<const char *> getCPUFeatureNames();
     /// Whether a cpu target lists ISA feature `name`.
     bool hasFeature(::llvm::StringRef name) const;
     /// An integer fact, or `dflt` when the target does not give it.
