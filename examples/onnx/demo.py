@@ -8,8 +8,8 @@ Runs with the project's venv (.deps/venv, made by scripts/setup.sh). The
 oracle of the QDQ CNN is ONNX Runtime with graph optimizations disabled: it
 computes DequantizeLinear -> Conv -> QuantizeLinear in float, the same on every
 CPU. ONNX Runtime's default session fuses the graph into its u8 x s8 integer
-kernels, which saturate on CPUs without AVX512-VNNI (the demo shows by how
-much on this host, but does not judge lpc by it).
+kernels, which saturate on CPUs without VNNI (AVX512-VNNI or AVX-VNNI; the
+demo shows by how much on this host, but does not judge lpc by it).
 
 The same by hand:
   build/bin/lpc compile examples/onnx/tiny_cnn.onnx --target=cpu -o build/demo/tiny_cnn.so
@@ -28,6 +28,7 @@ HERE = os.path.join(ROOT, "examples", "onnx")
 OUT = os.path.join(ROOT, "build", "demo")
 LPC = os.path.join(ROOT, "build", "bin", "lpc")
 sys.path.insert(0, os.path.join(ROOT, "test", "lib"))
+import intdot  # noqa: E402
 import ort_run  # noqa: E402
 
 model = os.path.join(HERE, "tiny_cnn.onnx")
@@ -38,21 +39,6 @@ def run(cmd):
     print("$", " ".join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in cmd),
           flush=True)
     subprocess.run(cmd, check=True)
-
-
-def host_cpu():
-    """The CPU model name and whether it has AVX512-VNNI."""
-    name, flags = "unknown CPU", set()
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name") and name == "unknown CPU":
-                name = line.split(":", 1)[1].strip()
-            if line.startswith("flags"):
-                flags = set(line.split(":", 1)[1].split())
-                break
-    except OSError:
-        pass
-    return name, "avx512_vnni" in flags
 
 
 def ort(model, out, inp, optimize=True):
@@ -109,12 +95,12 @@ print("oracle: ONNX Runtime %s as written (QDQ evaluated in float: no saturating
       "integer kernels, the same on every CPU up to float rounding): "
       "max |lpc - ort| = %.3g over %d outputs; within atol 1e-6 + rtol 1e-5: %s"
       % (ort_run.VERSION, qerr.max(), qgot.size, qok))
-cpu, vnni = host_cpu()
+cpu, vnni = intdot.host_cpu()[0], intdot.host_has_vnni()
 fused = ort(qmodel, os.path.join(qdir, "ort-fused"), qin)
 print("for comparison, not an oracle here: ONNX Runtime's fused u8 x s8 kernels "
       "(QLinearConv) differ from lpc by up to %.3g on this %s (%s)"
       % (np.abs(qgot - fused).max(), cpu,
-         "AVX512-VNNI: exact" if vnni else
-         "no AVX512-VNNI: they saturate int16 pair sums of u8 x s8 products"))
+         "VNNI: exact" if vnni else
+         "no VNNI: they saturate int16 pair sums of u8 x s8 products"))
 ok = ok and qok
 sys.exit(0 if ok else 1)

@@ -28,6 +28,28 @@ import numpy as np
 I16_MIN, I16_MAX = -(1 << 15), (1 << 15) - 1
 
 
+def host_cpu():
+    """This CPU's model name and /proc/cpuinfo flags ("unknown CPU" and no
+    flags where it cannot be read)."""
+    name, flags = "unknown CPU", set()
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name") and name == "unknown CPU":
+                name = line.split(":", 1)[1].strip()
+            if line.startswith("flags"):
+                flags = set(line.split(":", 1)[1].split())
+                break
+    except OSError:
+        pass
+    return name, flags
+
+
+def host_has_vnni():
+    """Whether this CPU has a non-saturating u8 x s8 dot product that ONNX
+    Runtime's kernels use (AVX512-VNNI or AVX-VNNI)."""
+    return bool(host_cpu()[1] & {"avx512_vnni", "avx_vnni"})
+
+
 def exact_matmul(a, b, a_zero=0, b_zero=0):
     """(a - a_zero) @ (b - b_zero) in int64. a: [..., M, K], b: [K, N];
     a_zero broadcasts against a's rows ([M, 1] or scalar), b_zero against b's

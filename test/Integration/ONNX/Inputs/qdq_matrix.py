@@ -643,25 +643,12 @@ def run_case(args, c):
     return c, True, ""
 
 
-def host_has_vnni():
-    """Whether this CPU has a non-saturating u8 x s8 dot product ONNX
-    Runtime's kernels use (AVX512-VNNI or AVX-VNNI)."""
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("flags"):
-                flags = set(line.split(":", 1)[1].split())
-                return bool(flags & {"avx512_vnni", "avx_vnni"})
-    except OSError:
-        pass
-    return False
-
-
 def check_hazard_model(args, cases):
     """The saturation model, tested on this host: ONNX Runtime's output for
     the saturating MatMulInteger cases must be the exact product on a VNNI
     CPU and the vpmaddubsw emulation's result without VNNI. Returns whether
     both cases behaved as predicted."""
-    vnni = host_has_vnni()
+    vnni = intdot.host_has_vnni()
     ok = True
     for c in cases:
         if not c.layout.startswith("saturating"):
