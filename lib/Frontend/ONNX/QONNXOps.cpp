@@ -23,6 +23,7 @@
 #include "lpc/Dialect/LQ/IR/LQ.h"
 #include "lpc/Dialect/LQ/Utils/FormatCodegen.h"
 #include "lpc/Dialect/LQ/Utils/Rounding.h"
+#include "lpc/Dialect/LQ/Utils/ScalarBuilder.h"
 
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/StringExtras.h"
@@ -278,43 +279,13 @@ Value dequantize(NodeContext &ctx, Value q, Value scale, Value zp,
   return lq::DequantizeOp::create(ctx.b, ctx.loc, type, q, scale, zp, layout);
 }
 
-//===----------------------------------------------------------------------===//
-// Scalar IR
-//===----------------------------------------------------------------------===//
-
-struct Sc {
-  OpBuilder &b;
-  Location loc;
-  Value c(double v) { return scalarConst(b, loc, b.getF32Type(), v); }
-  Value add(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubFOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
-  Value div(Value x, Value y) { return arith::DivFOp::create(b, loc, x, y); }
-  Value cmp(arith::CmpFPredicate p, Value x, Value y) {
-    return arith::CmpFOp::create(b, loc, p, x, y);
-  }
-  Value sel(Value c, Value x, Value y) {
-    return arith::SelectOp::create(b, loc, c, x, y);
-  }
-  Value isNan(Value x) { return cmp(arith::CmpFPredicate::UNO, x, x); }
-  /// numpy's where(y > hi, hi, y) then where(y < lo, lo, y): NaN passes.
-  Value clamp(Value y, double lo, double hi) {
-    Value h = c(hi), l = c(lo);
-    y = sel(cmp(arith::CmpFPredicate::OGT, y, h), h, y);
-    return sel(cmp(arith::CmpFPredicate::OLT, y, l), l, y);
-  }
-  /// The rounding functions of Semantics.md, exact on f32 (QONNX has no
-  /// stochastic mode, so no element index is needed).
-  Value round(Value v, lq::RoundingMode mode) {
-    return lq::emitRound(b, loc, v, mode, /*index=*/Value(), /*seed=*/0);
-  }
-};
-
-Value f32Elementwise(NodeContext &ctx, ValueRange ins, ArrayRef<int64_t> shape,
-                     function_ref<Value(Sc &, ValueRange)> body) {
+/// An elementwise f32 op whose body is built with lq's scalar builder.
+Value f32Elementwise(
+    NodeContext &ctx, ValueRange ins, ArrayRef<int64_t> shape,
+    function_ref<Value(lq::ScalarBuilder &, ValueRange)> body) {
   return elementwise(ctx.b, ctx.loc, ins, shape, ctx.b.getF32Type(),
                      [&](OpBuilder &b, Location loc, ValueRange a) {
-                       Sc s{b, loc};
+                       lq::ScalarBuilder s{b, loc};
                        return body(s, a);
                      });
 }
@@ -444,11 +415,12 @@ LogicalResult intQuantOp(NodeContext &ctx, Results &results) {
       if (bipolar) {
         // QONNX compares x/s (not x) with 0 and maps NaN to -1; lq's bipolar
         // quantize maps NaN to +1, so the sign is taken here.
-        t = f32Elementwise(ctx, {x, s}, shapeOf(x), [](Sc &e, ValueRange a) {
-          Value ge =
-              e.cmp(arith::CmpFPredicate::OGE, e.div(a[0], a[1]), e.c(0.0));
-          return e.sel(ge, e.c(1.0), e.c(-1.0));
-        });
+        t = f32Elementwise(
+            ctx, {x, s}, shapeOf(x), [](lq::ScalarBuilder &e, ValueRange a) {
+              Value ge = e.cmpf(arith::CmpFPredicate::OGE, e.divf(a[0], a[1]),
+                                e.constF32(0.0));
+              return e.select(ge, e.constF32(1.0), e.constF32(-1.0));
+            });
         qscale = unitScale(ctx);
         qlayout = lq::LayoutAttr::getTensor(mctx);
       }
@@ -461,25 +433,26 @@ LogicalResult intQuantOp(NodeContext &ctx, Results &results) {
     // General case: y = x/s + z in f32, codes of y with scale 1, then
     // (code - z) * s; NaN propagates as in QONNX (except for bipolar, where
     // QONNX maps NaN to -1).
-    Value y =
-        f32Elementwise(ctx, {x, s, z}, *outShape, [](Sc &e, ValueRange a) {
-          return e.add(e.div(a[0], a[1]), a[2]);
-        });
+    Value y = f32Elementwise(ctx, {x, s, z}, *outShape,
+                             [](lq::ScalarBuilder &e, ValueRange a) {
+                               return e.addf(e.divf(a[0], a[1]), a[2]);
+                             });
     Value t = y;
     if (bipolar)
-      t = f32Elementwise(ctx, {y}, *outShape, [](Sc &e, ValueRange a) {
-        Value ge = e.cmp(arith::CmpFPredicate::OGE, a[0], e.c(0.0));
-        return e.sel(ge, e.c(1.0), e.c(-1.0));
-      });
+      t = f32Elementwise(
+          ctx, {y}, *outShape, [](lq::ScalarBuilder &e, ValueRange a) {
+            Value ge = e.cmpf(arith::CmpFPredicate::OGE, a[0], e.constF32(0.0));
+            return e.select(ge, e.constF32(1.0), e.constF32(-1.0));
+          });
     Value one = unitScale(ctx);
     lq::LayoutAttr tensorLayout = lq::LayoutAttr::getTensor(mctx);
     Value q = quantize(ctx, t, one, Value(), tensorLayout, format,
                        bipolar ? std::nullopt : std::optional(*mode));
     Value d = dequantize(ctx, q, one, Value(), tensorLayout);
-    results.push_back(
-        f32Elementwise(ctx, {y, d, z, s}, *outShape, [&](Sc &e, ValueRange a) {
-          Value out = e.mul(e.sub(a[1], a[2]), a[3]);
-          return bipolar ? out : e.sel(e.isNan(a[0]), a[0], out);
+    results.push_back(f32Elementwise(
+        ctx, {y, d, z, s}, *outShape, [&](lq::ScalarBuilder &e, ValueRange a) {
+          Value out = e.mulf(e.subf(a[1], a[2]), a[3]);
+          return bipolar ? out : e.select(e.isNaN(a[0]), a[0], out);
         }));
     return success();
   }
@@ -488,12 +461,12 @@ LogicalResult intQuantOp(NodeContext &ctx, Results &results) {
   // to f32 as numpy's astype does).
   double lo = (float)range.min, hi = (float)range.max;
   lq::RoundingMode m = *mode;
-  results.push_back(
-      f32Elementwise(ctx, {x, s, z}, *outShape, [&](Sc &e, ValueRange a) {
-        Value y = e.add(e.div(a[0], a[1]), a[2]);
-        Value r = e.round(e.clamp(y, lo, hi), m);
-        return e.mul(e.sub(r, a[2]), a[1]);
-      }));
+  results.push_back(f32Elementwise(ctx, {x, s, z}, *outShape,
+                                   [&](lq::ScalarBuilder &e, ValueRange a) {
+                                     Value y = e.addf(e.divf(a[0], a[1]), a[2]);
+                                     Value r = e.round(e.clampf(y, lo, hi), m);
+                                     return e.mulf(e.subf(r, a[2]), a[1]);
+                                   }));
   return success();
 }
 
@@ -516,10 +489,10 @@ LogicalResult bipolarQuantOp(NodeContext &ctx, Results &results) {
           : std::nullopt;
   if (!plan) {
     // The scale enlarges the result: no per-element code tensor to keep.
-    results.push_back(
-        f32Elementwise(ctx, {x, s}, *outShape, [](Sc &e, ValueRange a) {
-          Value ge = e.cmp(arith::CmpFPredicate::OGE, a[0], e.c(0.0));
-          return e.mul(e.sel(ge, e.c(1.0), e.c(-1.0)), a[1]);
+    results.push_back(f32Elementwise(
+        ctx, {x, s}, *outShape, [](lq::ScalarBuilder &e, ValueRange a) {
+          Value ge = e.cmpf(arith::CmpFPredicate::OGE, a[0], e.constF32(0.0));
+          return e.mulf(e.select(ge, e.constF32(1.0), e.constF32(-1.0)), a[1]);
         }));
     return success();
   }
@@ -534,10 +507,11 @@ LogicalResult bipolarQuantOp(NodeContext &ctx, Results &results) {
       codes.push_back(v >= 0.0 ? 1 : 0);
     q = codeConst(ctx, shapeOf(x), codes, format, 1);
   } else {
-    Value t = f32Elementwise(ctx, {x}, shapeOf(x), [](Sc &e, ValueRange a) {
-      Value ge = e.cmp(arith::CmpFPredicate::OGE, a[0], e.c(0.0));
-      return e.sel(ge, e.c(1.0), e.c(-1.0));
-    });
+    Value t = f32Elementwise(
+        ctx, {x}, shapeOf(x), [](lq::ScalarBuilder &e, ValueRange a) {
+          Value ge = e.cmpf(arith::CmpFPredicate::OGE, a[0], e.constF32(0.0));
+          return e.select(ge, e.constF32(1.0), e.constF32(-1.0));
+        });
     q = quantize(ctx, t, unitScale(ctx), Value(),
                  lq::LayoutAttr::getTensor(mctx), format, std::nullopt);
   }
@@ -583,12 +557,12 @@ LogicalResult truncOp(NodeContext &ctx, Results &results) {
     double ts = std::ldexp(1.0, shift);
     // No clamp in v1: the result is not bounded by out_bitwidth, so it is
     // computed in f32 without codes.
-    results.push_back(
-        f32Elementwise(ctx, {x, s, z}, *outShape, [&](Sc &e, ValueRange a) {
-          Value y = e.round(e.add(e.div(a[0], a[1]), a[2]),
+    results.push_back(f32Elementwise(
+        ctx, {x, s, z}, *outShape, [&](lq::ScalarBuilder &e, ValueRange a) {
+          Value y = e.round(e.addf(e.divf(a[0], a[1]), a[2]),
                             lq::RoundingMode::half_even);
-          Value r = e.round(e.div(y, e.c(ts)), m);
-          return e.mul(e.sub(r, a[2]), a[1]);
+          Value r = e.round(e.divf(y, e.constF32(ts)), m);
+          return e.mulf(e.subf(r, a[2]), a[1]);
         }));
     return success();
   }
@@ -635,16 +609,19 @@ LogicalResult truncOp(NodeContext &ctx, Results &results) {
   Value tsv = f32Const(ctx, *tsShape, ts);
   IntRange range = intRange(*outBits, *isSigned, *narrow);
   // y = round_half_even(x / s + z).
-  Value y = f32Elementwise(ctx, {x, s, z}, *outShape, [](Sc &e, ValueRange a) {
-    return e.round(e.add(e.div(a[0], a[1]), a[2]), lq::RoundingMode::half_even);
-  });
+  Value y = f32Elementwise(ctx, {x, s, z}, *outShape,
+                           [](lq::ScalarBuilder &e, ValueRange a) {
+                             return e.round(e.addf(e.divf(a[0], a[1]), a[2]),
+                                            lq::RoundingMode::half_even);
+                           });
 
   if (*outBits > kMaxCodeBits) {
     double lo = (float)range.min, hi = (float)range.max;
     results.push_back(f32Elementwise(
-        ctx, {y, tsv, z, os}, *outShape, [&](Sc &e, ValueRange a) {
-          Value r = e.round(e.clamp(e.div(a[0], a[1]), lo, hi), m);
-          return e.mul(e.sub(r, e.div(a[2], a[1])), a[3]);
+        ctx, {y, tsv, z, os}, *outShape,
+        [&](lq::ScalarBuilder &e, ValueRange a) {
+          Value r = e.round(e.clampf(e.divf(a[0], a[1]), lo, hi), m);
+          return e.mulf(e.subf(r, e.divf(a[2], a[1])), a[3]);
         }));
     return success();
   }
@@ -668,9 +645,10 @@ LogicalResult truncOp(NodeContext &ctx, Results &results) {
   Value one = unitScale(ctx);
   Value d = dequantize(ctx, q, one, Value(), lq::LayoutAttr::getTensor(mctx));
   results.push_back(f32Elementwise(
-      ctx, {y, d, z, tsv, os}, *outShape, [](Sc &e, ValueRange a) {
-        Value out = e.mul(e.sub(a[1], e.div(a[2], a[3])), a[4]);
-        return e.sel(e.isNan(a[0]), a[0], out);
+      ctx, {y, d, z, tsv, os}, *outShape,
+      [](lq::ScalarBuilder &e, ValueRange a) {
+        Value out = e.mulf(e.subf(a[1], e.divf(a[2], a[3])), a[4]);
+        return e.select(e.isNaN(a[0]), a[0], out);
       }));
   return success();
 }
@@ -801,11 +779,12 @@ LogicalResult floatQuantOp(NodeContext &ctx, Results &results) {
   Value one = unitScale(ctx);
   Value v = dequantize(ctx, q, one, Value(), lq::LayoutAttr::getTensor(mctx));
   double lim = limit;
-  results.push_back(
-      f32Elementwise(ctx, {v, s}, shapeOf(x), [&](Sc &sc2, ValueRange a) {
-        Value c = arith::MinimumFOp::create(sc2.b, sc2.loc, a[0], sc2.c(lim));
-        c = arith::MaximumFOp::create(sc2.b, sc2.loc, c, sc2.c(-lim));
-        return sc2.mul(c, a[1]);
+  results.push_back(f32Elementwise(
+      ctx, {v, s}, shapeOf(x), [&](lq::ScalarBuilder &sc2, ValueRange a) {
+        Value c =
+            arith::MinimumFOp::create(sc2.b, sc2.loc, a[0], sc2.constF32(lim));
+        c = arith::MaximumFOp::create(sc2.b, sc2.loc, c, sc2.constF32(-lim));
+        return sc2.mulf(c, a[1]);
       }));
   return success();
 }
