@@ -273,7 +273,8 @@ func.func @negative_body(%qa: tensor<4x16x!lq.int<8>>, %qb: tensor<16x8x!lq.int<
 /// A grouped 2-D convolution of a zero-padded dequantized input by
 /// per-channel dequantized weights: per group, the codes are padded with the
 /// zero-point code, gathered into patches (im2col) and multiplied by the
-/// group's weight codes with lq.matmul (rhs_transposed).
+/// group's weight codes with lq.matmul (rhs_transposed); a generic puts the
+/// groups' results into the output layout.
 // CHECK-LABEL: func.func @grouped_conv(
 // CHECK-SAME: %[[X:[^:]*]]: tensor<1x4x5x5x!lq.int<8, unsigned>>, %[[SX:[^:]*]]: tensor<f32>, %[[ZX:[^:]*]]: tensor<!lq.int<8, unsigned>>, %[[W:[^:]*]]: tensor<6x2x3x3x!lq.int<4>>, %[[SW:[^:]*]]: tensor<6xf32>
 // CHECK: %[[XS:.*]] = lq.bitcast %[[X]] : tensor<1x4x5x5x!lq.int<8, unsigned>> to tensor<1x4x5x5xi8>
@@ -282,8 +283,8 @@ func.func @negative_body(%qa: tensor<4x16x!lq.int<8>>, %qb: tensor<16x8x!lq.int<
 // CHECK: tensor.pad %[[XS]] low[0, 0, 1, 1] high[0, 0, 1, 1]
 // CHECK: tensor.yield %[[PV]] : i8
 // CHECK-COUNT-2: lq.matmul %{{.*}}, %{{.*}} scales(%[[SX]], %{{.*}}) lhs_zero_point(%[[ZX]] : tensor<!lq.int<8, unsigned>>) lhs_layout(<tensor>) rhs_layout(<axis = 0>) rhs_transposed acc(f32) : tensor<25x18x!lq.int<8, unsigned>>, tensor<3x18x!lq.int<4>>, tensor<f32>, tensor<3xf32> -> tensor<25x3xf32>
-// CHECK: tensor.concat dim(3)
-// CHECK: linalg.transpose
+// CHECK: %[[ALL:.*]] = tensor.concat dim(0) {{.*}} -> tensor<2x1x5x5x3xf32>
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%[[ALL]] : tensor<2x1x5x5x3xf32>) outs(%{{.*}} : tensor<1x2x3x5x5xf32>)
 // CHECK-NOT: linalg.conv_2d_ngchw_gfchw
 func.func @grouped_conv(%qx: tensor<1x4x5x5x!lq.int<8, unsigned>>, %sx: tensor<f32>, %zx: tensor<!lq.int<8, unsigned>>,
                         %qw: tensor<6x2x3x3x!lq.int<4>>, %sw: tensor<6xf32>) -> tensor<1x2x3x5x5xf32> {
@@ -320,4 +321,106 @@ func.func @conv_per_channel_input(%qx: tensor<1x2x4x4xi8>, %sx: tensor<2xf32>, %
   %y = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
       ins(%xe, %we : tensor<1x1x2x4x4xf32>, tensor<1x3x2x2x2xf32>) outs(%init : tensor<1x1x3x3x3xf32>) -> tensor<1x1x3x3x3xf32>
   return %y : tensor<1x1x3x3x3xf32>
+}
+
+// -----
+
+/// Convolutions are recognized by structure: a named NHWC/HWCF convolution
+/// with strides and dilations. Its reduction loops are (kh, kw, c), so the
+/// patch columns and the weight matrix follow that order.
+// CHECK-LABEL: func.func @conv_nhwc_hwcf(
+// CHECK-SAME: %[[X:[^:]*]]: tensor<1x9x9x3xi8>, %[[SX:[^:]*]]: tensor<f32>, %[[W:[^:]*]]: tensor<2x2x3x4xi8>, %[[SW:[^:]*]]: tensor<4xf32>
+// CHECK: %[[P:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x4x4x2x2x3xi8>)
+// CHECK: tensor.extract %[[X]][{{.*}}] : tensor<1x9x9x3xi8>
+// CHECK: %[[LHS:.*]] = tensor.collapse_shape %[[P]] {{\[}}[0, 1, 2], [3, 4, 5]] : tensor<1x4x4x2x2x3xi8> into tensor<16x12xi8>
+// CHECK: %[[WG:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<4x2x2x3xi8>)
+// CHECK: %[[F:.*]] = linalg.index 0 : index
+// CHECK: %[[KH:.*]] = linalg.index 1 : index
+// CHECK: %[[KW:.*]] = linalg.index 2 : index
+// CHECK: %[[C:.*]] = linalg.index 3 : index
+// CHECK: tensor.extract %[[W]][%[[KH]], %[[KW]], %[[C]], %[[F]]] : tensor<2x2x3x4xi8>
+// CHECK: %[[RHS:.*]] = tensor.collapse_shape %[[WG]] {{\[}}[0], [1, 2, 3]] : tensor<4x2x2x3xi8> into tensor<4x12xi8>
+// CHECK: %[[WS:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<4xf32>)
+// CHECK: tensor.extract %[[SW]]
+// CHECK: lq.matmul %[[LHS]], %[[RHS]] scales(%[[SX]], %[[WS]]) lhs_layout(<tensor>) rhs_layout(<axis = 0>) rhs_transposed acc(f32) : tensor<16x12xi8>, tensor<4x12xi8>, tensor<f32>, tensor<4xf32> -> tensor<16x4xf32>
+// CHECK-NOT: linalg.conv_2d_nhwc_hwcf
+func.func @conv_nhwc_hwcf(%qx: tensor<1x9x9x3xi8>, %sx: tensor<f32>, %qw: tensor<2x2x3x4xi8>, %sw: tensor<4xf32>) -> tensor<1x4x4x4xf32> {
+  %x = lq.dequantize %qx, %sx layout <tensor> : tensor<1x9x9x3xi8>, tensor<f32> -> tensor<1x9x9x3xf32>
+  %w = lq.dequantize %qw, %sw layout <axis = 3> : tensor<2x2x3x4xi8>, tensor<4xf32> -> tensor<2x2x3x4xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x4x4xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x9x9x3xf32>, tensor<2x2x3x4xf32>) outs(%init : tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
+  return %y : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+/// A hand-written NCHW/FCHW convolution generic, its loops in the order
+/// (n, kh, f, oh, kw, ow, c): the reduction order is (kh, kw, c).
+// CHECK-LABEL: func.func @generic_conv(
+// CHECK-SAME: %[[X:[^:]*]]: tensor<1x2x4x4xi8>, %{{[^:]*}}: tensor<f32>, %[[W:[^:]*]]: tensor<5x2x2x2xi8>
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x3x3x2x2x2xi8>)
+// CHECK: %[[OH:.*]] = linalg.index 1 : index
+// CHECK: %[[OW:.*]] = linalg.index 2 : index
+// CHECK: %[[KH:.*]] = linalg.index 3 : index
+// CHECK: %[[KW:.*]] = linalg.index 4 : index
+// CHECK: %[[C:.*]] = linalg.index 5 : index
+// CHECK: %[[H:.*]] = arith.addi %[[OH]], %[[KH]] : index
+// CHECK: %[[WI:.*]] = arith.addi %[[OW]], %[[KW]] : index
+// CHECK: tensor.extract %[[X]][%{{.*}}, %[[C]], %[[H]], %[[WI]]] : tensor<1x2x4x4xi8>
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<5x2x2x2xi8>)
+// CHECK: %[[F:.*]] = linalg.index 0 : index
+// CHECK: %[[KH2:.*]] = linalg.index 1 : index
+// CHECK: %[[KW2:.*]] = linalg.index 2 : index
+// CHECK: %[[C2:.*]] = linalg.index 3 : index
+// CHECK: tensor.extract %[[W]][%[[F]], %[[C2]], %[[KH2]], %[[KW2]]] : tensor<5x2x2x2xi8>
+// CHECK: lq.matmul {{.*}} : tensor<9x8xi8>, tensor<5x8xi8>, tensor<f32>, tensor<f32> -> tensor<9x5xf32>
+// CHECK-NOT: arith.mulf
+func.func @generic_conv(%qx: tensor<1x2x4x4xi8>, %sx: tensor<f32>, %qw: tensor<5x2x2x2xi8>, %sw: tensor<f32>) -> tensor<1x5x3x3xf32> {
+  %x = lq.dequantize %qx, %sx layout <tensor> : tensor<1x2x4x4xi8>, tensor<f32> -> tensor<1x2x4x4xf32>
+  %w = lq.dequantize %qw, %sw layout <tensor> : tensor<5x2x2x2xi8>, tensor<f32> -> tensor<5x2x2x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x5x3x3xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x5x3x3xf32>) -> tensor<1x5x3x3xf32>
+  %y = linalg.generic {
+      indexing_maps = [affine_map<(n, kh, f, oh, kw, ow, c) -> (n, c, oh + kh, ow + kw)>,
+                       affine_map<(n, kh, f, oh, kw, ow, c) -> (f, c, kh, kw)>,
+                       affine_map<(n, kh, f, oh, kw, ow, c) -> (n, f, oh, ow)>],
+      iterator_types = ["parallel", "reduction", "parallel", "parallel", "reduction", "parallel", "reduction"]}
+      ins(%x, %w : tensor<1x2x4x4xf32>, tensor<5x2x2x2xf32>) outs(%init : tensor<1x5x3x3xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %b, %a : f32
+    %s = arith.addf %p, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<1x5x3x3xf32>
+  return %y : tensor<1x5x3x3xf32>
+}
+
+// -----
+
+/// A convolution-shaped generic whose body is not a multiply-add is left
+/// alone.
+// CHECK-LABEL: func.func @negative_conv_body(
+// CHECK: arith.subf
+// CHECK-NOT: lq.matmul
+func.func @negative_conv_body(%qx: tensor<1x2x4x4xi8>, %sx: tensor<f32>, %qw: tensor<5x2x2x2xi8>, %sw: tensor<f32>) -> tensor<1x5x3x3xf32> {
+  %x = lq.dequantize %qx, %sx layout <tensor> : tensor<1x2x4x4xi8>, tensor<f32> -> tensor<1x2x4x4xf32>
+  %w = lq.dequantize %qw, %sw layout <tensor> : tensor<5x2x2x2xi8>, tensor<f32> -> tensor<5x2x2x2xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x5x3x3xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<1x5x3x3xf32>) -> tensor<1x5x3x3xf32>
+  %y = linalg.generic {
+      indexing_maps = [affine_map<(n, f, oh, ow, c, kh, kw) -> (n, c, oh + kh, ow + kw)>,
+                       affine_map<(n, f, oh, ow, c, kh, kw) -> (f, c, kh, kw)>,
+                       affine_map<(n, f, oh, ow, c, kh, kw) -> (n, f, oh, ow)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : tensor<1x2x4x4xf32>, tensor<5x2x2x2xf32>) outs(%init : tensor<1x5x3x3xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.subf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x5x3x3xf32>
+  return %y : tensor<1x5x3x3xf32>
 }

@@ -2,7 +2,9 @@
 conv_2d_ngchw_gfchw computes the same bits before and after fusion into
 im2col + lq.matmul (both through the reference lowering), over groups,
 strides, dilations, padding with a zero point, per-channel and per-tensor
-weight scales and several code formats; and every convolution is fused."""
+weight scales and several code formats, and so do an NHWC/HWCF named
+convolution and an NCHW generic with permuted loops; every convolution is
+fused."""
 
 import os
 import subprocess
@@ -87,18 +89,64 @@ for (name, n, c, h, w, m, kh, kw, g, st, dil, pads, xfmt, xzp, wfmt, perch) in C
     for line in text.split("\n"):
         b.lines.append("  " + line)
     b.print_f32(name, "%%%s_y" % p, out5)
+
+# Layouts lq-fuse-qdq recognizes by structure: a named NHWC/HWCF convolution
+# (per-channel weights along HWCF's last axis, strides and dilations) and a
+# hand-written NCHW/FCHW generic whose loops run (n, kh, f, oh, kw, ow, c).
+x = rng.standard_normal((2, 9, 8, 3)).astype(np.float32) * 2
+wt = rng.standard_normal((2, 3, 3, 4)).astype(np.float32)
+extra = {
+    "x": b.const_shaped(hexes(x), x.shape, "f32"),
+    "w": b.const_shaped(hexes(wt), wt.shape, "f32"),
+    "sx": b.const_shaped(hexes([0.05]), (), "f32"),
+    "sw": b.const_shaped(hexes(rng.uniform(0.1, 0.4, (4,))), (4,), "f32"),
+}
+for line in """%nhwc_qx = lq.quantize {x}, {sx} layout <tensor> : tensor<2x9x8x3xf32>, tensor<f32> -> tensor<2x9x8x3xi8>
+%nhwc_qw = lq.quantize {w}, {sw} layout <axis = 3> : tensor<2x3x3x4xf32>, tensor<4xf32> -> tensor<2x3x3x4x!lq.int<5>>
+%nhwc_dx = lq.dequantize %nhwc_qx, {sx} layout <tensor> : tensor<2x9x8x3xi8>, tensor<f32> -> tensor<2x9x8x3xf32>
+%nhwc_dw = lq.dequantize %nhwc_qw, {sw} layout <axis = 3> : tensor<2x3x3x4x!lq.int<5>>, tensor<4xf32> -> tensor<2x3x3x4xf32>
+%nhwc_zero = arith.constant 0.0 : f32
+%nhwc_e = tensor.empty() : tensor<2x4x2x4xf32>
+%nhwc_init = linalg.fill ins(%nhwc_zero : f32) outs(%nhwc_e : tensor<2x4x2x4xf32>) -> tensor<2x4x2x4xf32>
+%nhwc_y = linalg.conv_2d_nhwc_hwcf {{dilations = dense<[1, 2]> : tensor<2xi64>, strides = dense<[2, 1]> : tensor<2xi64>}} ins(%nhwc_dx, %nhwc_dw : tensor<2x9x8x3xf32>, tensor<2x3x3x4xf32>) outs(%nhwc_init : tensor<2x4x2x4xf32>) -> tensor<2x4x2x4xf32>""".format(**extra).split("\n"):
+    b.lines.append("  " + line)
+b.print_f32("nhwc_hwcf", "%nhwc_y", (2, 4, 2, 4))
+x = rng.standard_normal((1, 3, 6, 5)).astype(np.float32) * 2
+wt = rng.standard_normal((4, 3, 2, 3)).astype(np.float32)
+extra = {
+    "x": b.const_shaped(hexes(x), x.shape, "f32"),
+    "w": b.const_shaped(hexes(wt), wt.shape, "f32"),
+    "sx": b.const_shaped(hexes([0.04]), (), "f32"),
+    "sw": b.const_shaped(hexes([0.2]), (), "f32"),
+}
+for line in """%gen_qx = lq.quantize {x}, {sx} layout <tensor> : tensor<1x3x6x5xf32>, tensor<f32> -> tensor<1x3x6x5x!lq.int<8, unsigned>>
+%gen_qw = lq.quantize {w}, {sw} layout <tensor> : tensor<4x3x2x3xf32>, tensor<f32> -> tensor<4x3x2x3xi8>
+%gen_dx = lq.dequantize %gen_qx, {sx} layout <tensor> : tensor<1x3x6x5x!lq.int<8, unsigned>>, tensor<f32> -> tensor<1x3x6x5xf32>
+%gen_dw = lq.dequantize %gen_qw, {sw} layout <tensor> : tensor<4x3x2x3xi8>, tensor<f32> -> tensor<4x3x2x3xf32>
+%gen_zero = arith.constant 0.0 : f32
+%gen_e = tensor.empty() : tensor<1x4x5x3xf32>
+%gen_init = linalg.fill ins(%gen_zero : f32) outs(%gen_e : tensor<1x4x5x3xf32>) -> tensor<1x4x5x3xf32>
+%gen_y = linalg.generic {{indexing_maps = [affine_map<(n, kh, f, oh, kw, ow, c) -> (n, c, oh + kh, ow + kw)>, affine_map<(n, kh, f, oh, kw, ow, c) -> (f, c, kh, kw)>, affine_map<(n, kh, f, oh, kw, ow, c) -> (n, f, oh, ow)>], iterator_types = ["parallel", "reduction", "parallel", "parallel", "reduction", "parallel", "reduction"]}} ins(%gen_dx, %gen_dw : tensor<1x3x6x5xf32>, tensor<4x3x2x3xf32>) outs(%gen_init : tensor<1x4x5x3xf32>) {{
+  ^bb0(%a: f32, %bw: f32, %acc: f32):
+    %prod = arith.mulf %bw, %a : f32
+    %sum = arith.addf %prod, %acc : f32
+    linalg.yield %sum : f32
+  }} -> tensor<1x4x5x3xf32>""".format(**extra).split("\n"):
+    b.lines.append("  " + line)
+b.print_f32("generic_conv", "%gen_y", (1, 4, 5, 3))
+EXTRA = 2
 text = b.module()
 
 fused_ir = subprocess.run(["lpc-opt", "-", "-lq-fuse-qdq"], input=text, capture_output=True,
                           text=True, check=True).stdout
-n_conv = fused_ir.count("linalg.conv_2d")
+n_conv = fused_ir.count("linalg.conv_2d") + fused_ir.count("arith.mulf")
 n_mm = fused_ir.count("lq.matmul")
 plain = lqrun.run(text)
 fused = lqrun.run(text, passes=["-lq-fuse-qdq"])
 diff = sum(1 for p, f in zip(plain, fused) for a, c in zip(p, f) if a != c)
 values = sum(len(p) for p in plain)
 nonzero = sum(1 for p in plain for v in p if v)
-groups = sum(case[8] for case in CASES)
+groups = sum(case[8] for case in CASES) + EXTRA
 print("fuse-qdq conv: %d convolutions left, %d lq.matmul (%d groups), %d values, "
       "%d nonzero, %d differ" % (n_conv, n_mm, groups, values, nonzero, diff))
 sys.exit(1 if diff or n_conv or n_mm != groups or not nonzero else 0)

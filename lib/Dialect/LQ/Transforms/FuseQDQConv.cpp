@@ -1,13 +1,19 @@
-//===- FuseQDQConv.cpp - lq-fuse-qdq for 2-D convolutions -----------------===//
+//===- FuseQDQConv.cpp - lq-fuse-qdq for convolutions ---------------------===//
 //
-// A grouped 2-D convolution (linalg.conv_2d_ngchw_gfchw, what the ONNX
-// importer emits for Conv) of a dequantized, zero-padded input by dequantized
-// weights becomes, per group, an im2col of the input codes and an lq.matmul
-// of that patch matrix by the weight codes (rhs_transposed). The patch column
-// index is c * KH * KW + kh * KW + kw, so lq.matmul's ascending-K f32
-// accumulation adds the same products in the same order as the convolution's
-// (c, kh, kw) loops: the result is bit-identical. Padding happens on the codes
-// with the zero-point code, which dequantizes to +0.0 like the float padding.
+// A convolution of a dequantized (zero-padded) input by dequantized weights
+// becomes, per group, an im2col of the input codes and an lq.matmul of that
+// patch matrix by the weight codes (rhs_transposed). The convolution is
+// recognized by its structure (linalg::inferConvolutionDims on any linalg
+// op: the importer's grouped conv_2d_ngchw_gfchw, conv_2d_nhwc_hwcf, or an
+// equivalent linalg.generic), and the patch and weight matrices are gathered
+// through the op's own indexing maps, so any layout qualifies.
+//
+// The patch column index enumerates the reduction loops (input channels and
+// filter loops) in the op's loop order, so lq.matmul's ascending-K f32
+// accumulation adds the same products in the same order as the
+// convolution's loops: the result is bit-identical. Padding happens on the
+// codes with the zero-point code, which dequantizes to +0.0 like the float
+// padding.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +22,7 @@
 #include "lpc/Dialect/LQ/IR/Format.h"
 #include "lpc/Dialect/LQ/IR/LQ.h"
 
+#include "mlir/Dialect/Affine/Utils.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -25,14 +32,6 @@ using namespace mlir;
 using namespace lpc::lq;
 
 namespace {
-
-/// `v` through a tensor.expand_shape with reassociation `reassoc`, or null.
-Value throughExpand(Value v, ArrayRef<ReassociationIndices> reassoc) {
-  auto e = v.getDefiningOp<tensor::ExpandShapeOp>();
-  if (!e || e.getReassociationIndices() != reassoc)
-    return Value();
-  return e.getSrc();
-}
 
 /// The f32 dequantize producing `v`, or null.
 DequantizeOp dequantizeF32(Value v) {
@@ -50,21 +49,151 @@ bool padsWithPosZero(tensor::PadOp pad) {
   return f && f.getValue().isPosZero();
 }
 
-/// A fresh copy of `src[offsets : offsets + sizes]`: a linalg.generic that
-/// reads its elements with tensor.extract, so that no subview of a packed
-/// sub-byte buffer appears after bufferization (lq-emulate-narrow-types
-/// packs only identity-layout memrefs). lq formats are copied as their
-/// storage integers.
-Value copySlice(PatternRewriter &rewriter, Location loc, Value src,
-                ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes) {
+/// Whether `block` is `yield(out + in0 * in1)` on f32 (either operand
+/// order), the body of a plain float convolution.
+bool isMulAddF32(Block &block) {
+  if (block.getNumArguments() != 3 ||
+      !llvm::all_of(block.getArgumentTypes(), [](Type t) { return t.isF32(); }))
+    return false;
+  auto yield = dyn_cast<linalg::YieldOp>(block.getTerminator());
+  if (!yield || yield.getNumOperands() != 1 ||
+      block.getOperations().size() != 3)
+    return false;
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  Value acc = block.getArgument(2);
+  Value product = add.getLhs() == acc ? add.getRhs() : add.getLhs();
+  if ((add.getLhs() == acc) == (add.getRhs() == acc))
+    return false;
+  auto mul = product.getDefiningOp<arith::MulFOp>();
+  if (!mul)
+    return false;
+  Value x = block.getArgument(0), w = block.getArgument(1);
+  return (mul.getLhs() == x && mul.getRhs() == w) ||
+         (mul.getLhs() == w && mul.getRhs() == x);
+}
+
+/// The map from the index of `expand`'s result to the index of its source
+/// (each reassociation group linearized row-major); null if not static.
+AffineMap expandToSource(tensor::ExpandShapeOp expand) {
+  ArrayRef<int64_t> shape = expand.getResultType().getShape();
+  if (ShapedType::isDynamicShape(shape))
+    return AffineMap();
+  MLIRContext *ctx = expand.getContext();
+  SmallVector<AffineExpr> results;
+  for (const ReassociationIndices &group : expand.getReassociationIndices()) {
+    AffineExpr e = getAffineConstantExpr(0, ctx);
+    for (int64_t d : group)
+      e = e * shape[d] + getAffineDimExpr(d, ctx);
+    results.push_back(e);
+  }
+  return AffineMap::get(shape.size(), 0, results, ctx);
+}
+
+/// `v` seen through tensor.expand_shape ops: their source and the map from
+/// `v`'s index to the source's index.
+std::pair<Value, AffineMap> throughExpands(Value v) {
+  auto rank = cast<RankedTensorType>(v.getType()).getRank();
+  AffineMap toSource = AffineMap::getMultiDimIdentityMap(rank, v.getContext());
+  while (auto expand = v.getDefiningOp<tensor::ExpandShapeOp>()) {
+    AffineMap step = expandToSource(expand);
+    if (!step)
+      break;
+    toSource = step.compose(toSource);
+    v = expand.getSrc();
+  }
+  return {v, toSource};
+}
+
+/// The loops of a convolution by role (linalg::inferConvolutionDims), each
+/// list in loop order, and their sizes.
+struct ConvLoops {
+  SmallVector<unsigned> rows;      ///< batch and output-image loops
+  std::optional<unsigned> group;   ///< the depth loop (groups)
+  unsigned channel = 0;            ///< the output-channel loop
+  SmallVector<unsigned> reduction; ///< input-channel and filter loops
+  SmallVector<int64_t> sizes;      ///< every loop's static size
+};
+
+/// The loops of `op` if it is a convolution lq-fuse-qdq can rewrite: at most
+/// one group loop, one output-channel loop, every loop classified once.
+FailureOr<ConvLoops> classifyLoops(linalg::LinalgOp op) {
+  if (!linalg::isaConvolutionOpInterface(op))
+    return failure();
+  FailureOr<linalg::ConvolutionDimensions> dims =
+      linalg::inferConvolutionDims(op);
+  if (failed(dims) || dims->depth.size() > 1 || dims->outputChannel.size() != 1)
+    return failure();
+  ConvLoops loops;
+  loops.sizes = op.getStaticLoopRanges();
+  if (ShapedType::isDynamicShape(loops.sizes))
+    return failure();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  unsigned classified = 0;
+  for (unsigned l = 0, e = op.getNumLoops(); l < e; ++l) {
+    bool reduction = llvm::is_contained(dims->filterLoop, l) ||
+                     llvm::is_contained(dims->inputChannel, l);
+    bool row = llvm::is_contained(dims->batch, l) ||
+               llvm::is_contained(dims->outputImage, l);
+    bool group = llvm::is_contained(dims->depth, l);
+    bool channel = dims->outputChannel[0] == l;
+    if (reduction + row + group + channel != 1)
+      return failure();
+    if (reduction != (iterators[l] == utils::IteratorType::reduction))
+      return failure();
+    ++classified;
+    if (reduction)
+      loops.reduction.push_back(l);
+    if (row)
+      loops.rows.push_back(l);
+    if (group)
+      loops.group = l;
+    if (channel)
+      loops.channel = l;
+  }
+  if (classified != op.getNumLoops() || loops.reduction.empty())
+    return failure();
+  return loops;
+}
+
+/// `map` (over the convolution's loops) as a map over `newDims` (loop l
+/// becomes dimension i where newDims[i] == l), with the group loop fixed to
+/// `group`; null if `map` uses a loop that is neither.
+AffineMap restrictTo(AffineMap map, ArrayRef<unsigned> newDims,
+                     const ConvLoops &loops, int64_t group) {
+  MLIRContext *ctx = map.getContext();
+  SmallVector<AffineExpr> replacements;
+  for (unsigned l = 0; l < map.getNumDims(); ++l) {
+    auto it = llvm::find(newDims, l);
+    if (it != newDims.end()) {
+      replacements.push_back(getAffineDimExpr(it - newDims.begin(), ctx));
+    } else if (loops.group == l) {
+      replacements.push_back(getAffineConstantExpr(group, ctx));
+    } else {
+      if (map.isFunctionOfDim(l))
+        return AffineMap();
+      replacements.push_back(getAffineConstantExpr(0, ctx));
+    }
+  }
+  return map.replaceDimsAndSymbols(replacements, {}, newDims.size(), 0);
+}
+
+/// A fresh tensor of `shape` whose element at index i is `src` at `map(i)`:
+/// a linalg.generic that reads its elements with tensor.extract, so that no
+/// subview of a packed sub-byte buffer appears after bufferization and no
+/// loop range is inferred from `src` (whose extent along an index may exceed
+/// the part gathered). lq formats are gathered as their storage integers.
+Value gather(PatternRewriter &rewriter, Location loc, Value src, AffineMap map,
+             ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(src.getType());
   Type elem = type.getElementType();
   Type copyElem = isFormatType(elem) ? Type(getStorageType(elem)) : elem;
   if (copyElem != elem)
     src = BitcastOp::create(rewriter, loc, type.clone(copyElem), src);
-  int64_t rank = sizes.size();
-  Value empty = tensor::EmptyOp::create(rewriter, loc, sizes, copyElem);
-  Value copy =
+  int64_t rank = shape.size();
+  Value empty = tensor::EmptyOp::create(rewriter, loc, shape, copyElem);
+  Value out =
       linalg::GenericOp::create(
           rewriter, loc, TypeRange{empty.getType()}, ValueRange{},
           ValueRange{empty},
@@ -72,188 +201,221 @@ Value copySlice(PatternRewriter &rewriter, Location loc, Value src,
               AffineMap::getMultiDimIdentityMap(rank, rewriter.getContext())},
           SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
           [&](OpBuilder &b, Location l, ValueRange) {
+            SmallVector<Value> dims;
+            for (int64_t d = 0; d < rank; ++d)
+              dims.push_back(linalg::IndexOp::create(b, l, d));
             SmallVector<Value> idx;
-            for (int64_t d = 0; d < rank; ++d) {
-              Value i = linalg::IndexOp::create(b, l, d);
-              if (offsets[d])
-                i = arith::AddIOp::create(
-                    b, l, i, arith::ConstantIndexOp::create(b, l, offsets[d]));
-              idx.push_back(i);
-            }
+            for (AffineExpr e : map.getResults())
+              idx.push_back(affine::expandAffineExpr(b, l, e, dims, {}));
             linalg::YieldOp::create(
                 b, l, tensor::ExtractOp::create(b, l, src, idx).getResult());
           })
           .getResult(0);
   if (copyElem != elem)
-    copy = BitcastOp::create(rewriter, loc,
-                             cast<RankedTensorType>(copy.getType()).clone(elem),
-                             copy);
-  return copy;
+    out = BitcastOp::create(rewriter, loc,
+                            cast<RankedTensorType>(out.getType()).clone(elem),
+                            out);
+  return out;
 }
 
-struct FuseConv2D : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> {
-  using OpRewritePattern::OpRewritePattern;
+SmallVector<int64_t> sizesOf(ArrayRef<unsigned> dims, const ConvLoops &loops) {
+  return llvm::map_to_vector(dims, [&](unsigned l) { return loops.sizes[l]; });
+}
 
-  LogicalResult matchAndRewrite(linalg::Conv2DNgchwGfchwOp op,
+int64_t product(ArrayRef<int64_t> v) {
+  int64_t p = 1;
+  for (int64_t x : v)
+    p *= x;
+  return p;
+}
+
+/// Reassociation [[0 .. n-1], [n .. rank-1]].
+SmallVector<ReassociationIndices> splitAt(int64_t n, int64_t rank) {
+  ReassociationIndices lo, hi;
+  for (int64_t i = 0; i < rank; ++i)
+    (i < n ? lo : hi).push_back(i);
+  return {lo, hi};
+}
+
+struct FuseConvolution : OpInterfaceRewritePattern<linalg::LinalgOp> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::LinalgOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!op.hasPureTensorSemantics())
+    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
+        op.getNumDpsInits() != 1 || op->getNumResults() != 1)
       return failure();
+    FailureOr<ConvLoops> maybeLoops = classifyLoops(op);
+    if (failed(maybeLoops))
+      return failure();
+    const ConvLoops &loops = *maybeLoops;
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
     if (!resultType.getElementType().isF32() || !resultType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "not a static f32 convolution");
-    if (!lpc::lq::detail::isZeroFilled(op.getOutputs()[0]))
+    if (!isMulAddF32(*op.getBlock()))
+      return rewriter.notifyMatchFailure(op, "not a multiply-add body");
+    if (!lpc::lq::detail::isZeroFilled(op.getDpsInits()[0]))
       return rewriter.notifyMatchFailure(op, "accumulator is not +0.0");
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    if (!maps[2].isProjectedPermutation() ||
+        maps[2].getNumResults() !=
+            loops.rows.size() + 1 + (loops.group ? 1 : 0))
+      return rewriter.notifyMatchFailure(op, "output is not a permutation");
 
-    // Input: expand(N, C, H, W -> N, G, Cg, H, W) of [pad of] dequantize.
-    Value x = throughExpand(op.getInputs()[0], {{0}, {1, 2}, {3}, {4}});
-    SmallVector<int64_t> padLo(4, 0), padHi(4, 0);
-    if (auto pad = x ? x.getDefiningOp<tensor::PadOp>() : nullptr) {
+    // Input: [expands of] [pad of] dequantize.
+    auto [x, xToSource] = throughExpands(op.getDpsInputs()[0]);
+    SmallVector<int64_t> padLo, padHi;
+    if (auto pad = x.getDefiningOp<tensor::PadOp>()) {
       if (!padsWithPosZero(pad))
         return rewriter.notifyMatchFailure(op, "input padding is not +0.0");
       padLo = SmallVector<int64_t>(pad.getStaticLow());
       padHi = SmallVector<int64_t>(pad.getStaticHigh());
       if (ShapedType::isDynamicShape(padLo) ||
-          ShapedType::isDynamicShape(padHi) || padLo[0] || padLo[1] ||
-          padHi[0] || padHi[1])
+          ShapedType::isDynamicShape(padHi))
         return rewriter.notifyMatchFailure(op, "unsupported padding");
       x = pad.getSource();
     }
     DequantizeOp dx = dequantizeF32(x);
-    // Weights: expand(M, Cg, KH, KW -> G, Mg, Cg, KH, KW) of dequantize.
-    DequantizeOp dw = dequantizeF32(
-        throughExpand(op.getInputs()[1], {{0, 1}, {2}, {3}, {4}}));
+    // Weights: [expands of] dequantize.
+    auto [w, wToSource] = throughExpands(op.getDpsInputs()[1]);
+    DequantizeOp dw = dequantizeF32(w);
     if (!dx || !dw)
       return rewriter.notifyMatchFailure(op, "operands are not dequantized");
     if (!dx.getLayout().isTensor())
       return rewriter.notifyMatchFailure(op, "input scale is not per-tensor");
     LayoutAttr wLayout = dw.getLayout();
-    if (!(wLayout.isTensor() || (wLayout.isAxis() && wLayout.getAxis() == 0)))
-      return rewriter.notifyMatchFailure(
-          op, "weight scale is not per-tensor or per-output-channel");
+    if (!wLayout.isTensor() && !wLayout.isAxis())
+      return rewriter.notifyMatchFailure(op, "blocked weight scale");
     if ((dx.getZeroPoint() &&
          isa<FloatType>(getElementTypeOrSelf(dx.getZeroPoint().getType()))) ||
         (dw.getZeroPoint() &&
          isa<FloatType>(getElementTypeOrSelf(dw.getZeroPoint().getType()))))
       return rewriter.notifyMatchFailure(op, "float zero points");
-
-    SmallVector<int64_t> strides(op.getStrides().getValues<int64_t>());
-    SmallVector<int64_t> dilations(op.getDilations().getValues<int64_t>());
-    ArrayRef<int64_t> outShape = resultType.getShape(); // N G Mg OH OW
     auto xType = cast<RankedTensorType>(dx.getInput().getType());
     auto wType = cast<RankedTensorType>(dw.getInput().getType());
     if (!xType.hasStaticShape() || !wType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "dynamic shapes");
-    int64_t n = outShape[0], g = outShape[1], mg = outShape[2],
-            oh = outShape[3], ow = outShape[4];
-    int64_t cg = wType.getDimSize(1), kh = wType.getDimSize(2),
-            kw = wType.getDimSize(3);
+
+    // Every operand index as a function of the loops, in the codes' space.
+    AffineMap xMap = xToSource.compose(maps[0]);
+    AffineMap wMap = wToSource.compose(maps[1]);
+    SmallVector<unsigned> patchDims(loops.rows);
+    llvm::append_range(patchDims, loops.reduction);
+    SmallVector<unsigned> weightDims = {loops.channel};
+    llvm::append_range(weightDims, loops.reduction);
+    SmallVector<unsigned> channelDims = {loops.channel};
+    AffineMap wScaleMap;
+    if (wLayout.isAxis())
+      wScaleMap = wMap.getSubMap({static_cast<unsigned>(wLayout.getAxis())});
+    int64_t groups = loops.group ? loops.sizes[*loops.group] : 1;
+    // The maps must not use a loop their operand does not have.
+    if (!restrictTo(xMap, patchDims, loops, 0) ||
+        !restrictTo(wMap, weightDims, loops, 0) ||
+        (wScaleMap && !restrictTo(wScaleMap, channelDims, loops, 0)))
+      return rewriter.notifyMatchFailure(op, "not a plain convolution");
 
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
-    Type xCode = xType.getElementType(), wCode = wType.getElementType();
+    Type xCode = xType.getElementType();
     IntegerType storage = getStorageType(xCode);
-    auto asStorage = [&](Value v) -> Value {
-      auto t = cast<RankedTensorType>(v.getType());
-      if (t.getElementType() == storage)
-        return v;
-      return BitcastOp::create(rewriter, loc, t.clone(storage), v);
-    };
     // Pad the codes with the zero-point code (0 without a zero point).
-    Value codes = asStorage(dx.getInput());
+    Value codes = dx.getInput();
     if (llvm::any_of(padLo, [](int64_t p) { return p != 0; }) ||
         llvm::any_of(padHi, [](int64_t p) { return p != 0; })) {
+      if (xCode != storage)
+        codes = BitcastOp::create(rewriter, loc, xType.clone(storage), codes);
       Value padValue;
-      if (Value zp = dx.getZeroPoint())
-        padValue = tensor::ExtractOp::create(rewriter, loc, asStorage(zp),
-                                             ValueRange{});
-      else
+      if (Value zp = dx.getZeroPoint()) {
+        auto zpType = cast<RankedTensorType>(zp.getType());
+        if (zpType.getElementType() != storage)
+          zp = BitcastOp::create(rewriter, loc, zpType.clone(storage), zp);
+        padValue = tensor::ExtractOp::create(rewriter, loc, zp, ValueRange{});
+      } else {
         padValue = arith::ConstantIntOp::create(rewriter, loc, storage, 0);
-      auto paddedType =
-          RankedTensorType::get({xType.getDimSize(0), xType.getDimSize(1),
-                                 xType.getDimSize(2) + padLo[2] + padHi[2],
-                                 xType.getDimSize(3) + padLo[3] + padHi[3]},
-                                storage);
+      }
+      SmallVector<int64_t> padded(xType.getShape());
+      for (size_t d = 0; d < padded.size(); ++d)
+        padded[d] += padLo[d] + padHi[d];
       codes = tensor::PadOp::create(
-          rewriter, loc, paddedType, codes, getAsIndexOpFoldResult(ctx, padLo),
-          getAsIndexOpFoldResult(ctx, padHi), padValue);
+          rewriter, loc, RankedTensorType::get(padded, storage), codes,
+          getAsIndexOpFoldResult(rewriter.getContext(), padLo),
+          getAsIndexOpFoldResult(rewriter.getContext(), padHi), padValue);
+      if (xCode != storage)
+        codes = BitcastOp::create(rewriter, loc,
+                                  RankedTensorType::get(padded, xCode), codes);
     }
 
-    SmallVector<Value> groups;
-    for (int64_t gi = 0; gi < g; ++gi) {
-      // im2col of the group's channels: P[n, oh, ow, c, kh, kw] =
-      // codes[n, gi*Cg + c, oh*sh + kh*dh, ow*sw + kw*dw].
-      AffineExpr d[6];
-      bindDimsList(ctx, MutableArrayRef<AffineExpr>(d));
-      AffineMap in =
-          AffineMap::get(6, 0,
-                         {d[0], d[3], d[1] * strides[0] + d[4] * dilations[0],
-                          d[2] * strides[1] + d[5] * dilations[1]},
-                         ctx);
-      Value groupCodes = codes;
-      if (g > 1) {
-        SmallVector<int64_t> sizes(
-            cast<RankedTensorType>(codes.getType()).getShape());
-        sizes[1] = cg;
-        groupCodes = copySlice(rewriter, loc, codes, {0, gi * cg, 0, 0}, sizes);
-      }
-      AffineMap out = AffineMap::getMultiDimIdentityMap(6, ctx);
-      Value empty = tensor::EmptyOp::create(
-          rewriter, loc, ArrayRef<int64_t>{n, oh, ow, cg, kh, kw}, storage);
-      Value patches =
-          linalg::GenericOp::create(rewriter, loc, TypeRange{empty.getType()},
-                                    ValueRange{groupCodes}, ValueRange{empty},
-                                    ArrayRef<AffineMap>{in, out},
-                                    SmallVector<utils::IteratorType>(
-                                        6, utils::IteratorType::parallel),
-                                    [](OpBuilder &b, Location l, ValueRange a) {
-                                      linalg::YieldOp::create(b, l, a[0]);
-                                    })
-              .getResult(0);
+    SmallVector<int64_t> rowSizes = sizesOf(loops.rows, loops);
+    SmallVector<int64_t> patchShape = sizesOf(patchDims, loops);
+    SmallVector<int64_t> weightShape = sizesOf(weightDims, loops);
+    int64_t rows = product(rowSizes), mg = loops.sizes[loops.channel];
+    int64_t nRows = loops.rows.size();
+    SmallVector<Value> perGroup;
+    for (int64_t g = 0; g < groups; ++g) {
+      // im2col: P[rows..., reduction...] = codes[xMap(loops)].
+      Value patches = gather(rewriter, loc, codes,
+                             restrictTo(xMap, patchDims, loops, g), patchShape);
       Value lhs = tensor::CollapseShapeOp::create(
-          rewriter, loc, patches,
-          ArrayRef<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
-      auto lhsType = cast<RankedTensorType>(lhs.getType());
-      if (xCode != storage)
-        lhs = BitcastOp::create(rewriter, loc, lhsType.clone(xCode), lhs);
-
-      // The group's weights, Mg x (Cg*KH*KW), and their scales.
-      Value w = dw.getInput(), ws = dw.getScale(), wz = dw.getZeroPoint();
-      if (g > 1) {
-        w = copySlice(rewriter, loc, w, {gi * mg, 0, 0, 0}, {mg, cg, kh, kw});
-        if (wLayout.isAxis()) {
-          ws = copySlice(rewriter, loc, ws, {gi * mg}, {mg});
-          if (wz)
-            wz = copySlice(rewriter, loc, wz, {gi * mg}, {mg});
-        }
-      }
+          rewriter, loc, patches, splitAt(nRows, patchShape.size()));
+      // The group's weights, Mg x K in the same reduction order, and their
+      // scales and zero points.
+      Value wg = gather(rewriter, loc, dw.getInput(),
+                        restrictTo(wMap, weightDims, loops, g), weightShape);
       Value rhs = tensor::CollapseShapeOp::create(
-          rewriter, loc, w, ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
+          rewriter, loc, wg, splitAt(1, weightShape.size()));
+      Value ws = dw.getScale(), wz = dw.getZeroPoint();
+      LayoutAttr rhsLayout = wLayout;
+      if (wLayout.isAxis()) {
+        AffineMap m = restrictTo(wScaleMap, channelDims, loops, g);
+        ws = gather(rewriter, loc, ws, m, {mg});
+        if (wz)
+          wz = gather(rewriter, loc, wz, m, {mg});
+        rhsLayout = LayoutAttr::getAxis(rewriter.getContext(), 0);
+      }
       Value mm = MatmulOp::create(
           rewriter, loc,
-          RankedTensorType::get({n * oh * ow, mg}, rewriter.getF32Type()), lhs,
-          rhs, dx.getScale(), ws, dx.getZeroPoint(), wz,
+          RankedTensorType::get({rows, mg}, rewriter.getF32Type()), lhs, rhs,
+          dx.getScale(), ws, dx.getZeroPoint(), wz,
           /*out_scale=*/Value(), /*out_zero_point=*/Value(), dx.getLayout(),
-          wLayout, /*rhs_transposed=*/true, /*out_layout=*/LayoutAttr(),
+          rhsLayout, /*rhs_transposed=*/true, /*out_layout=*/LayoutAttr(),
           rewriter.getF32Type(), RoundingMode::half_even, /*seed=*/0);
-      groups.push_back(tensor::ExpandShapeOp::create(
-          rewriter, loc,
-          RankedTensorType::get({n, oh, ow, mg}, rewriter.getF32Type()), mm,
-          ArrayRef<ReassociationIndices>{{0, 1, 2}, {3}}));
+      // [rows, Mg] -> [1, rows..., Mg].
+      SmallVector<int64_t> expanded = {1};
+      llvm::append_range(expanded, rowSizes);
+      expanded.push_back(mg);
+      perGroup.push_back(tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get(expanded, rewriter.getF32Type()),
+          mm, splitAt(nRows + 1, nRows + 2)));
     }
-    Value nhwc =
-        groups.size() == 1
-            ? groups[0]
-            : tensor::ConcatOp::create(rewriter, loc, 3, groups).getResult();
-    // N OH OW M -> N M OH OW -> N G Mg OH OW.
-    Value init = tensor::EmptyOp::create(rewriter, loc,
-                                         ArrayRef<int64_t>{n, g * mg, oh, ow},
-                                         rewriter.getF32Type());
-    Value nchw = linalg::TransposeOp::create(rewriter, loc, nhwc, init,
-                                             ArrayRef<int64_t>{0, 3, 1, 2})
-                     .getResult()[0];
-    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
-        op, resultType, nchw,
-        ArrayRef<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+    Value all =
+        perGroup.size() == 1
+            ? perGroup[0]
+            : tensor::ConcatOp::create(rewriter, loc, 0, perGroup).getResult();
+    // Scatter [group, rows..., channel] into the convolution's output layout.
+    MLIRContext *ctx = rewriter.getContext();
+    unsigned numLoops = op.getNumLoops();
+    SmallVector<AffineExpr> allIndex = {
+        loops.group ? getAffineDimExpr(*loops.group, ctx)
+                    : getAffineConstantExpr(0, ctx)};
+    for (unsigned l : loops.rows)
+      allIndex.push_back(getAffineDimExpr(l, ctx));
+    allIndex.push_back(getAffineDimExpr(loops.channel, ctx));
+    SmallVector<unsigned> parallelDims;
+    for (unsigned l = 0; l < numLoops; ++l)
+      if (!llvm::is_contained(loops.reduction, l))
+        parallelDims.push_back(l);
+    AffineMap allMap = restrictTo(AffineMap::get(numLoops, 0, allIndex, ctx),
+                                  parallelDims, loops, 0);
+    AffineMap outMap = restrictTo(maps[2], parallelDims, loops, 0);
+    Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                          rewriter.getF32Type());
+    rewriter.replaceOpWithNewOp<linalg::GenericOp>(
+        op, TypeRange{resultType}, ValueRange{all}, ValueRange{empty},
+        ArrayRef<AffineMap>{allMap, outMap},
+        SmallVector<utils::IteratorType>(parallelDims.size(),
+                                         utils::IteratorType::parallel),
+        [](OpBuilder &b, Location l, ValueRange a) {
+          linalg::YieldOp::create(b, l, a[0]);
+        });
     return success();
   }
 };
@@ -261,5 +423,5 @@ struct FuseConv2D : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> {
 } // namespace
 
 void lpc::lq::detail::populateFuseQDQConvPatterns(RewritePatternSet &patterns) {
-  patterns.add<FuseConv2D>(patterns.getContext());
+  patterns.add<FuseConvolution>(patterns.getContext());
 }

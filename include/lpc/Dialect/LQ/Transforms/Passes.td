@@ -74,13 +74,18 @@ def LQFuseQDQ : Pass<"lq-fuse-qdq"> {
     multiplies and adds (docs/Semantics.md). Transposed operand maps are left
     alone.
 
-    A grouped 2-D convolution (`linalg.conv_2d_ngchw_gfchw`, the importer's
-    Conv) of a dequantized input (per-tensor scale, optionally zero-padded)
-    by dequantized weights (per-tensor or per-output-channel) becomes, per
-    group, an im2col of the input codes (padded with the zero-point code) and
-    an `lq.matmul` with `rhs_transposed` on the weight codes. The patch
-    column order (c, kh, kw) is the convolution's reduction order, so this
-    rewrite is exact too.
+    A convolution, recognized by its structure on any linalg op
+    (`linalg::inferConvolutionDims`: the importer's grouped
+    `linalg.conv_2d_ngchw_gfchw`, `linalg.conv_2d_nhwc_hwcf`, or an
+    equivalent `linalg.generic` with a multiply-add body, in any loop order),
+    of a dequantized input (per-tensor scale, optionally zero-padded, through
+    `tensor.expand_shape`s) by dequantized weights (per-tensor or per-axis
+    along the output channel) becomes, per group, an im2col of the input
+    codes (padded with the zero-point code) and an `lq.matmul` with
+    `rhs_transposed` on the weight codes, both gathered through the op's own
+    indexing maps. The patch columns enumerate the reduction loops in the
+    op's loop order, the convolution's own summation order, so this rewrite
+    is exact too.
 
     ```mlir
     %a = lq.dequantize %qa, %sa layout <axis = 0> : ... -> tensor<4x64xf32>
