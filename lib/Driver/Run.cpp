@@ -1,5 +1,4 @@
-//===- Run.cpp - lpc run: compile or load, run, write, compare
-//-------------===//
+//===- Run.cpp - lpc run: compile or load, run, write, compare ------------===//
 
 #include "lpc/Driver/Driver.h"
 
@@ -158,7 +157,16 @@ int lpc::driver::run(llvm::StringRef modelPath, const RunOptions &options) {
   llvm::FileRemover libRemover;
   if (!modelPath.ends_with(".so")) {
     CompileOptions c = copts;
-    c.emit = EmitLevel::Library;
+    lpc::registerAllTargetBackends();
+    const lpc::TargetBackend *backend = lpc::lookupTargetBackend(c.target);
+    if (!backend)
+      return fail("unknown target '" + c.target +
+                  "' (lpc supports: " + lpc::getTargetBackendNames() + ")");
+    std::optional<Phase> runPhase = backend->getRunPhase();
+    if (!runPhase)
+      return fail("lpc run cannot run code of target '" + c.target +
+                  "' on this machine");
+    c.emit = *runPhase;
     // The given inputs fix dynamic dimensions, and small ones give the
     // values of inputs that ops need at compile time (shapes, axes, scales).
     if (modelPath.ends_with(".onnx")) {
@@ -233,7 +241,7 @@ int lpc::driver::run(llvm::StringRef modelPath, const RunOptions &options) {
                     "--threads has no effect\n";
 
   {
-    PhaseTimer t(copts, "run");
+    PhaseTimer t(copts.backend.log, "run");
     if (!(*lib)->run(inPtrs.data(), outPtrs.data()))
       return fail("lpc_run returned an error");
   }

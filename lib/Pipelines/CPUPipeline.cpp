@@ -37,6 +37,11 @@ void lpc::buildLQStagePipeline(OpPassManager &pm) {
 void lpc::buildCPUPipeline(OpPassManager &pm,
                            const CPUPipelineOptions &options) {
   buildLQStagePipeline(pm);
+  buildCPULoweringPipeline(pm, options);
+}
+
+void lpc::buildCPULoweringPipeline(OpPassManager &pm,
+                                   const CPUPipelineOptions &options) {
   LPCCPUEntryOptions entryOptions;
   entryOptions.entry = options.entry;
   pm.addPass(createLPCCPUEntry(entryOptions));

@@ -1,6 +1,6 @@
 //===- lpc.cpp - The lpc compiler driver ----------------------------------===//
 //
-//   lpc compile MODEL.onnx|IN.mlir --target=cpu [--emit=LEVEL] -o OUT
+//   lpc compile MODEL.onnx|IN.mlir --target=NAME [--emit=PHASE] -o OUT
 //   lpc run MODEL.onnx|IN.mlir|LIB.so [INPUT.pb|INPUT.npy|NAME=FILE]...
 //       [--output-dir DIR] [--compare-dir DIR --rtol R --atol A]
 //       [--repeat N] [--threads N] [--timing]
@@ -28,13 +28,25 @@ static cl::SubCommand runCmd("run", "Compile (or load) and run a model");
 static cl::OptionCategory category("lpc options");
 
 // Shared by compile and run.
-static cl::opt<std::string> target("target", cl::desc("Target (cpu)"),
-                                   cl::init("cpu"), cl::sub(compileCmd),
-                                   cl::sub(runCmd), cl::cat(category));
 static cl::opt<std::string>
-    triple("mtriple",
-           cl::desc("Target triple for --emit=llvm/obj (default: host)"),
+    target("target", cl::desc("Target backend (see the list above)"),
+           cl::init("cpu"), cl::sub(compileCmd), cl::sub(runCmd),
+           cl::cat(category));
+static cl::opt<std::string>
+    triple("mtriple", cl::desc("LLVM target triple (default: the host's)"),
            cl::sub(compileCmd), cl::cat(category));
+static cl::opt<std::string>
+    cpu("cpu",
+        cl::desc("Compile for this CPU: native (the host, default) or LLVM's "
+                 "name, e.g. znver3, znver5, x86-64-v3, x86-64-v4; its "
+                 "features become the module's lq.target"),
+        cl::init("native"), cl::sub(compileCmd), cl::cat(category));
+static cl::opt<std::string> cpuFeatures(
+    "cpu-features",
+    cl::desc("Turn ISA features of the CPU's description on or off: "
+             "+NAME,-NAME,... (avx2, fma, avx512f, avx512bw, avx512vl, "
+             "avx512dq, avx512vnni, avx512bf16, avxvnni)"),
+    cl::sub(compileCmd), cl::cat(category));
 static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Shape of a graph input: NAME=d0,d1,... (repeatable)"),
@@ -58,9 +70,9 @@ static cl::opt<std::string> output("o", cl::desc("Output file"), cl::Required,
                                    cl::sub(compileCmd), cl::cat(category));
 static cl::opt<std::string>
     emit("emit",
-         cl::desc("Stop at: imported, lq, lowered (LLVM dialect), llvm (LLVM "
-                  "IR), obj, lib (default)"),
-         cl::init("lib"), cl::sub(compileCmd), cl::cat(category));
+         cl::desc("Stop at this phase of the target (see the list above; "
+                  "default: the last)"),
+         cl::sub(compileCmd), cl::cat(category));
 
 static cl::opt<bool> printLocations(
     "print-locations",
@@ -135,19 +147,25 @@ static void printLocation(raw_ostream &os, mlir::Location loc) {
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "lpc: compile and run ONNX models\n\n"
-      "  lpc compile MODEL --target=cpu -o OUT\n"
-      "  lpc run MODEL [INPUT]... [--compare-dir DIR]\n");
+  lpc::registerAllTargetBackends();
+  std::string overview = "lpc: compile and run ONNX models\n\n"
+                         "  lpc compile MODEL --target=NAME -o OUT\n"
+                         "  lpc run MODEL [INPUT]... [--compare-dir DIR]\n\n"
+                         "Targets (--target) and their phases (--emit):\n";
+  for (const lpc::TargetBackend *b : lpc::getTargetBackends())
+    overview += "  " + b->getName().str() + ": " + b->getDescription().str() +
+                "\n    --emit: " + b->getPhaseList() + "\n";
+  cl::ParseCommandLineOptions(argc, argv, overview);
 
   CompileOptions copts;
   copts.target = target;
-  copts.triple = triple;
+  copts.backend.triple = triple;
+  copts.backend.cpu = cpu;
+  copts.backend.cpuFeatures = cpuFeatures;
   copts.printLocations = printLocations;
-  copts.timing = timing;
-  copts.parallel = !serial;
-  copts.progress = sys::Process::StandardErrIsDisplayed();
+  copts.backend.log.timing = timing;
+  copts.backend.parallel = !serial;
+  copts.backend.log.progress = sys::Process::StandardErrIsDisplayed();
   copts.import.entryName = entryName;
   for (const std::string &spec : inputShapes) {
     auto [name, dims] = StringRef(spec).split('=');
@@ -186,13 +204,24 @@ int main(int argc, char **argv) {
   lpc::driver::setDiagnosticHandler(handler);
 
   if (compileCmd) {
-    if (!parseEmitLevel(emit, copts.emit)) {
+    const lpc::TargetBackend *backend = lpc::lookupTargetBackend(target);
+    if (!backend) {
       WithColor::error(errs(), "lpc")
-          << "unknown --emit level '" << emit
-          << "' (imported, lq, lowered, llvm, obj, lib)\n";
+          << "unknown target '" << target
+          << "' (lpc supports: " << lpc::getTargetBackendNames() << ")\n";
       return 1;
     }
-    PhaseTimer total(copts, "total");
+    if (emit.empty()) {
+      copts.emit = backend->getPhases().back();
+    } else if (std::optional<lpc::Phase> p = backend->parsePhase(emit)) {
+      copts.emit = *p;
+    } else {
+      WithColor::error(errs(), "lpc")
+          << "unknown --emit phase '" << emit << "' for target '" << target
+          << "' (" << backend->getPhaseList() << ")\n";
+      return 1;
+    }
+    PhaseTimer total(copts.backend.log, "total");
     return failed(compile(compileInput, output, copts)) ? 1 : 0;
   }
   if (runCmd) {

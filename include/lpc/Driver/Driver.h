@@ -1,5 +1,4 @@
-//===- Driver.h - The library behind the `lpc` tool --------------*- C++
-//-*-===//
+//===- Driver.h - The library behind the `lpc` tool ------------*- C++ -*-===//
 //
 // `lpc compile` and `lpc run` are thin wrappers over these functions, so
 // other tools (and tests) can drive the same stages.
@@ -10,6 +9,7 @@
 #define LPC_DRIVER_DRIVER_H
 
 #include "lpc/Frontend/ONNX/Importer.h"
+#include "lpc/Pipelines/TargetRegistry.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -23,66 +23,40 @@
 
 namespace lpc::driver {
 
-/// The levels `--emit` can stop at, in pipeline order.
-enum class EmitLevel {
-  Imported, ///< func + linalg/tensor/arith/math, as imported (`imported`)
-  LQ,       ///< after the graph-level lq stage (`lq`)
-  Lowered,  ///< LLVM dialect after lpc-cpu-pipeline (`lowered`)
-  LLVMIR,   ///< LLVM IR text (`llvm`)
-  Object,   ///< relocatable object file (`obj`)
-  Library,  ///< shared library with lpc's C ABI (`lib`, the default)
-};
+using lpc::nowMs;
+using lpc::Phase;
+using lpc::PhaseTimer;
 
 /// Routes the diagnostics of every context the driver creates to `fn`
 /// (default: MLIR's stderr printer).
 void setDiagnosticHandler(std::function<void(mlir::Diagnostic &)> fn);
 
-/// Parses an --emit value; false when unknown.
-bool parseEmitLevel(llvm::StringRef text, EmitLevel &level);
-
 /// Options shared by `lpc compile` and `lpc run`.
 struct CompileOptions {
+  /// A registered target backend (lpc/Pipelines/TargetRegistry.h).
   std::string target = "cpu";
-  /// LLVM target triple for --emit=llvm/obj (default: the host).
-  std::string triple;
-  EmitLevel emit = EmitLevel::Library;
+  /// The phase to stop at (`--emit`): one the target has
+  /// (TargetBackend::parsePhase).
+  Phase emit = Phase::Library;
   frontend::ImportOptions import;
   /// Print locations (ONNX node names) in emitted MLIR.
   bool printLocations = false;
-  /// Run linalg's parallel loops on OpenMP threads.
-  bool parallel = true;
-  /// Print phase times to `log`.
-  bool timing = false;
-  /// Print a line when each long phase starts.
-  bool progress = false;
-  llvm::raw_ostream *log = &llvm::errs();
+  /// What the target backend gets: the LLVM triple and CPU (`--mtriple`,
+  /// `--cpu`, `--cpu-features`), parallel code, and the phase log (`--timing`, progress).
+  /// Its `entry` is import.entryName.
+  TargetOptions backend;
 };
 
-/// Phase timer that prints "timing: <phase> <ms> ms" when enabled.
-class PhaseTimer {
-public:
-  PhaseTimer(const CompileOptions &options, llvm::StringRef phase);
-  ~PhaseTimer();
-
-private:
-  const CompileOptions &options;
-  std::string phase;
-  double start;
-};
-
-/// Monotonic milliseconds.
-double nowMs();
-
-/// Loads `path` (.onnx, or .mlir at any level) into `module`; `level` is the
-/// level the input is at (Imported for ONNX and tensor-level MLIR, Lowered
-/// for LLVM-dialect MLIR).
+/// Loads `path` (.onnx, or .mlir at any phase) into `module`; `phase` is the
+/// phase the input is at (Imported for ONNX and tensor-level MLIR, Lowered
+/// for MLIR without a func.func, e.g. the LLVM dialect).
 mlir::LogicalResult loadInput(llvm::StringRef path, mlir::MLIRContext &context,
                               const CompileOptions &options,
                               mlir::OwningOpRef<mlir::ModuleOp> &module,
-                              EmitLevel &level);
+                              Phase &phase);
 
-/// Compiles `inputPath` up to `options.emit` and writes `outputPath` ("-"
-/// for stdout; text levels only). Writes nothing on failure.
+/// Compiles `inputPath` for `options.target` up to `options.emit` and writes
+/// `outputPath` ("-" for stdout; text levels only). Writes nothing on failure.
 mlir::LogicalResult compile(llvm::StringRef inputPath,
                             llvm::StringRef outputPath,
                             const CompileOptions &options);

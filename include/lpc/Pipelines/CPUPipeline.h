@@ -1,5 +1,4 @@
-//===- CPUPipeline.h - The CPU target pipeline -------------------*- C++
-//-*-===//
+//===- CPUPipeline.h - The CPU target pipeline -----------------*- C++ -*-===//
 
 #ifndef LPC_PIPELINES_CPUPIPELINE_H
 #define LPC_PIPELINES_CPUPIPELINE_H
@@ -31,6 +30,10 @@ void buildLQStagePipeline(mlir::OpPassManager &pm);
 /// --target=cpu` runs before translating to LLVM IR.
 void buildCPUPipeline(mlir::OpPassManager &pm,
                       const CPUPipelineOptions &options);
+
+/// The part of buildCPUPipeline after the lq stage (lq IR -> LLVM dialect).
+void buildCPULoweringPipeline(mlir::OpPassManager &pm,
+                              const CPUPipelineOptions &options);
 
 /// Registers `lpc-lq-stage` and `lpc-cpu-pipeline`.
 void registerCPUPipelines();

@@ -1,14 +1,19 @@
-//===- HostTarget.cpp - The host CPU as an #lq.target ---------------------===//
+//===- HostTarget.cpp - CPUs as #lq.target descriptions -------------------===//
 
 #include "lpc/Target/CPU/HostTarget.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
+#include <mutex>
 #include <thread>
 
 using namespace mlir;
@@ -48,13 +53,12 @@ void readCacheSizes(int64_t sizes[4]) {
 }
 } // namespace
 
-lpc::lq::TargetAttr lpc::cpu::getHostCPUTarget(MLIRContext *context) {
-  // The module may hold no lq op yet (a resumed .mlir of upstream dialects).
-  context->getOrLoadDialect<lpc::lq::LQDialect>();
-  Builder b(context);
-  llvm::StringMap<bool, llvm::MallocAllocator> host =
-      llvm::sys::getHostCPUFeatures();
-  auto has = [&](llvm::StringRef f) { return host.lookup(f); };
+namespace {
+/// Facts every CPU description has: the model, the ISA features lpc knows
+/// (those `has` says the CPU has) and the vector width they give.
+SmallVector<NamedAttribute>
+cpuFacts(Builder &b, llvm::StringRef cpu,
+         llvm::function_ref<bool(llvm::StringRef)> has) {
   SmallVector<Attribute> features;
   for (const char *f : lpc::lq::TargetAttr::getCPUFeatureNames())
     if (has(f))
@@ -63,13 +67,25 @@ lpc::lq::TargetAttr lpc::cpu::getHostCPUTarget(MLIRContext *context) {
                            ? 512
                        : has("avx2") || has("avx") ? 256
                                                    : 128;
+  return {b.getNamedAttr("cpu", b.getStringAttr(cpu)),
+          b.getNamedAttr("features", b.getArrayAttr(features)),
+          b.getNamedAttr("vector_bits", b.getI64IntegerAttr(vectorBits))};
+}
+} // namespace
+
+lpc::lq::TargetAttr lpc::cpu::getHostCPUTarget(MLIRContext *context) {
+  // The module may hold no lq op yet (a resumed .mlir of upstream dialects).
+  context->getOrLoadDialect<lpc::lq::LQDialect>();
+  Builder b(context);
+  llvm::StringMap<bool, llvm::MallocAllocator> host =
+      llvm::sys::getHostCPUFeatures();
+  SmallVector<NamedAttribute> facts =
+      cpuFacts(b, llvm::sys::getHostCPUName(),
+               [&](llvm::StringRef f) { return host.lookup(f); });
   int64_t cores = llvm::get_physical_cores();
   if (cores < 1)
     cores = std::max(1u, std::thread::hardware_concurrency());
-  SmallVector<NamedAttribute> facts = {
-      b.getNamedAttr("features", b.getArrayAttr(features)),
-      b.getNamedAttr("vector_bits", b.getI64IntegerAttr(vectorBits)),
-      b.getNamedAttr("cores", b.getI64IntegerAttr(cores))};
+  facts.push_back(b.getNamedAttr("cores", b.getI64IntegerAttr(cores)));
   int64_t caches[4] = {0, 0, 0, 0};
   readCacheSizes(caches);
   const char *names[4] = {nullptr, "l1d", "l2", "l3"};
@@ -78,6 +94,90 @@ lpc::lq::TargetAttr lpc::cpu::getHostCPUTarget(MLIRContext *context) {
       facts.push_back(b.getNamedAttr(names[l], b.getI64IntegerAttr(caches[l])));
   return lpc::lq::TargetAttr::get(context, lpc::lq::TargetKind::cpu,
                                   b.getDictionaryAttr(facts));
+}
+
+FailureOr<lpc::lq::TargetAttr>
+lpc::cpu::getNamedCPUTarget(Location loc, llvm::StringRef tripleName,
+                            llvm::StringRef cpu) {
+  MLIRContext *context = loc.getContext();
+  context->getOrLoadDialect<lpc::lq::LQDialect>();
+  initializeNativeTarget();
+  llvm::Triple triple(tripleName.empty() ? llvm::sys::getDefaultTargetTriple()
+                                         : tripleName.str());
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return emitError(loc) << "unknown target triple '" << triple.str()
+                          << "': " << error;
+  std::unique_ptr<llvm::MCSubtargetInfo> info(
+      target->createMCSubtargetInfo(triple, cpu, ""));
+  if (!info || !info->isCPUStringValid(cpu))
+    return emitError(loc) << "unknown CPU '" << cpu << "' for " << triple.str()
+                          << " (LLVM's names: llc -mcpu=help)";
+  Builder b(context);
+  SmallVector<NamedAttribute> facts = cpuFacts(b, cpu, [&](llvm::StringRef f) {
+    return info->checkFeatures(("+" + f).str());
+  });
+  return lpc::lq::TargetAttr::get(context, lpc::lq::TargetKind::cpu,
+                                  b.getDictionaryAttr(facts));
+}
+
+FailureOr<lpc::lq::TargetAttr>
+lpc::cpu::applyCPUFeatures(Location loc, lpc::lq::TargetAttr target,
+                           llvm::StringRef spec) {
+  llvm::ArrayRef<const char *> known =
+      lpc::lq::TargetAttr::getCPUFeatureNames();
+  llvm::StringMap<bool> on;
+  for (const char *f : known)
+    on[f] = target.hasFeature(f);
+  SmallVector<llvm::StringRef> items;
+  spec.split(items, ',', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef item : items) {
+    item = item.trim();
+    bool enable = item.consume_front("+");
+    if (!enable && !item.consume_front("-"))
+      return emitError(loc)
+             << "--cpu-features expects +NAME or -NAME, got '" << item << "'";
+    if (!llvm::is_contained(known, item))
+      return emitError(loc)
+             << "unknown cpu feature '" << item << "' in --cpu-features ("
+             << "expected one of " << llvm::join(known, ", ") << ")";
+    on[item] = enable;
+  }
+  MLIRContext *context = loc.getContext();
+  Builder b(context);
+  SmallVector<Attribute> features;
+  for (const char *f : known)
+    if (on[f])
+      features.push_back(b.getStringAttr(f));
+  int64_t old = target.getInt("vector_bits", 128);
+  int64_t bits = on["avx512f"] && on["avx512bw"] && on["avx512vl"] ? 512
+                 : on["avx2"] ? 256
+                              : std::min<int64_t>(old, 256);
+  SmallVector<NamedAttribute> facts;
+  if (target.getFacts())
+    llvm::append_range(facts, target.getFacts().getValue());
+  auto set = [&](llvm::StringRef name, Attribute value) {
+    for (NamedAttribute &f : facts)
+      if (f.getName() == name) {
+        f.setValue(value);
+        return;
+      }
+    facts.push_back(b.getNamedAttr(name, value));
+  };
+  set("features", b.getArrayAttr(features));
+  set("vector_bits", b.getI64IntegerAttr(bits));
+  return lpc::lq::TargetAttr::get(context, lpc::lq::TargetKind::cpu,
+                                  b.getDictionaryAttr(facts));
+}
+
+void lpc::cpu::initializeNativeTarget() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
 }
 
 void lpc::cpu::attachHostCPUTargetIfAbsent(Operation *module) {

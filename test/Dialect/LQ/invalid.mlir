@@ -765,7 +765,7 @@ func.func @f(%p: tensor<3x8x!lq.int<2>>, %s: tensor<3xf32>) {
 // -----
 
 /// A target fact of another kind (sm is an nvvm fact).
-// expected-error @+1 {{unknown cpu target fact 'sm' (expected features, vector_bits, cores, l1d, l2, l3)}}
+// expected-error @+1 {{unknown cpu target fact 'sm' (expected cpu, features, vector_bits, cores, l1d, l2, l3)}}
 func.func private @f() attributes {t = #lq.target<cpu, {sm = 90}>}
 
 // -----

@@ -195,6 +195,7 @@ struct Fact {
   FactType type;
 };
 const Fact kFacts[] = {
+    {TargetKind::cpu, "cpu", FactType::String},
     {TargetKind::cpu, "features", FactType::Features},
     {TargetKind::cpu, "vector_bits", FactType::Int},
     {TargetKind::cpu, "cores", FactType::Int},
@@ -300,4 +301,11 @@ int64_t TargetAttr::getInt(StringRef name, int64_t dflt) const {
     return dflt;
   auto i = getFacts().getAs<IntegerAttr>(name);
   return i ? i.getInt() : dflt;
+}
+
+StringRef TargetAttr::getString(StringRef name) const {
+  if (!getFacts())
+    return "";
+  auto s = getFacts().getAs<StringAttr>(name);
+  return s ? s.getValue() : "";
 }

@@ -80,7 +80,8 @@ def LQ_TargetAttr : LQ_Attr<"Target", "target"> {
     optional; a fact of another kind, an unknown name or a value of the wrong
     type is an error.
 
-    - `cpu`: `features` (array of ISA feature names: `avx2`, `fma`,
+    - `cpu`: `cpu` (the CPU model by LLVM's name, e.g. `znver4`: what code
+      generation schedules for), `features` (array of ISA feature names: `avx2`, `fma`,
       `avx512f`, `avx512bw`, `avx512vl`, `avx512dq`, `avx512vnni`,
       `avx512bf16`, `avxvnni`), `vector_bits` (128, 256 or 512: the widest
       vector registers the code may use), `cores`, and the data cache sizes
@@ -111,6 +112,8 @@ def LQ_TargetAttr : LQ_Attr<"Target", "target"> {
     bool hasFeature(::llvm::StringRef name) const;
     /// An integer fact, or `dflt` when the target does not give it.
     int64_t getInt(::llvm::StringRef name, int64_t dflt) const;
+    /// A string fact, or "" when the target does not give it.
+    ::llvm::StringRef getString(::llvm::StringRef name) const;
   }];
 }
 
