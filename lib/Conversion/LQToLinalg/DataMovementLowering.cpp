@@ -73,16 +73,6 @@ SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value lin,
   return idx;
 }
 
-/// Row-major linear index of `idx` in a static `shape`.
-Value linearize(OpBuilder &b, Location loc, ValueRange idx,
-                ArrayRef<int64_t> shape) {
-  Value lin = cIndex(b, loc, 0);
-  for (auto [i, d] : llvm::zip(idx, shape))
-    lin = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, lin, cIndex(b, loc, d)), i);
-  return lin;
-}
-
 /// Where the code at packing position `pos` (the order codes are laid out
 /// in) lives in a tensor of `shape`: row-major, or tile order.
 SmallVector<Value> sourceOfPosition(OpBuilder &b, Location loc, Value pos,

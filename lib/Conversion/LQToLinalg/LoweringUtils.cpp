@@ -106,14 +106,27 @@ Value lpc::lq::buildElementwise(
   return generic.getResult(0);
 }
 
-/// Row-major linear index (i64) of `idx` in `tensor`.
-Value lpc::lq::linearIndex(OpBuilder &b, Location loc, ArrayRef<Value> dims,
-                           ValueRange idx) {
+Value lpc::lq::linearize(OpBuilder &b, Location loc, ValueRange idx,
+                         ArrayRef<Value> dims) {
   Value lin = arith::ConstantIndexOp::create(b, loc, 0);
   for (auto [d, i] : llvm::zip(dims, idx))
     lin =
         arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, lin, d), i);
-  return arith::IndexCastOp::create(b, loc, b.getI64Type(), lin);
+  return lin;
+}
+
+Value lpc::lq::linearize(OpBuilder &b, Location loc, ValueRange idx,
+                         ArrayRef<int64_t> shape) {
+  SmallVector<Value> dims = llvm::map_to_vector(shape, [&](int64_t d) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, d);
+  });
+  return linearize(b, loc, idx, dims);
+}
+
+Value lpc::lq::linearIndex(OpBuilder &b, Location loc, ArrayRef<Value> dims,
+                           ValueRange idx) {
+  return arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                    linearize(b, loc, idx, dims));
 }
 
 /// Quantizes f32-convertible `input` to codes of `format`.

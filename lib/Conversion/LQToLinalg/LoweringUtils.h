@@ -61,7 +61,13 @@ Value buildElementwise(
     OpBuilder &b, Location loc, Value input, Type elem,
     function_ref<Value(OpBuilder &, Location, Value, ValueRange)> body);
 
-/// Row-major linear index (i64) of `idx` in `tensor`.
+/// Row-major linear index (index type) of `idx` in extents `dims`.
+Value linearize(OpBuilder &b, Location loc, ValueRange idx,
+                ArrayRef<Value> dims);
+/// The same, in static extents `shape`.
+Value linearize(OpBuilder &b, Location loc, ValueRange idx,
+                ArrayRef<int64_t> shape);
+/// linearize() as an i64 (the element index stochastic rounding hashes).
 Value linearIndex(OpBuilder &b, Location loc, ArrayRef<Value> dims,
                   ValueRange idx);
 
