@@ -770,6 +770,18 @@ func.func private @f() attributes {t = #lq.target<cpu, {sm = 90}>}
 
 // -----
 
+/// Tensor-core shapes are mMnNkK:TYPE.
+// expected-error @+1 {{tensor-core shape "m16n8:s8" is not mMnNkK:TYPE (TYPE one of f64, tf32, f16, bf16, e4m3, e5m2, e2m1, s8, u8, s4, u4, b1)}}
+func.func private @f() attributes {t = #lq.target<nvvm, {mma = ["m16n8k32:s8", "m16n8:s8"]}>}
+
+// -----
+
+/// mma is an array.
+// expected-error @+1 {{target fact 'mma' must be an array of strings, got "m16n8k32:s8"}}
+func.func private @f() attributes {t = #lq.target<nvvm, {mma = "m16n8k32:s8"}>}
+
+// -----
+
 /// CPU features are the ISA names the CPU passes know.
 // expected-error @+1 {{unknown cpu feature "sse9" (expected one of avx2, fma, avx512f, avx512bw, avx512vl, avx512dq, avx512vnni, avx512bf16, avxvnni)}}
 func.func private @f() attributes {t = #lq.target<cpu, {features = ["sse9"]}>}

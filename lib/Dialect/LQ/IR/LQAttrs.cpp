@@ -188,7 +188,7 @@ LogicalResult PackingAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 //===----------------------------------------------------------------------===//
 
 namespace {
-enum class FactType { Int, Float, String, Features };
+enum class FactType { Int, Float, String, Features, MMAShapes };
 struct Fact {
   TargetKind kind;
   const char *name;
@@ -205,10 +205,28 @@ const Fact kFacts[] = {
     {TargetKind::nvvm, "sm", FactType::Int},
     {TargetKind::nvvm, "ptx", FactType::Int},
     {TargetKind::nvvm, "smem", FactType::Int},
+    {TargetKind::nvvm, "mma", FactType::MMAShapes},
     {TargetKind::hls, "part", FactType::String},
     {TargetKind::hls, "clock_ns", FactType::Float},
     {TargetKind::hls, "reuse", FactType::Int},
 };
+/// Operand types of tensor-core MMA shapes, as PTX names them.
+const char *const kMMATypes[] = {"f64",  "tf32", "f16", "bf16", "e4m3", "e5m2",
+                                 "e2m1", "s8",   "u8",  "s4",   "u4",   "b1"};
+
+/// Whether `s` is "m<M>n<N>k<K>:<type>" with positive M, N, K and a PTX
+/// operand type.
+bool isMMAShape(StringRef s) {
+  auto [shape, type] = s.split(':');
+  unsigned m = 0, n = 0, k = 0;
+  if (!shape.consume_front("m") || shape.consumeInteger(10, m) ||
+      !shape.consume_front("n") || shape.consumeInteger(10, n) ||
+      !shape.consume_front("k") || shape.consumeInteger(10, k) ||
+      !shape.empty())
+    return false;
+  return m && n && k && llvm::is_contained(kMMATypes, type);
+}
+
 const char *const kCPUFeatures[] = {"avx2",       "fma",        "avx512f",
                                     "avx512bw",   "avx512vl",   "avx512dq",
                                     "avx512vnni", "avx512bf16", "avxvnni"};
@@ -272,6 +290,23 @@ LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                  << "unknown cpu feature " << a << " (expected one of "
                  << llvm::join(std::begin(kCPUFeatures), std::end(kCPUFeatures),
                                ", ")
+                 << ")";
+      }
+      break;
+    }
+    case FactType::MMAShapes: {
+      auto array = dyn_cast<ArrayAttr>(v);
+      if (!array)
+        return emitError() << "target fact 'mma' must be an array of "
+                              "strings, got "
+                           << v;
+      for (Attribute a : array) {
+        auto str = dyn_cast<StringAttr>(a);
+        if (!str || !isMMAShape(str.getValue()))
+          return emitError()
+                 << "tensor-core shape " << a
+                 << " is not mMnNkK:TYPE (TYPE one of "
+                 << llvm::join(std::begin(kMMATypes), std::end(kMMATypes), ", ")
                  << ")";
       }
       break;

@@ -87,7 +87,8 @@ def LQ_TargetAttr : LQ_Attr<"Target", "target"> {
       vector registers the code may use), `cores`, and the data cache sizes
       in bytes `l1d`, `l2`, `l3`;
     - `nvvm`: `sm` (compute capability, e.g. 90), `ptx` (PTX ISA version,
-      e.g. 80), `smem` (shared memory per block in bytes);
+      e.g. 80), `smem` (shared memory per block in bytes), `mma` (the
+      tensor-core shapes and operand types, `"m16n8k32:s8"`);
     - `hls`: `part` (a string), `clock_ns` (a float), `reuse` (the default
       reuse factor).
 
