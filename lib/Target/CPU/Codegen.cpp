@@ -29,12 +29,9 @@ static LogicalResult codegenFailure(Location loc, const llvm::Twine &why) {
 FailureOr<std::unique_ptr<llvm::TargetMachine>>
 lpc::cpu::createTargetMachine(Location loc, lq::TargetAttr target,
                               llvm::StringRef tripleName) {
-  initializeNativeTarget();
-  llvm::Triple triple(tripleName.empty() ? llvm::sys::getDefaultTargetTriple()
-                                         : tripleName.str());
+  llvm::Triple triple;
   std::string error;
-  const llvm::Target *llvmTarget =
-      llvm::TargetRegistry::lookupTarget(triple, error);
+  const llvm::Target *llvmTarget = lookupLLVMTarget(tripleName, triple, error);
   if (!llvmTarget)
     return codegenFailure(loc, error);
   if (target && target.getKind() != lq::TargetKind::cpu) {

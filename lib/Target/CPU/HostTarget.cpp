@@ -101,12 +101,9 @@ lpc::cpu::getNamedCPUTarget(Location loc, llvm::StringRef tripleName,
                             llvm::StringRef cpu) {
   MLIRContext *context = loc.getContext();
   context->getOrLoadDialect<lpc::lq::LQDialect>();
-  initializeNativeTarget();
-  llvm::Triple triple(tripleName.empty() ? llvm::sys::getDefaultTargetTriple()
-                                         : tripleName.str());
+  llvm::Triple triple;
   std::string error;
-  const llvm::Target *target =
-      llvm::TargetRegistry::lookupTarget(triple, error);
+  const llvm::Target *target = lookupLLVMTarget(tripleName, triple, error);
   if (!target)
     return emitError(loc) << "unknown target triple '" << triple.str()
                           << "': " << error;
@@ -170,6 +167,15 @@ lpc::cpu::applyCPUFeatures(Location loc, lpc::lq::TargetAttr target,
   set("vector_bits", b.getI64IntegerAttr(bits));
   return lpc::lq::TargetAttr::get(context, lpc::lq::TargetKind::cpu,
                                   b.getDictionaryAttr(facts));
+}
+
+const llvm::Target *lpc::cpu::lookupLLVMTarget(llvm::StringRef name,
+                                               llvm::Triple &triple,
+                                               std::string &error) {
+  initializeNativeTarget();
+  triple = llvm::Triple(name.empty() ? llvm::sys::getDefaultTargetTriple()
+                                     : name.str());
+  return llvm::TargetRegistry::lookupTarget(triple, error);
 }
 
 void lpc::cpu::initializeNativeTarget() {

@@ -93,33 +93,33 @@ for (name, n, c, h, w, m, kh, kw, g, st, dil, pads, xfmt, xzp, wfmt, perch) in C
 # Layouts lq-fuse-qdq recognizes by structure: a named NHWC/HWCF convolution
 # (per-channel weights along HWCF's last axis, strides and dilations) and a
 # hand-written NCHW/FCHW generic whose loops run (n, kh, f, oh, kw, ow, c).
-x = rng.standard_normal((2, 9, 8, 3)).astype(np.float32) * 2
-wt = rng.standard_normal((2, 3, 3, 4)).astype(np.float32)
-extra = {
-    "x": b.const_shaped(hexes(x), x.shape, "f32"),
-    "w": b.const_shaped(hexes(wt), wt.shape, "f32"),
-    "sx": b.const_shaped(hexes([0.05]), (), "f32"),
-    "sw": b.const_shaped(hexes(rng.uniform(0.1, 0.4, (4,))), (4,), "f32"),
-}
-for line in """%nhwc_qx = lq.quantize {x}, {sx} layout <tensor> : tensor<2x9x8x3xf32>, tensor<f32> -> tensor<2x9x8x3xi8>
+
+
+def add_layout_case(name, xshape, wshape, sx, sw_shape, body, out_shape):
+    """Random input and weights of the given shapes and scales as constants
+    {x}, {w}, {sx}, {sw} of `body` (MLIR whose result is %<name>_y)."""
+    x = rng.standard_normal(xshape).astype(np.float32) * 2
+    wt = rng.standard_normal(wshape).astype(np.float32)
+    consts = {
+        "x": b.const_shaped(hexes(x), xshape, "f32"),
+        "w": b.const_shaped(hexes(wt), wshape, "f32"),
+        "sx": b.const_shaped(hexes([sx]), (), "f32"),
+        "sw": b.const_shaped(hexes(rng.uniform(0.1, 0.4, sw_shape)), sw_shape, "f32"),
+    }
+    for line in body.format(**consts).split("\n"):
+        b.lines.append("  " + line)
+    b.print_f32(name, "%%%s_y" % name, out_shape)
+
+
+add_layout_case("nhwc", (2, 9, 8, 3), (2, 3, 3, 4), 0.05, (4,), """%nhwc_qx = lq.quantize {x}, {sx} layout <tensor> : tensor<2x9x8x3xf32>, tensor<f32> -> tensor<2x9x8x3xi8>
 %nhwc_qw = lq.quantize {w}, {sw} layout <axis = 3> : tensor<2x3x3x4xf32>, tensor<4xf32> -> tensor<2x3x3x4x!lq.int<5>>
 %nhwc_dx = lq.dequantize %nhwc_qx, {sx} layout <tensor> : tensor<2x9x8x3xi8>, tensor<f32> -> tensor<2x9x8x3xf32>
 %nhwc_dw = lq.dequantize %nhwc_qw, {sw} layout <axis = 3> : tensor<2x3x3x4x!lq.int<5>>, tensor<4xf32> -> tensor<2x3x3x4xf32>
 %nhwc_zero = arith.constant 0.0 : f32
 %nhwc_e = tensor.empty() : tensor<2x4x2x4xf32>
 %nhwc_init = linalg.fill ins(%nhwc_zero : f32) outs(%nhwc_e : tensor<2x4x2x4xf32>) -> tensor<2x4x2x4xf32>
-%nhwc_y = linalg.conv_2d_nhwc_hwcf {{dilations = dense<[1, 2]> : tensor<2xi64>, strides = dense<[2, 1]> : tensor<2xi64>}} ins(%nhwc_dx, %nhwc_dw : tensor<2x9x8x3xf32>, tensor<2x3x3x4xf32>) outs(%nhwc_init : tensor<2x4x2x4xf32>) -> tensor<2x4x2x4xf32>""".format(**extra).split("\n"):
-    b.lines.append("  " + line)
-b.print_f32("nhwc_hwcf", "%nhwc_y", (2, 4, 2, 4))
-x = rng.standard_normal((1, 3, 6, 5)).astype(np.float32) * 2
-wt = rng.standard_normal((4, 3, 2, 3)).astype(np.float32)
-extra = {
-    "x": b.const_shaped(hexes(x), x.shape, "f32"),
-    "w": b.const_shaped(hexes(wt), wt.shape, "f32"),
-    "sx": b.const_shaped(hexes([0.04]), (), "f32"),
-    "sw": b.const_shaped(hexes([0.2]), (), "f32"),
-}
-for line in """%gen_qx = lq.quantize {x}, {sx} layout <tensor> : tensor<1x3x6x5xf32>, tensor<f32> -> tensor<1x3x6x5x!lq.int<8, unsigned>>
+%nhwc_y = linalg.conv_2d_nhwc_hwcf {{dilations = dense<[1, 2]> : tensor<2xi64>, strides = dense<[2, 1]> : tensor<2xi64>}} ins(%nhwc_dx, %nhwc_dw : tensor<2x9x8x3xf32>, tensor<2x3x3x4xf32>) outs(%nhwc_init : tensor<2x4x2x4xf32>) -> tensor<2x4x2x4xf32>""", (2, 4, 2, 4))
+add_layout_case("gen", (1, 3, 6, 5), (4, 3, 2, 3), 0.04, (), """%gen_qx = lq.quantize {x}, {sx} layout <tensor> : tensor<1x3x6x5xf32>, tensor<f32> -> tensor<1x3x6x5x!lq.int<8, unsigned>>
 %gen_qw = lq.quantize {w}, {sw} layout <tensor> : tensor<4x3x2x3xf32>, tensor<f32> -> tensor<4x3x2x3xi8>
 %gen_dx = lq.dequantize %gen_qx, {sx} layout <tensor> : tensor<1x3x6x5x!lq.int<8, unsigned>>, tensor<f32> -> tensor<1x3x6x5xf32>
 %gen_dw = lq.dequantize %gen_qw, {sw} layout <tensor> : tensor<4x3x2x3xi8>, tensor<f32> -> tensor<4x3x2x3xf32>
@@ -131,9 +131,7 @@ for line in """%gen_qx = lq.quantize {x}, {sx} layout <tensor> : tensor<1x3x6x5x
     %prod = arith.mulf %bw, %a : f32
     %sum = arith.addf %prod, %acc : f32
     linalg.yield %sum : f32
-  }} -> tensor<1x4x5x3xf32>""".format(**extra).split("\n"):
-    b.lines.append("  " + line)
-b.print_f32("generic_conv", "%gen_y", (1, 4, 5, 3))
+  }} -> tensor<1x4x5x3xf32>""", (1, 4, 5, 3))
 EXTRA = 2
 text = b.module()
 

@@ -13,6 +13,9 @@
 
 #include "lpc/Dialect/LQ/IR/LQ.h"
 
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/TargetParser/Triple.h"
+
 namespace lpc::cpu {
 
 /// The host CPU's target description (docs/Target.md).
@@ -37,6 +40,12 @@ mlir::FailureOr<lq::TargetAttr> applyCPUFeatures(mlir::Location loc,
 
 /// Initialises LLVM's native target and its assembly printer (once).
 void initializeNativeTarget();
+
+/// `name` (empty: the host's default triple) as an LLVM triple, and LLVM's
+/// target for it (null, with `error` set, when LLVM has none). Initialises
+/// the native target first.
+const llvm::Target *lookupLLVMTarget(llvm::StringRef name, llvm::Triple &triple,
+                                     std::string &error);
 
 /// Sets `module`'s `lq.target` to the host CPU's unless it already has one.
 void attachHostCPUTargetIfAbsent(mlir::Operation *module);
