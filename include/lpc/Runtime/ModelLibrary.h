@@ -1,5 +1,4 @@
-//===- ModelLibrary.h - Load a compiled model and its tensors ----*- C++
-//-*-===//
+//===- ModelLibrary.h - Load a compiled model and its tensors ---*- C++ -*-===//
 //
 // The host side of lpc's C ABI (lpc_model.h): dlopen a compiled model, parse
 // its signature, and read/write tensors as ONNX TensorProto (.pb) or .npy.

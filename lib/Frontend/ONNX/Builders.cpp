@@ -1,5 +1,4 @@
-//===- Builders.cpp - IR-building helpers of the ONNX importer
-//-------------===//
+//===- Builders.cpp - IR-building helpers of the ONNX importer ------------===//
 //
 // Broadcasting elementwise generics, reductions, reshapes and casts shared by
 // the op importers. Everything is static-shaped.

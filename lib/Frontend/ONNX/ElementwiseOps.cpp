@@ -1,5 +1,4 @@
-//===- ElementwiseOps.cpp - ONNX elementwise operators
-//---------------------===//
+//===- ElementwiseOps.cpp - ONNX elementwise operators --------------------===//
 //
 // Unary, binary and variadic elementwise operators, comparisons, Where, Cast
 // and activations. Each becomes one broadcasting linalg.generic.

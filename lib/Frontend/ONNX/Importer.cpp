@@ -1,5 +1,4 @@
-//===- Importer.cpp - ONNX graph to func + tensor dialects
-//-----------------===//
+//===- Importer.cpp - ONNX graph to func + tensor dialects ----------------===//
 //
 // Reads the ModelProto, orders the nodes (rejecting cycles and undefined
 // values), creates `func.func @main_graph` and calls one op importer per node.

@@ -1,5 +1,4 @@
-//===- NNOps.cpp - ONNX convolution, pooling and matrix products
-//-----------===//
+//===- NNOps.cpp - ONNX convolution, pooling and matrix products ----------===//
 //
 // Conv, ConvTranspose, MaxPool, AveragePool, GlobalAverage/MaxPool, Gemm and
 // MatMul. Convolutions and pools of any spatial rank and group count are one
@@ -208,6 +207,22 @@ FailureOr<Value> lpc::frontend::convolution(NodeContext &ctx, Value x,
   int64_t cg = c / g, mg = m / g;
   Value xg = splitDim(b, loc, xp, 1, {g, cg}); // N G Cg P...
   Value wg = splitDim(b, loc, wt, 0, {g, mg}); // G Mg Cg K...
+  SmallVector<int64_t> outShape = {n, g, mg};
+  outShape.append(w.out);
+  Value acc = filled(b, loc, outShape, zero);
+  if (k == 2) {
+    // Linalg's named grouped convolution where it has one (same loops, same
+    // reduction order as the generic below, which other ranks get).
+    auto pair = [&](ArrayRef<int64_t> v) {
+      return DenseIntElementsAttr::get(
+          RankedTensorType::get({2}, b.getI64Type()), v);
+    };
+    Value y = linalg::Conv2DNgchwGfchwOp::create(
+                  b, loc, TypeRange{acc.getType()}, ValueRange{xg, wg},
+                  ValueRange{acc}, pair(w.strides), pair(w.dilations))
+                  .getResult(0);
+    return mergeDims(b, loc, y, 1); // N M O...
+  }
   // Loops: n g mg o... cg kk...
   int64_t nl = 3 + k + 1 + k;
   auto d = [&](int64_t i) { return getAffineDimExpr(i, mctx); };
@@ -223,22 +238,6 @@ FailureOr<Value> lpc::frontend::convolution(NodeContext &ctx, Value x,
                                  AffineMap::get(nl, 0, oe, mctx)};
   SmallVector<utils::IteratorType> iters(3 + k, utils::IteratorType::parallel);
   iters.append(1 + k, utils::IteratorType::reduction);
-  SmallVector<int64_t> outShape = {n, g, mg};
-  outShape.append(w.out);
-  Value acc = filled(b, loc, outShape, zero);
-  if (k == 2) {
-    // The named grouped convolution (same loops, same reduction order) lets
-    // lq-fuse-qdq recognise it.
-    auto pair = [&](ArrayRef<int64_t> v) {
-      return DenseIntElementsAttr::get(
-          RankedTensorType::get({2}, b.getI64Type()), v);
-    };
-    Value y = linalg::Conv2DNgchwGfchwOp::create(
-                  b, loc, TypeRange{acc.getType()}, ValueRange{xg, wg},
-                  ValueRange{acc}, pair(w.strides), pair(w.dilations))
-                  .getResult(0);
-    return mergeDims(b, loc, y, 1); // N M O...
-  }
   Value y = linalg::GenericOp::create(b, loc, TypeRange{acc.getType()},
                                       ValueRange{xg, wg}, ValueRange{acc}, maps,
                                       iters, yieldMultiplyAdd)

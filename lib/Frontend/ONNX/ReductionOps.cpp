@@ -1,5 +1,4 @@
-//===- ReductionOps.cpp - ONNX reductions and normalisations
-//---------------===//
+//===- ReductionOps.cpp - ONNX reductions and normalisations --------------===//
 //
 // ReduceMean/Sum/Max/Min/Prod/SumSquare/L1/L2, Softmax, LogSoftmax,
 // LayerNormalization, BatchNormalization (inference) and

@@ -1,5 +1,4 @@
-//===- ResizeOps.cpp - ONNX Resize and Upsample
-//----------------------------===//
+//===- ResizeOps.cpp - ONNX Resize and Upsample ---------------------------===//
 //
 // Resize is separable: lpc resamples one axis at a time. Because shapes are
 // static, the source indices and weights of every output position are

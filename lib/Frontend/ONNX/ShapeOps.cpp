@@ -1,5 +1,4 @@
-//===- ShapeOps.cpp - ONNX shape and data-movement operators
-//---------------===//
+//===- ShapeOps.cpp - ONNX shape and data-movement operators --------------===//
 //
 // Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Split, Slice,
 // Gather, Expand, Tile, Shape, Size, Constant, ConstantOfShape, Range.

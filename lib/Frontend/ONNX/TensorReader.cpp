@@ -1,5 +1,4 @@
-//===- TensorReader.cpp - ONNX dtypes and TensorProto decoding
-//-------------===//
+//===- TensorReader.cpp - ONNX dtypes and TensorProto decoding ------------===//
 //
 // Element types are read by number, so dtypes newer than Debian's onnx.proto
 // (FLOAT8*, INT4/UINT4, FLOAT4E2M1) work. External data is read only from

@@ -1,5 +1,4 @@
-//===- ModelLibrary.cpp - Load a compiled model and its tensors
-//------------===//
+//===- ModelLibrary.cpp - Load a compiled model and its tensors -----------===//
 
 #include "lpc/Runtime/ModelLibrary.h"
 

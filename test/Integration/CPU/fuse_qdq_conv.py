@@ -3,8 +3,8 @@ conv_2d_ngchw_gfchw computes the same bits before and after fusion into
 im2col + lq.matmul (both through the reference lowering), over groups,
 strides, dilations, padding with a zero point, per-channel and per-tensor
 weight scales and several code formats, and so do an NHWC/HWCF named
-convolution and an NCHW generic with permuted loops; every convolution is
-fused."""
+convolution, an NCHW generic with permuted loops and a strided 1-D generic;
+every convolution is fused."""
 
 import os
 import subprocess
@@ -92,7 +92,8 @@ for (name, n, c, h, w, m, kh, kw, g, st, dil, pads, xfmt, xzp, wfmt, perch) in C
 
 # Layouts lq-fuse-qdq recognizes by structure: a named NHWC/HWCF convolution
 # (per-channel weights along HWCF's last axis, strides and dilations) and a
-# hand-written NCHW/FCHW generic whose loops run (n, kh, f, oh, kw, ow, c).
+# hand-written NCHW/FCHW generic whose loops run (n, kh, f, oh, kw, ow, c), and
+# a 1-D one (stride 2, per-channel int4 weights).
 
 
 def add_layout_case(name, xshape, wshape, sx, sw_shape, body, out_shape):
@@ -132,7 +133,20 @@ add_layout_case("gen", (1, 3, 6, 5), (4, 3, 2, 3), 0.04, (), """%gen_qx = lq.qua
     %sum = arith.addf %prod, %acc : f32
     linalg.yield %sum : f32
   }} -> tensor<1x4x5x3xf32>""", (1, 4, 5, 3))
-EXTRA = 2
+add_layout_case("c1d", (2, 3, 11), (4, 3, 3), 0.03, (4,), """%c1d_qx = lq.quantize {x}, {sx} layout <tensor> : tensor<2x3x11xf32>, tensor<f32> -> tensor<2x3x11xi8>
+%c1d_qw = lq.quantize {w}, {sw} layout <axis = 0> : tensor<4x3x3xf32>, tensor<4xf32> -> tensor<4x3x3x!lq.int<4>>
+%c1d_dx = lq.dequantize %c1d_qx, {sx} layout <tensor> : tensor<2x3x11xi8>, tensor<f32> -> tensor<2x3x11xf32>
+%c1d_dw = lq.dequantize %c1d_qw, {sw} layout <axis = 0> : tensor<4x3x3x!lq.int<4>>, tensor<4xf32> -> tensor<4x3x3xf32>
+%c1d_zero = arith.constant 0.0 : f32
+%c1d_e = tensor.empty() : tensor<2x4x5xf32>
+%c1d_init = linalg.fill ins(%c1d_zero : f32) outs(%c1d_e : tensor<2x4x5xf32>) -> tensor<2x4x5xf32>
+%c1d_y = linalg.generic {{indexing_maps = [affine_map<(n, f, o, c, k) -> (n, c, o * 2 + k)>, affine_map<(n, f, o, c, k) -> (f, c, k)>, affine_map<(n, f, o, c, k) -> (n, f, o)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]}} ins(%c1d_dx, %c1d_dw : tensor<2x3x11xf32>, tensor<4x3x3xf32>) outs(%c1d_init : tensor<2x4x5xf32>) {{
+  ^bb0(%a: f32, %bw: f32, %acc: f32):
+    %prod = arith.mulf %a, %bw : f32
+    %sum = arith.addf %acc, %prod : f32
+    linalg.yield %sum : f32
+  }} -> tensor<2x4x5xf32>""", (2, 4, 5))
+EXTRA = 3
 text = b.module()
 
 fused_ir = subprocess.run(["lpc-opt", "-", "-lq-fuse-qdq"], input=text, capture_output=True,

@@ -11,7 +11,7 @@ std::optional<std::pair<int64_t, int64_t>>
 lpc::lq::getHadamardFactors(int64_t n) {
   if (n < 1)
     return std::nullopt;
-  for (int64_t m : {int64_t(1), int64_t(12), int64_t(20), int64_t(28)}) {
+  for (int64_t m : kHadamardBaseOrders) {
     if (n % m)
       continue;
     int64_t p = n / m;

@@ -71,14 +71,6 @@ LogicalResult IntType::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
-int64_t IntType::getMinCode() const {
-  return integerCodeRange(getWidth(), getIsSigned(), getNarrow()).first;
-}
-
-int64_t IntType::getMaxCode() const {
-  return integerCodeRange(getWidth(), getIsSigned(), getNarrow()).second;
-}
-
 //===----------------------------------------------------------------------===//
 // FloatType
 //===----------------------------------------------------------------------===//

@@ -17,10 +17,11 @@
 
 namespace lpc::lq {
 
-/// The Hadamard orders lq builds in closed form besides powers of two.
-inline constexpr int64_t kHadamardBaseOrders[] = {12, 20, 28};
+/// The base orders m of the Hadamard matrices of order m * 2^k lq builds in
+/// closed form (Sylvester for 1, Paley for 12, 20 and 28).
+inline constexpr int64_t kHadamardBaseOrders[] = {1, 12, 20, 28};
 
-/// Splits n into (m, 2^k) with m in {1, 12, 20, 28}, or nullopt.
+/// Splits n into (m, 2^k) with m in kHadamardBaseOrders, or nullopt.
 std::optional<std::pair<int64_t, int64_t>> getHadamardFactors(int64_t n);
 
 /// The m x m Hadamard matrix (entries +-1, row-major) for m in {1, 12, 20,

@@ -32,10 +32,6 @@ def LQ_IntType : LQ_Type<"Int", "int", LQ_ElementTraits> {
   let parameters = (ins "unsigned":$width, "bool":$isSigned, "bool":$narrow);
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
-  let extraClassDeclaration = [{
-    int64_t getMinCode() const;
-    int64_t getMaxCode() const;
-  }];
 }
 
 def LQ_BipolarType : LQ_Type<"Bipolar", "bipolar", LQ_ElementTraits> {

@@ -1,5 +1,4 @@
-//===- ConversionUtils.h - Shared dialect-conversion scaffolding -*- C++
-//-*-===//
+//===- ConversionUtils.h - Conversion scaffolding of lq ---------*- C++ -*-===//
 //
 // What every lpc type conversion (convert-lq-to-linalg, convert-lq-to-quant,
 // convert-quant-to-lq, lq-emulate-narrow-types) needs besides its own
