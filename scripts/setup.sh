@@ -71,7 +71,10 @@ BUILD_DIR=${LPC_BUILD_DIR:-build}
 # reuses the objects another checkout compiled.
 export CCACHE_BASEDIR="$PWD"
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+  # The compiler lpc is built and tested with: LLVM 22's clang, the one
+  # MLIR 22 was built with (CMakeLists.txt takes whatever it is given).
   cmake -G Ninja -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_COMPILER=/usr/bin/clang-22 -DCMAKE_CXX_COMPILER=/usr/bin/clang++-22 \
     -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir >/dev/null
 fi
 ninja -C "$BUILD_DIR" ${LPC_NINJA_FLAGS:-} | grep -v -e '^\[' -e 'Entering directory' -e 'no work to do' || true

@@ -19,21 +19,13 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
 using namespace lpc::driver;
-
-static std::function<void(Diagnostic &)> &diagnosticHandler() {
-  static std::function<void(Diagnostic &)> fn;
-  return fn;
-}
-
-void lpc::driver::setDiagnosticHandler(std::function<void(Diagnostic &)> fn) {
-  diagnosticHandler() = std::move(fn);
-}
 
 static void registerEverything(MLIRContext &context) {
   DialectRegistry registry;
@@ -101,9 +93,9 @@ LogicalResult lpc::driver::compile(llvm::StringRef inputPath,
                                    const CompileOptions &options) {
   MLIRContext context(MLIRContext::Threading::DISABLED);
   context.printOpOnDiagnostic(false);
-  if (diagnosticHandler())
-    context.getDiagEngine().registerHandler([](Diagnostic &d) {
-      diagnosticHandler()(d);
+  if (options.diagnostics)
+    context.getDiagEngine().registerHandler([&](Diagnostic &d) {
+      options.diagnostics(d);
       return success();
     });
   Location unknown = UnknownLoc::get(&context);
@@ -143,6 +135,14 @@ LogicalResult lpc::driver::compile(llvm::StringRef inputPath,
     PhaseTimer t(options.backend.log,
                  lastMLIR == Phase::LQ ? "lq-stage" : "lower");
     PassManager pm(&context);
+    // --mlir-print-ir-*, --mlir-pass-pipeline-crash-reproducer, ... and
+    // --mlir-timing, where the tool registered them (a no-op otherwise).
+    if (failed(applyPassManagerCLOptions(pm)))
+      return failure();
+    DefaultTimingManager timingManager;
+    applyDefaultTimingManagerCLOptions(timingManager);
+    TimingScope timing = timingManager.getRootScope();
+    pm.enableTiming(timing);
     backend->buildPipeline(pm, from, lastMLIR, backendOptions);
     if (failed(pm.run(*module)))
       return failure();

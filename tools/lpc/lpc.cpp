@@ -10,10 +10,15 @@
 //===----------------------------------------------------------------------===//
 
 #include "lpc/Driver/Driver.h"
+#include "lpc/InitAll.h"
 
+#include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Location.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Process.h"
@@ -105,6 +110,30 @@ static cl::opt<int> threads("threads",
                             cl::desc("OpenMP threads (default: all)"),
                             cl::init(0), cl::sub(runCmd), cl::cat(category));
 
+static cl::OptionCategory mlirCategory("MLIR options (of the pass pipeline)");
+
+/// Registers MLIR's pass-manager, timing and printing options and makes
+/// them options of both commands (they are registered top-level).
+static void registerMLIROptions() {
+  // Pass names for --mlir-print-ir-before/after=PASS.
+  mlir::registerAllPasses();
+  lpc::registerAllPasses();
+  mlir::registerPassManagerCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
+  mlir::registerAsmPrinterCLOptions();
+  SmallVector<cl::Option *> mlirOptions;
+  for (auto &entry : cl::getRegisteredOptions(cl::SubCommand::getTopLevel()))
+    if (entry.first.starts_with("mlir-"))
+      mlirOptions.push_back(entry.second);
+  for (cl::Option *o : mlirOptions) {
+    o->removeArgument();
+    o->addSubCommand(compileCmd);
+    o->addSubCommand(runCmd);
+    o->addCategory(mlirCategory);
+    o->addArgument();
+  }
+}
+
 /// "model.onnx: node 'conv1' (#3)" for importer locations, "file:line:col"
 /// for MLIR input.
 static void printLocation(raw_ostream &os, mlir::Location loc) {
@@ -146,7 +175,8 @@ static void printLocation(raw_ostream &os, mlir::Location loc) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
-  cl::HideUnrelatedOptions(category);
+  registerMLIROptions();
+  cl::HideUnrelatedOptions({&category, &mlirCategory});
   lpc::registerAllTargetBackends();
   std::string overview = "lpc: compile and run ONNX models\n\n"
                          "  lpc compile MODEL --target=NAME -o OUT\n"
@@ -201,7 +231,7 @@ int main(int argc, char **argv) {
       os << ": note: " << note << "\n";
     }
   };
-  lpc::driver::setDiagnosticHandler(handler);
+  copts.diagnostics = handler;
 
   if (compileCmd) {
     const lpc::TargetBackend *backend = lpc::lookupTargetBackend(target);

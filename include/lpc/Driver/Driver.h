@@ -27,10 +27,6 @@ using lpc::nowMs;
 using lpc::Phase;
 using lpc::PhaseTimer;
 
-/// Routes the diagnostics of every context the driver creates to `fn`
-/// (default: MLIR's stderr printer).
-void setDiagnosticHandler(std::function<void(mlir::Diagnostic &)> fn);
-
 /// Options shared by `lpc compile` and `lpc run`.
 struct CompileOptions {
   /// A registered target backend (lpc/Pipelines/TargetRegistry.h).
@@ -42,9 +38,12 @@ struct CompileOptions {
   /// Print locations (ONNX node names) in emitted MLIR.
   bool printLocations = false;
   /// What the target backend gets: the LLVM triple and CPU (`--mtriple`,
-  /// `--cpu`, `--cpu-features`), parallel code, and the phase log (`--timing`, progress).
-  /// Its `entry` is import.entryName.
+  /// `--cpu`, `--cpu-features`), parallel code, and the phase log (`--timing`,
+  /// progress). Its `entry` is import.entryName.
   TargetOptions backend;
+  /// Receives the diagnostics of the context a compilation creates
+  /// (default: MLIR's stderr printer).
+  std::function<void(mlir::Diagnostic &)> diagnostics;
 };
 
 /// Loads `path` (.onnx, or .mlir at any phase) into `module`; `phase` is the
@@ -55,7 +54,9 @@ mlir::LogicalResult loadInput(llvm::StringRef path, mlir::MLIRContext &context,
                               mlir::OwningOpRef<mlir::ModuleOp> &module,
                               Phase &phase);
 
-/// Compiles `inputPath` for `options.target` up to `options.emit` and writes
+/// Compiles `inputPath` for `options.target` up to `options.emit`, in one
+/// pass manager that MLIR's command-line options (--mlir-print-ir-after-all,
+/// --mlir-timing, ...) apply to when the tool registered them and writes
 /// `outputPath` ("-" for stdout; text levels only). Writes nothing on failure.
 mlir::LogicalResult compile(llvm::StringRef inputPath,
                             llvm::StringRef outputPath,

@@ -2,6 +2,7 @@
 
 #include "lpc/Target/CPU/Codegen.h"
 
+#include "lpc/Support/Toolchain.h"
 #include "lpc/Target/CPU/HostTarget.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -142,8 +143,8 @@ static std::string findLinker() {
   if (std::optional<std::string> env = llvm::sys::Process::GetEnv("LPC_CLANG"))
     return llvm::sys::fs::can_execute(*env) ? *env : std::string();
   for (const char *name : {"clang-22", "clang"})
-    if (auto p = llvm::sys::findProgramByName(
-            name, {"/usr/lib/llvm-22/bin", "/usr/bin"}))
+    if (auto p = llvm::sys::findProgramByName(name,
+                                              {LPC_LLVM_TOOLS_DIR, "/usr/bin"}))
       return *p;
   return "";
 }
@@ -170,8 +171,8 @@ LogicalResult lpc::cpu::linkSharedLibrary(Location loc, llvm::StringRef object,
   std::vector<std::string> args = {clang,  "-shared",    "-fuse-ld=lld", "-o",
                                    tmpOut, object.str(), support,        "-lm"};
   if (openmp) {
-    args.push_back("-L/usr/lib/llvm-22/lib");
-    args.push_back("-Wl,-rpath,/usr/lib/llvm-22/lib");
+    args.push_back("-L" LPC_LLVM_LIBRARY_DIR);
+    args.push_back("-Wl,-rpath," LPC_LLVM_LIBRARY_DIR);
     args.push_back("-lomp");
   }
   SmallVector<llvm::StringRef> argRefs(args.begin(), args.end());
