@@ -30,7 +30,10 @@ struct HadamardLowering : OpConversionPattern<HadamardOp> {
     OpBuilder &b = rewriter;
     auto type = op.getInput().getType();
     int64_t n = type.getShape().back();
-    auto [m, p] = *getHadamardFactors(n);
+    // Plain variables: lambdas below capture them (structured bindings
+    // cannot be captured in C++17).
+    std::pair<int64_t, int64_t> factors = *getHadamardFactors(n);
+    int64_t m = factors.first, p = factors.second;
     Type f32 = b.getF32Type();
     Type elem = type.getElementType();
 

@@ -388,7 +388,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
                                    b.getFunctionType(argTypes, {}));
   Block *body = func.addEntryBlock();
   b.setInsertionPointToStart(body);
-  for (auto [i, info] : llvm::enumerate(inputInfos)) {
+  for (size_t i = 0; i < inputInfos.size(); ++i) {
+    const auto *info = inputInfos[i];
     Value arg = body->getArgument(i);
     values[info->name()] = arg;
     if (isUnsignedDType(inputDTypes[i]))

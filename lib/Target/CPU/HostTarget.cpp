@@ -39,7 +39,8 @@ void readCacheSizes(int64_t sizes[4]) {
     std::string type = readLine(dir + "type");
     if (type == "Instruction")
       continue;
-    llvm::StringRef size = readLine(dir + "size");
+    std::string sizeText = readLine(dir + "size");
+    llvm::StringRef size = sizeText;
     int64_t scale = 1;
     if (size.consume_back("K"))
       scale = 1024;
