@@ -114,7 +114,7 @@ func.func @f(%x: tensor<8xf32>, %s: tensor<f32>) {
 
 /// The result of quantize must be a format.
 func.func @f(%x: tensor<8xf32>, %s: tensor<f32>) {
-  // expected-error @+1 {{'lq.quantize' op result element type must be a quantized format (an lq format, an integer of width 1-16 or a builtin f8/f6/f4 type), got 'i32'}}
+  // expected-error @+1 {{'lq.quantize' op result #0 must be ranked tensor of quantized format code (an lq format, an integer of width 1-16 or a builtin f8/f6/f4 type) values, but got 'tensor<8xi32>'}}
   %q = lq.quantize %x, %s layout <tensor> : tensor<8xf32>, tensor<f32> -> tensor<8xi32>
   return
 }
@@ -186,7 +186,7 @@ func.func @f(%q: tensor<8x!lq.int<3>>, %s: tensor<f32>) {
 
 /// Dequantize reads a format.
 func.func @f(%q: tensor<8xi32>, %s: tensor<f32>) {
-  // expected-error @+1 {{'lq.dequantize' op input element type must be a quantized format}}
+  // expected-error @+1 {{'lq.dequantize' op operand #0 must be ranked tensor of quantized format code (an lq format, an integer of width 1-16 or a builtin f8/f6/f4 type) values, but got 'tensor<8xi32>'}}
   %x = lq.dequantize %q, %s layout <tensor> : tensor<8xi32>, tensor<f32> -> tensor<8xf32>
   return
 }
@@ -249,7 +249,7 @@ func.func @f(%a: tensor<4x8x!lq.int<4>>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<
 
 /// Operand formats are checked per role.
 func.func @f(%a: tensor<4x8xi32>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<f32>) {
-  // expected-error @+1 {{'lq.matmul' op lhs element type must be a quantized format}}
+  // expected-error @+1 {{'lq.matmul' op operand #0 must be ranked tensor of quantized format code (an lq format, an integer of width 1-16 or a builtin f8/f6/f4 type) or 32-bit float values, but got 'tensor<4x8xi32>'}}
   %y = lq.matmul %a, %b scales(%s, %s) lhs_layout(<tensor>) rhs_layout(<tensor>) acc(f32) : tensor<4x8xi32>, tensor<8x2x!lq.int<4>>, tensor<f32>, tensor<f32> -> tensor<4x2xf32>
   return
 }
@@ -257,7 +257,7 @@ func.func @f(%a: tensor<4x8xi32>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<f32>) {
 // -----
 
 func.func @f(%a: tensor<4x8x!lq.int<4>>, %b: tensor<8x2xf32>, %s: tensor<f32>) {
-  // expected-error @+1 {{'lq.matmul' op rhs element type must be a quantized format}}
+  // expected-error @+1 {{'lq.matmul' op operand #1 must be ranked tensor of quantized format code (an lq format, an integer of width 1-16 or a builtin f8/f6/f4 type) values, but got 'tensor<8x2xf32>'}}
   %y = lq.matmul %a, %b scales(%s, %s) lhs_layout(<tensor>) rhs_layout(<tensor>) acc(f32) : tensor<4x8x!lq.int<4>>, tensor<8x2xf32>, tensor<f32>, tensor<f32> -> tensor<4x2xf32>
   return
 }
@@ -275,7 +275,7 @@ func.func @f(%a: tensor<4x8xf32>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<f32>) {
 // -----
 
 func.func @f(%a: tensor<4x8xf16>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<f32>) {
-  // expected-error @+1 {{'lq.matmul' op a float lhs must be f32, got 'f16'}}
+  // expected-error @+1 {{'lq.matmul' op operand #0 must be ranked tensor of quantized format code (an lq format, an integer of width 1-16 or a builtin f8/f6/f4 type) or 32-bit float values, but got 'tensor<4x8xf16>'}}
   %y = lq.matmul %a, %b scales(%s) rhs_layout(<tensor>) acc(f32) : tensor<4x8xf16>, tensor<8x2x!lq.int<4>>, tensor<f32> -> tensor<4x2xf32>
   return
 }
@@ -379,7 +379,7 @@ func.func @f(%a: tensor<4x40x!lq.int<4>>, %b: tensor<40x2x!lq.int<4>>, %sa: tens
 
 /// Accumulators are f32 or i32.
 func.func @f(%a: tensor<4x8x!lq.int<4>>, %b: tensor<8x2x!lq.int<4>>, %s: tensor<f32>) {
-  // expected-error @+1 {{'lq.matmul' op accumulator must be f32 or i32, got 'f16'}}
+  // expected-error @+1 {{'lq.matmul' op attribute 'acc' failed to satisfy constraint: type attribute of 32-bit float or 32-bit signless integer}}
   %y = lq.matmul %a, %b scales(%s, %s) lhs_layout(<tensor>) rhs_layout(<tensor>) acc(f16) : tensor<4x8x!lq.int<4>>, tensor<8x2x!lq.int<4>>, tensor<f32>, tensor<f32> -> tensor<4x2xf32>
   return
 }

@@ -168,9 +168,8 @@ LogicalResult QuantizeOp::verify() {
   auto resultType = getResult().getType();
   if (failed(verifySameShape(*this, inputType, resultType)))
     return failure();
-  FailureOr<Format> format = verifyFormat(*this, "result", resultType);
-  if (failed(format))
-    return failure();
+  // A format, by the result's constraint.
+  std::optional<Format> format = getFormat(resultType.getElementType());
   if (format->isCodebook() && getRounding() != RoundingMode::half_even)
     return emitOpError("codebook formats quantize to the nearest entry; "
                        "rounding <")
@@ -184,9 +183,8 @@ LogicalResult DequantizeOp::verify() {
   auto resultType = getResult().getType();
   if (failed(verifySameShape(*this, inputType, resultType)))
     return failure();
-  FailureOr<Format> format = verifyFormat(*this, "input", inputType);
-  if (failed(format))
-    return failure();
+  // A format, by the input's constraint.
+  std::optional<Format> format = getFormat(inputType.getElementType());
   return verifyScales(*this, "scale", inputType, getLayout(), getScale(),
                       getZeroPoint(), *format);
 }
@@ -269,10 +267,8 @@ LogicalResult MatmulOp::verify() {
   Type acc = getAcc();
   FailureOr<Format> lhsFormat = failure();
   if (hasFloatLhs()) {
-    // Weight-only form: the activations enter the products unchanged.
-    Type lhsElem = lhsType.getElementType();
-    if (!lhsElem.isF32())
-      return emitOpError("a float lhs must be f32, got ") << lhsElem;
+    // Weight-only form: the activations (f32, by the operand's constraint)
+    // enter the products unchanged.
     if (getLhsScale())
       return emitOpError("a float lhs takes no lhs scale; write "
                          "scales(%rhs_scale)");
@@ -283,9 +279,8 @@ LogicalResult MatmulOp::verify() {
     if (!acc.isF32())
       return emitOpError("a float lhs needs acc(f32), got ") << acc;
   } else {
-    lhsFormat = verifyFormat(*this, "lhs", lhsType);
-    if (failed(lhsFormat))
-      return failure();
+    // A format, by the operand's constraint.
+    lhsFormat = *getFormat(lhsType.getElementType());
     if (!getLhsScale())
       return emitOpError("a quantized lhs needs a scale: write "
                          "scales(%lhs_scale, %rhs_scale)");
@@ -295,9 +290,7 @@ LogicalResult MatmulOp::verify() {
                             getLhsScale(), getLhsZeroPoint(), *lhsFormat)))
       return failure();
   }
-  FailureOr<Format> rhsFormat = verifyFormat(*this, "rhs", rhsType);
-  if (failed(rhsFormat))
-    return failure();
+  FailureOr<Format> rhsFormat = *getFormat(rhsType.getElementType());
   if (failed(verifyScales(*this, "rhs scale", rhsType, getRhsLayout(),
                           getRhsScale(), getRhsZeroPoint(), *rhsFormat)))
     return failure();
@@ -321,8 +314,6 @@ LogicalResult MatmulOp::verify() {
         return emitOpError("acc = i32 needs K = ")
                << k << " to be a multiple of the K-block size " << seg;
     }
-  } else if (!acc.isF32()) {
-    return emitOpError("accumulator must be f32 or i32, got ") << acc;
   }
 
   Type resultElem = resultType.getElementType();

@@ -95,22 +95,17 @@ LogicalResult fuseMatmul(Operation *op, Value lhs, Value rhs, Value init,
     if (!cast<RankedTensorType>(lhs.getType()).getElementType().isF32())
       return rewriter.notifyMatchFailure(op, "float lhs is not f32");
     rewriter.replaceOpWithNewOp<MatmulOp>(
-        op, resultType, lhs, b.getInput(), /*lhs_scale=*/Value(), b.getScale(),
-        /*lhs_zero_point=*/Value(), b.getZeroPoint(),
-        /*out_scale=*/Value(), /*out_zero_point=*/Value(),
-        /*lhs_layout=*/LayoutAttr(), b.getLayout(), rhsTransposed,
-        /*out_layout=*/LayoutAttr(), rewriter.getF32Type(),
-        RoundingMode::half_even, /*seed=*/0);
+        op, resultType, lhs, b.getInput(), /*lhsScale=*/Value(), b.getScale(),
+        /*lhsZeroPoint=*/Value(), b.getZeroPoint(), /*lhsLayout=*/LayoutAttr(),
+        b.getLayout(), rhsTransposed);
     return success();
   }
   if (!a.getType().getElementType().isF32())
     return rewriter.notifyMatchFailure(op, "dequantized to a non-f32 type");
   rewriter.replaceOpWithNewOp<MatmulOp>(
       op, resultType, a.getInput(), b.getInput(), a.getScale(), b.getScale(),
-      a.getZeroPoint(), b.getZeroPoint(), /*out_scale=*/Value(),
-      /*out_zero_point=*/Value(), a.getLayout(), b.getLayout(), rhsTransposed,
-      /*out_layout=*/LayoutAttr(), rewriter.getF32Type(),
-      RoundingMode::half_even, /*seed=*/0);
+      a.getZeroPoint(), b.getZeroPoint(), a.getLayout(), b.getLayout(),
+      rhsTransposed);
   return success();
 }
 

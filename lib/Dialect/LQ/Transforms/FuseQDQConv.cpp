@@ -212,9 +212,8 @@ Value gather(PatternRewriter &rewriter, Location loc, Value src, AffineMap map,
           })
           .getResult(0);
   if (copyElem != elem)
-    out = BitcastOp::create(rewriter, loc,
-                            cast<RankedTensorType>(out.getType()).clone(elem),
-                            out);
+    out = BitcastOp::create(
+        rewriter, loc, cast<RankedTensorType>(out.getType()).clone(elem), out);
   return out;
 }
 
@@ -374,10 +373,8 @@ struct FuseConvolution : OpInterfaceRewritePattern<linalg::LinalgOp> {
       Value mm = MatmulOp::create(
           rewriter, loc,
           RankedTensorType::get({rows, mg}, rewriter.getF32Type()), lhs, rhs,
-          dx.getScale(), ws, dx.getZeroPoint(), wz,
-          /*out_scale=*/Value(), /*out_zero_point=*/Value(), dx.getLayout(),
-          rhsLayout, /*rhs_transposed=*/true, /*out_layout=*/LayoutAttr(),
-          rewriter.getF32Type(), RoundingMode::half_even, /*seed=*/0);
+          dx.getScale(), ws, dx.getZeroPoint(), wz, dx.getLayout(), rhsLayout,
+          /*rhsTransposed=*/true);
       // [rows, Mg] -> [1, rows..., Mg].
       SmallVector<int64_t> expanded = {1};
       llvm::append_range(expanded, rowSizes);

@@ -12,6 +12,12 @@ include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 
 def LQ_FloatTensor : RankedTensorOf<[AnyFloat]>;
+// Codes of a quantized format: an lq format type, a signless integer of
+// width 1-16 or a builtin f8/f6/f4 type (lpc::lq::getFormat knows it).
+def LQ_Code : Type<CPred<"::lpc::lq::getFormat($_self).has_value()">,
+    "quantized format code (an lq format, an integer of width 1-16 or a "
+    "builtin f8/f6/f4 type)">;
+def LQ_CodeTensor : RankedTensorOf<[LQ_Code]>;
 // Scales are floats or codes of a format (E8M0 for MX, UE4M3 for NVFP4, ...);
 // the verifier checks which.
 defvar LQ_ScaleTensor = AnyRankedTensor;
@@ -39,7 +45,7 @@ def LQ_QuantizeOp : LQ_Op<"quantize", [Pure]> {
       DefaultValuedAttr<LQ_RoundingModeAttr, "RoundingMode::half_even">:$rounding,
       DefaultValuedAttr<I64Attr, "0">:$seed,
       DefaultValuedAttr<BoolAttr, "true">:$saturate);
-  let results = (outs AnyRankedTensor:$result);
+  let results = (outs LQ_CodeTensor:$result);
   let assemblyFormat = [{
     $input `,` $scale (`,` $zero_point^)? `layout` $layout (`rounding` $rounding^)?
     attr-dict `:` type($input) `,` type($scale) (`,` type($zero_point)^)?
@@ -60,7 +66,7 @@ def LQ_DequantizeOp : LQ_Op<"dequantize", [Pure]> {
         : tensor<64x256x!lq.int<4>>, tensor<64x2xf32> -> tensor<64x256xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$input, LQ_ScaleTensor:$scale,
+  let arguments = (ins LQ_CodeTensor:$input, LQ_ScaleTensor:$scale,
       Optional<AnyRankedTensor>:$zero_point, LQ_LayoutAttr:$layout);
   let results = (outs LQ_FloatTensor:$result);
   let assemblyFormat = [{
@@ -120,7 +126,7 @@ def LQ_MatmulOp : LQ_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
           tensor<16x2xf32> -> tensor<4x16xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
+  let arguments = (ins RankedTensorOf<[LQ_Code, F32]>:$lhs, LQ_CodeTensor:$rhs,
       Optional<LQ_ScaleTensor>:$lhs_scale, LQ_ScaleTensor:$rhs_scale,
       Optional<AnyRankedTensor>:$lhs_zero_point,
       Optional<AnyRankedTensor>:$rhs_zero_point,
@@ -129,7 +135,7 @@ def LQ_MatmulOp : LQ_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
       OptionalAttr<LQ_LayoutAttr>:$lhs_layout, LQ_LayoutAttr:$rhs_layout,
       UnitAttr:$rhs_transposed,
       OptionalAttr<LQ_LayoutAttr>:$out_layout,
-      TypeAttr:$acc,
+      TypeAttrOf<AnyTypeOf<[F32, I32]>>:$acc,
       DefaultValuedAttr<LQ_RoundingModeAttr, "RoundingMode::half_even">:$rounding,
       DefaultValuedAttr<I64Attr, "0">:$seed);
   let results = (outs AnyRankedTensor:$result);
@@ -140,6 +146,21 @@ def LQ_MatmulOp : LQ_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
     /// True for the weight-only form: a plain float lhs without scale.
     bool hasFloatLhs();
   }];
+  let builders = [
+    // A matmul with a float result, f32 accumulation and round-half-even
+    // (what lq-fuse-qdq builds); a null lhs scale makes the weight-only form.
+    OpBuilder<(ins "::mlir::Type":$result, "::mlir::Value":$lhs,
+        "::mlir::Value":$rhs, "::mlir::Value":$lhsScale,
+        "::mlir::Value":$rhsScale, "::mlir::Value":$lhsZeroPoint,
+        "::mlir::Value":$rhsZeroPoint, "LayoutAttr":$lhsLayout,
+        "LayoutAttr":$rhsLayout, "bool":$rhsTransposed), [{
+      build($_builder, $_state, result, lhs, rhs, lhsScale, rhsScale,
+            lhsZeroPoint, rhsZeroPoint, /*out_scale=*/::mlir::Value(),
+            /*out_zero_point=*/::mlir::Value(), lhsLayout, rhsLayout,
+            rhsTransposed, /*out_layout=*/LayoutAttr(),
+            $_builder.getF32Type(), RoundingMode::half_even, /*seed=*/0);
+    }]>
+  ];
   let assemblyFormat = [{
     $lhs `,` $rhs `scales` `(` custom<MatmulScales>($lhs_scale, $rhs_scale) `)`
     (`lhs_zero_point` `(` $lhs_zero_point^ `:` type($lhs_zero_point) `)`)?

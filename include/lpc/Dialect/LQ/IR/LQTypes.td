@@ -57,7 +57,7 @@ def LQ_TernaryType : LQ_Type<"Ternary", "ternary", LQ_ElementTraits> {
   }];
 }
 
-def LQ_FloatType : LQ_Type<"MiniFloat", "float", LQ_ElementTraits> {
+def LQ_MiniFloatType : LQ_Type<"MiniFloat", "float", LQ_ElementTraits> {
   let summary = "Minifloat of any ExMy";
   let description = [{
     A minifloat with `exponentBits` E in 1..8 and `mantissaBits` M in 0..7, an
