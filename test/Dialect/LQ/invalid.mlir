@@ -105,7 +105,7 @@ func.func private @f() attributes {l = #lq.layout<block = [1, 0]>}
 
 /// Quantize keeps the shape.
 func.func @f(%x: tensor<8xf32>, %s: tensor<f32>) {
-  // expected-error @+1 {{'lq.quantize' op result shape [4] differs from the input shape [8]}}
+  // expected-error @+1 {{'lq.quantize' op failed to verify that all of {input, result} have same shape}}
   %q = lq.quantize %x, %s layout <tensor> : tensor<8xf32>, tensor<f32> -> tensor<4x!lq.int<3>>
   return
 }
@@ -177,7 +177,7 @@ func.func @f(%x: tensor<8xf32>, %s: tensor<f32>, %z: tensor<i8>) {
 
 /// Dequantize keeps the shape.
 func.func @f(%q: tensor<8x!lq.int<3>>, %s: tensor<f32>) {
-  // expected-error @+1 {{'lq.dequantize' op result shape [4] differs from the input shape [8]}}
+  // expected-error @+1 {{'lq.dequantize' op failed to verify that all of {input, result} have same shape}}
   %x = lq.dequantize %q, %s layout <tensor> : tensor<8x!lq.int<3>>, tensor<f32> -> tensor<4xf32>
   return
 }
@@ -195,7 +195,7 @@ func.func @f(%q: tensor<8xi32>, %s: tensor<f32>) {
 
 /// Bitcast keeps the shape.
 func.func @f(%q: tensor<8x!lq.int<3>>) {
-  // expected-error @+1 {{'lq.bitcast' op result shape [4] differs from the input shape [8]}}
+  // expected-error @+1 {{'lq.bitcast' op failed to verify that all of {input, result} have same shape}}
   %c = lq.bitcast %q : tensor<8x!lq.int<3>> to tensor<4xi3>
   return
 }
@@ -487,7 +487,7 @@ func.func @f(%x: tensor<8xi32>, %m: tensor<f32>) {
 
 /// Requantize keeps the shape.
 func.func @f(%x: tensor<8xi32>, %m: tensor<f32>) {
-  // expected-error @+1 {{'lq.requantize' op result shape [4] differs from the input shape [8]}}
+  // expected-error @+1 {{'lq.requantize' op failed to verify that all of {input, result} have same shape}}
   %q = lq.requantize %x, %m layout <tensor> : tensor<8xi32>, tensor<f32> -> tensor<4x!lq.int<8>>
   return
 }
@@ -595,7 +595,7 @@ func.func @f(%c: tensor<8x!lq.int<4>>, %t: tensor<16xf32>) {
 
 /// Lookup keeps the shape.
 func.func @f(%c: tensor<8x!lq.int<4, unsigned>>, %t: tensor<16xf32>) {
-  // expected-error @+1 {{'lq.lookup' op result shape [4] differs from the input shape [8]}}
+  // expected-error @+1 {{'lq.lookup' op failed to verify that all of {input, result} have same shape}}
   %y = lq.lookup %c, %t layout <tensor> : tensor<8x!lq.int<4, unsigned>>, tensor<16xf32> -> tensor<4xf32>
   return
 }

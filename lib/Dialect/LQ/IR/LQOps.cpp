@@ -87,16 +87,6 @@ static bool shapesCompatible(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
   return true;
 }
 
-/// The result of an elementwise op has its input's shape.
-static LogicalResult verifySameShape(Operation *op, ShapedType input,
-                                     ShapedType result) {
-  if (input.getShape() == result.getShape())
-    return success();
-  return op->emitOpError("result shape ")
-         << shapeString(result.getShape()) << " differs from the input shape "
-         << shapeString(input.getShape());
-}
-
 /// Checks the scale and zero point of `role` (e.g. "scale", "lhs scale")
 /// against the layout of a data tensor of type `data` holding `format`.
 static LogicalResult verifyScales(Operation *op, StringRef role,
@@ -166,8 +156,6 @@ static FailureOr<Format> verifyFormat(Operation *op, StringRef role,
 LogicalResult QuantizeOp::verify() {
   auto inputType = getInput().getType();
   auto resultType = getResult().getType();
-  if (failed(verifySameShape(*this, inputType, resultType)))
-    return failure();
   // A format, by the result's constraint.
   std::optional<Format> format = getFormat(resultType.getElementType());
   if (format->isCodebook() && getRounding() != RoundingMode::half_even)
@@ -180,9 +168,6 @@ LogicalResult QuantizeOp::verify() {
 
 LogicalResult DequantizeOp::verify() {
   auto inputType = getInput().getType();
-  auto resultType = getResult().getType();
-  if (failed(verifySameShape(*this, inputType, resultType)))
-    return failure();
   // A format, by the input's constraint.
   std::optional<Format> format = getFormat(inputType.getElementType());
   return verifyScales(*this, "scale", inputType, getLayout(), getScale(),
@@ -196,8 +181,6 @@ LogicalResult DequantizeOp::verify() {
 LogicalResult BitcastOp::verify() {
   auto inputType = getInput().getType();
   auto resultType = getResult().getType();
-  if (failed(verifySameShape(*this, inputType, resultType)))
-    return failure();
   auto widthOf = [](Type t) -> std::optional<unsigned> {
     if (auto i = dyn_cast<mlir::IntegerType>(t))
       return i.getWidth();
@@ -347,8 +330,6 @@ LogicalResult MatmulOp::verify() {
 LogicalResult RequantizeOp::verify() {
   auto inputType = getInput().getType();
   auto resultType = getResult().getType();
-  if (failed(verifySameShape(*this, inputType, resultType)))
-    return failure();
   std::optional<Format> in = getAccumulatorFormat(inputType.getElementType());
   FailureOr<Format> out = verifyFormat(*this, "result", resultType);
   if (failed(out))
@@ -425,11 +406,6 @@ LogicalResult HadamardOp::verify() {
 LogicalResult LookupOp::verify() {
   auto inputType = getInput().getType();
   auto tableType = getTable().getType();
-  if (inputType.getShape() != getResult().getType().getShape())
-    return emitOpError("result shape ")
-           << shapeString(getResult().getType().getShape())
-           << " differs from the input shape "
-           << shapeString(inputType.getShape());
   FailureOr<Format> format = verifyFormat(*this, "input", inputType);
   if (failed(format))
     return failure();

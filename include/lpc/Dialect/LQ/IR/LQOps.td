@@ -22,7 +22,7 @@ def LQ_CodeTensor : RankedTensorOf<[LQ_Code]>;
 // the verifier checks which.
 defvar LQ_ScaleTensor = AnyRankedTensor;
 
-def LQ_QuantizeOp : LQ_Op<"quantize", [Pure]> {
+def LQ_QuantizeOp : LQ_Op<"quantize", [Pure, AllShapesMatch<["input", "result"]>]> {
   let summary = "Quantize real values to codes of a format";
   let description = [{
     Divides each element by its scale (from `layout`), applies the optional
@@ -54,7 +54,7 @@ def LQ_QuantizeOp : LQ_Op<"quantize", [Pure]> {
   let hasVerifier = 1;
 }
 
-def LQ_DequantizeOp : LQ_Op<"dequantize", [Pure]> {
+def LQ_DequantizeOp : LQ_Op<"dequantize", [Pure, AllShapesMatch<["input", "result"]>]> {
   let summary = "Dequantize codes to real values";
   let description = [{
     Decodes each code and applies its scale and optional zero point from
@@ -77,7 +77,7 @@ def LQ_DequantizeOp : LQ_Op<"dequantize", [Pure]> {
   let hasVerifier = 1;
 }
 
-def LQ_BitcastOp : LQ_Op<"bitcast", [Pure]> {
+def LQ_BitcastOp : LQ_Op<"bitcast", [Pure, AllShapesMatch<["input", "result"]>]> {
   let summary = "Reinterpret codes as storage integers or another format";
   let description = [{
     Reinterprets the codes of a tensor without changing any bit: between an
@@ -178,7 +178,8 @@ def LQ_MatmulOp : LQ_Op<"matmul", [Pure, AttrSizedOperandSegments]> {
   let hasVerifier = 1;
 }
 
-def LQ_RequantizeOp : LQ_Op<"requantize", [Pure, AttrSizedOperandSegments]> {
+def LQ_RequantizeOp : LQ_Op<"requantize", [Pure, AttrSizedOperandSegments,
+    AllShapesMatch<["input", "result"]>]> {
   let summary = "Rescale integer codes (accumulators) into an integer format";
   let description = [{
     Two forms. Fixed point (with `shift`): `multiplier` holds i32 Q31 values
@@ -235,7 +236,7 @@ def LQ_HadamardOp : LQ_Op<"hadamard", [Pure, SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
-def LQ_LookupOp : LQ_Op<"lookup", [Pure]> {
+def LQ_LookupOp : LQ_Op<"lookup", [Pure, AllShapesMatch<["input", "result"]>]> {
   let summary = "Decode codes through an SSA lookup table";
   let description = [{
     `result[i] = table[t..., code[i]]` where the leading indices `t...` of the
