@@ -28,7 +28,8 @@ extern "C" {
  * <i> counts inputs and outputs separately from 0, in ONNX graph order;
  * <dtype> is the ONNX TensorProto.DataType number (1 FLOAT, 7 INT64, 9 BOOL,
  * ...); the name is the rest of the line. All shapes are static. The string
- * is owned by the library. */
+ * is owned by the library. lpc writes and reads this text through one
+ * implementation, include/lpc/Support/ABISignature.h. */
 const char *lpc_signature(void);
 
 /* Runs the model once. `inputs[i]` points to input i's data and

@@ -2,6 +2,8 @@
 
 #include "lpc/Runtime/ModelLibrary.h"
 
+#include "lpc/Runtime/lpc_model.h"
+#include "lpc/Support/ABISignature.h"
 #include "lpc/Support/ONNXDTypes.h"
 
 #include "llvm/ADT/APFloat.h"
@@ -18,6 +20,8 @@
 #include <fstream>
 
 using namespace lpc::runtime;
+static_assert(LPC_ABI_VERSION == lpc::abi::kSignatureVersion,
+              "lpc_model.h and ABISignature.h disagree on the ABI version");
 namespace dtypes = lpc::dtypes;
 using llvm::createStringError;
 using llvm::Error;
@@ -51,33 +55,20 @@ Error lpc::runtime::parseSignature(StringRef text, std::vector<TensorInfo> &ins,
                                    std::vector<TensorInfo> &outs) {
   llvm::SmallVector<StringRef> lines;
   text.split(lines, '\n', -1, false);
-  if (lines.empty() || lines[0].trim() != "lpc-abi 1")
+  std::string header = lpc::abi::signatureHeader();
+  if (lines.empty() || lines[0].trim() != header)
     return createStringError("not an lpc model library (signature version '" +
                              (lines.empty() ? std::string() : lines[0].str()) +
-                             "', expected 'lpc-abi 1')");
+                             "', expected '" + header + "')");
   for (StringRef line : llvm::ArrayRef(lines).drop_front()) {
-    StringRef rest = line;
-    auto next = [&]() {
-      auto [tok, tail] = rest.split(' ');
-      rest = tail;
-      return tok;
-    };
-    StringRef kind = next();
+    Expected<lpc::abi::SignatureEntry> e = lpc::abi::parseSignatureLine(line);
+    if (!e)
+      return e.takeError();
     TensorInfo info;
-    int64_t index, rank;
-    if ((kind != "input" && kind != "output") ||
-        next().getAsInteger(10, index) || next().getAsInteger(10, info.dtype) ||
-        next().getAsInteger(10, rank))
-      return createStringError("malformed signature line '" + line.str() + "'");
-    for (int64_t i = 0; i < rank; ++i) {
-      int64_t d;
-      if (next().getAsInteger(10, d))
-        return createStringError("malformed signature line '" + line.str() +
-                                 "'");
-      info.shape.push_back(d);
-    }
-    info.name = rest.str();
-    (kind == "input" ? ins : outs).push_back(info);
+    info.name = e->name;
+    info.dtype = e->dtype;
+    info.shape = e->shape;
+    (e->isOutput ? outs : ins).push_back(std::move(info));
   }
   return Error::success();
 }

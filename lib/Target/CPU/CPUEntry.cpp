@@ -2,6 +2,7 @@
 
 #include "lpc/Target/CPU/Passes.h"
 
+#include "lpc/Support/ABISignature.h"
 #include "lpc/Support/ONNXMLIRTypes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -75,7 +76,7 @@ struct LPCCPUEntryPass : lpc::impl::LPCCPUEntryBase<LPCCPUEntryPass> {
     }
     FunctionType type = model.getFunctionType();
     SmallVector<Type> bufferTypes;
-    std::string sig = "lpc-abi 1\n";
+    std::string sig = lpc::abi::signatureHeader() + "\n";
     auto describe = [&](StringRef kind, unsigned i, Type t,
                         DictionaryAttr attrs, StringRef dflt) -> bool {
       auto tt = dyn_cast<RankedTensorType>(t);
@@ -94,17 +95,13 @@ struct LPCCPUEntryPass : lpc::impl::LPCCPUEntryBase<LPCCPUEntryPass> {
       bufferTypes.push_back(tt.getNumElements() == 0
                                 ? MemRefType::get({0}, elem)
                                 : MemRefType::get(tt.getShape(), elem));
-      sig += (kind + " " + Twine(i) + " " +
-              Twine(dtypeOf(attrs, tt.getElementType())) + " " +
-              Twine(tt.getRank()))
-                 .str();
-      for (int64_t d : tt.getShape())
-        sig += " " + std::to_string(d);
-      std::string name = nameOf(attrs, dflt);
-      for (char &c : name)
-        if (c == '\n')
-          c = ' ';
-      sig += " " + name + "\n";
+      lpc::abi::SignatureEntry entry;
+      entry.isOutput = kind == "output";
+      entry.index = i;
+      entry.dtype = dtypeOf(attrs, tt.getElementType());
+      entry.shape.assign(tt.getShape().begin(), tt.getShape().end());
+      entry.name = nameOf(attrs, dflt);
+      sig += lpc::abi::formatSignatureLine(entry) + "\n";
       return true;
     };
     for (unsigned i = 0; i < type.getNumInputs(); ++i)
