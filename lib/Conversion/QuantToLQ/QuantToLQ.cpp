@@ -40,25 +40,26 @@ struct LQParams {
 };
 } // namespace
 
-/// The lq integer format of `qt`'s storage, or an error in `error`.
+/// Where the helpers below report why a type has no lq equivalent.
+using EmitErrorFn = function_ref<InFlightDiagnostic()>;
+
+/// The lq integer format of `qt`'s storage; fails through `emitError`.
 static FailureOr<IntType> getLQFormat(quant::QuantizedType qt,
-                                      std::string &error) {
-  llvm::raw_string_ostream os(error);
+                                      EmitErrorFn emitError) {
   if (!isa<quant::UniformQuantizedType, quant::UniformQuantizedPerAxisType,
            quant::UniformQuantizedSubChannelType>(qt)) {
-    os << "only !quant.uniform types have an lq equivalent, got '" << qt << "'";
-    return failure();
+    return emitError()
+           << "only !quant.uniform types have an lq equivalent, got " << qt;
   }
   Type expressed = qt.getExpressedType();
   if (!expressed.isF32() && !expressed.isF16() && !expressed.isBF16()) {
-    os << "expressed type '" << expressed << "' is not f32, f16 or bf16";
-    return failure();
+    return emitError() << "expressed type " << expressed
+                       << " is not f32, f16 or bf16";
   }
   unsigned width = qt.getStorageTypeIntegralWidth();
   if (width > 16) {
-    os << "storage width " << width
-       << " exceeds the 16 bits of lq integer formats";
-    return failure();
+    return emitError() << "storage width " << width
+                       << " exceeds the 16 bits of lq integer formats";
   }
   bool isSigned = qt.isSigned();
   int64_t lo =
@@ -70,10 +71,10 @@ static FailureOr<IntType> getLQFormat(quant::QuantizedType qt,
   bool narrow =
       isSigned ? (min == lo + 1 && max == hi) : (min == lo && max == hi - 1);
   if (!full && !narrow) {
-    os << "storage range [" << min << ", " << max << "] of "
-       << (isSigned ? "i" : "u") << width
-       << " is neither the full nor the narrow range of an lq integer format";
-    return failure();
+    return emitError() << "storage range [" << min << ", " << max << "] of "
+                       << (isSigned ? "i" : "u") << width
+                       << " is neither the full nor the narrow range of an lq "
+                          "integer format";
   }
   return IntType::get(qt.getContext(), width, isSigned, narrow && !full);
 }
@@ -99,14 +100,13 @@ static DenseElementsAttr getScaleAttr(ArrayRef<int64_t> shape, Type expressed,
 static FailureOr<DenseElementsAttr> getZeroPointAttr(quant::QuantizedType qt,
                                                      ArrayRef<int64_t> shape,
                                                      ArrayRef<int64_t> values,
-                                                     std::string &error) {
+                                                     EmitErrorFn emitError) {
   int64_t min = qt.getStorageTypeMin(), max = qt.getStorageTypeMax();
   for (int64_t z : values) {
     if (z < min || z > max) {
-      llvm::raw_string_ostream(error)
-          << "zero point " << z << " is outside the storage range [" << min
-          << ", " << max << "]";
-      return failure();
+      return emitError() << "zero point " << z
+                         << " is outside the storage range [" << min << ", "
+                         << max << "]";
     }
   }
   if (llvm::all_of(values, [](int64_t z) { return z == 0; }))
@@ -122,11 +122,11 @@ static FailureOr<DenseElementsAttr> getZeroPointAttr(quant::QuantizedType qt,
 }
 
 /// The lq format, layout, scales and zero points of a ranked tensor of
-/// element type `qt` and shape `shape`, or an error in `error`.
+/// element type `qt` and shape `shape`; fails through `emitError`.
 static FailureOr<LQParams> getLQParams(quant::QuantizedType qt,
                                        ArrayRef<int64_t> shape,
-                                       std::string &error) {
-  FailureOr<IntType> format = getLQFormat(qt, error);
+                                       EmitErrorFn emitError) {
+  FailureOr<IntType> format = getLQFormat(qt, emitError);
   if (failed(format))
     return failure();
   MLIRContext *ctx = qt.getContext();
@@ -153,10 +153,8 @@ static FailureOr<LQParams> getLQParams(quant::QuantizedType qt,
       block[dim] = size;
     for (auto [d, b] : llvm::enumerate(block)) {
       if (ShapedType::isDynamic(b)) {
-        llvm::raw_string_ostream(error)
-            << "sub-channel type leaves dynamic dimension " << d
-            << " without a block size";
-        return failure();
+        return emitError() << "sub-channel type leaves dynamic dimension " << d
+                           << " without a block size";
       }
     }
     params.layout = LayoutAttr::getBlock(ctx, block);
@@ -176,7 +174,7 @@ static FailureOr<LQParams> getLQParams(quant::QuantizedType qt,
   }
   params.scale = getScaleAttr(scaleShape, expressed, scales);
   FailureOr<DenseElementsAttr> zp =
-      getZeroPointAttr(qt, scaleShape, zeroPoints, error);
+      getZeroPointAttr(qt, scaleShape, zeroPoints, emitError);
   if (failed(zp))
     return failure();
   params.zeroPoint = *zp;
@@ -201,9 +199,9 @@ struct Constants {
 
 static Constants createConstants(OpBuilder &b, Location loc,
                                  RankedTensorType type) {
-  std::string error;
   // The pass checked every quantized type before converting.
-  LQParams params = *getLQParams(getQuantElement(type), type.getShape(), error);
+  LQParams params = *getLQParams(getQuantElement(type), type.getShape(),
+                                 [&] { return emitError(loc); });
   Constants c{params, arith::ConstantOp::create(b, loc, params.scale), Value()};
   if (params.zeroPoint)
     c.zeroPoint = arith::ConstantOp::create(b, loc, params.zeroPoint);
@@ -284,9 +282,8 @@ struct ConvertQuantToLQPass
           ok = false;
           return;
         }
-        std::string error;
-        if (failed(getLQParams(qt, tensor.getShape(), error))) {
-          op->emitOpError(error);
+        if (failed(getLQParams(qt, tensor.getShape(),
+                               [&] { return op->emitOpError(); }))) {
           ok = false;
           return;
         }
@@ -312,8 +309,9 @@ struct ConvertQuantToLQPass
       quant::QuantizedType qt = getQuantElement(t);
       if (!qt)
         return t;
-      std::string error;
-      return t.clone(*getLQFormat(qt, error));
+      // Checked by checkRepresentable.
+      return t.clone(*getLQFormat(
+          qt, [&] { return emitError(UnknownLoc::get(t.getContext())); }));
     });
     addUnrealizedCastMaterializations(converter);
 

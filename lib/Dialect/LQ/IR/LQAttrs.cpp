@@ -103,24 +103,23 @@ std::optional<int64_t> LayoutAttr::getBlockAlong(unsigned dim) const {
 }
 
 FailureOr<SmallVector<int64_t>>
-LayoutAttr::getScaleShape(ArrayRef<int64_t> shape, std::string &error) const {
+LayoutAttr::getScaleShape(ArrayRef<int64_t> shape,
+                          function_ref<InFlightDiagnostic()> emitError) const {
   switch (getKind()) {
   case LayoutKind::tensor:
     return SmallVector<int64_t>{};
   case LayoutKind::axis:
     if (getAxis() >= static_cast<int64_t>(shape.size())) {
-      error = "layout axis " + std::to_string(getAxis()) +
-              " is out of range for a tensor of rank " +
-              std::to_string(shape.size());
-      return failure();
+      return emitError() << "layout axis " << getAxis()
+                         << " is out of range for a tensor of rank "
+                         << shape.size();
     }
     return SmallVector<int64_t>{shape[getAxis()]};
   case LayoutKind::block: {
     if (getBlock().size() != shape.size()) {
-      error = "block layout has " + std::to_string(getBlock().size()) +
-              " block sizes but the tensor has rank " +
-              std::to_string(shape.size());
-      return failure();
+      return emitError() << "block layout has " << getBlock().size()
+                         << " block sizes but the tensor has rank "
+                         << shape.size();
     }
     SmallVector<int64_t> result;
     for (auto [dim, b] : llvm::zip(shape, getBlock()))

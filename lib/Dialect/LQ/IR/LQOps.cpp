@@ -93,11 +93,10 @@ static LogicalResult verifyScales(Operation *op, StringRef role,
                                   ShapedType data, LayoutAttr layout,
                                   Value scale, Value zeroPoint,
                                   const Format &format) {
-  std::string error;
-  FailureOr<SmallVector<int64_t>> expected =
-      layout.getScaleShape(data.getShape(), error);
+  FailureOr<SmallVector<int64_t>> expected = layout.getScaleShape(
+      data.getShape(), [&] { return op->emitOpError() << role << ": "; });
   if (failed(expected))
-    return op->emitOpError() << role << ": " << error;
+    return failure();
   auto scaleType = cast<ShapedType>(scale.getType());
   Type scaleElem = scaleType.getElementType();
   if (!(isa<mlir::FloatType>(scaleElem) || getFormat(scaleElem)))
@@ -336,11 +335,10 @@ LogicalResult RequantizeOp::verify() {
     return failure();
   if (!in || !in->isInteger() || !out->isInteger())
     return emitOpError("requantize maps integer formats to integer formats");
-  std::string error;
-  FailureOr<SmallVector<int64_t>> expected =
-      getLayout().getScaleShape(inputType.getShape(), error);
+  FailureOr<SmallVector<int64_t>> expected = getLayout().getScaleShape(
+      inputType.getShape(), [&] { return emitOpError() << "multiplier: "; });
   if (failed(expected))
-    return emitOpError() << "multiplier: " << error;
+    return failure();
   auto check = [&](Value v, StringRef role) -> LogicalResult {
     if (!v)
       return success();
@@ -412,11 +410,10 @@ LogicalResult LookupOp::verify() {
   if (!(format->isCodebook() || (format->isInteger() && !format->isSigned)))
     return emitOpError("lookup codes must be unsigned integers or codebook "
                        "codes");
-  std::string error;
-  FailureOr<SmallVector<int64_t>> lead =
-      getLayout().getScaleShape(inputType.getShape(), error);
+  FailureOr<SmallVector<int64_t>> lead = getLayout().getScaleShape(
+      inputType.getShape(), [&] { return emitOpError() << "table: "; });
   if (failed(lead))
-    return emitOpError() << "table: " << error;
+    return failure();
   SmallVector<int64_t> expected = *lead;
   expected.push_back(int64_t(1) << format->width);
   if (!shapesCompatible(tableType.getShape(), expected))

@@ -41,9 +41,12 @@ def LQ_LayoutAttr : LQ_Attr<"Layout", "layout"> {
     /// std::nullopt when the scale is constant along `dim`.
     std::optional<int64_t> getBlockAlong(unsigned dim) const;
     /// The shape the scale tensor must have for a data tensor of `shape`
-    /// (dynamic dims stay dynamic). Fails with a message on rank mismatch.
+    /// (dynamic dims stay dynamic). Fails on a rank mismatch, with the
+    /// message streamed into `emitError()`.
     ::mlir::FailureOr<::llvm::SmallVector<int64_t>>
-    getScaleShape(::llvm::ArrayRef<int64_t> shape, std::string &error) const;
+    getScaleShape(::llvm::ArrayRef<int64_t> shape,
+                  ::llvm::function_ref<::mlir::InFlightDiagnostic()>
+                      emitError) const;
   }];
 }
 
