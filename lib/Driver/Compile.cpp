@@ -121,6 +121,12 @@ LogicalResult lpc::driver::compile(llvm::StringRef inputPath,
                               << backend->getPhaseName(from) << ")";
   // The target description passes read (docs/Target.md), unless the input
   // (a resumed .mlir) brings one.
+  bool describesMachine =
+      (!backendOptions.cpu.empty() && backendOptions.cpu != "native") ||
+      !backendOptions.cpuFeatures.empty();
+  if (lq::TargetAttr::lookup(*module) && describesMachine)
+    emitWarning(unknown) << "--cpu and --cpu-features do not apply: the input "
+                            "carries its own lq.target, which is kept";
   if (lpc::isMLIRPhase(from) && from < Phase::Lowered &&
       !lq::TargetAttr::lookup(*module)) {
     FailureOr<lq::TargetAttr> description =
