@@ -99,12 +99,11 @@ LogicalResult lpc::driver::compile(llvm::StringRef inputPath,
       return success();
     });
   Location unknown = UnknownLoc::get(&context);
-  lpc::registerAllTargetBackends();
-  const lpc::TargetBackend *backend = lpc::lookupTargetBackend(options.target);
-  if (!backend)
-    return emitError(unknown)
-           << "unknown target '" << options.target
-           << "' (lpc supports: " << lpc::getTargetBackendNames() << ")";
+  llvm::Expected<const lpc::TargetBackend *> found =
+      lpc::lookupTargetBackend(options.target);
+  if (!found)
+    return emitError(unknown) << llvm::toString(found.takeError());
+  const lpc::TargetBackend *backend = *found;
   lpc::TargetOptions backendOptions = options.backend;
   backendOptions.entry = options.import.entryName;
 

@@ -157,12 +157,11 @@ int lpc::driver::run(llvm::StringRef modelPath, const RunOptions &options) {
   llvm::FileRemover libRemover;
   if (!modelPath.ends_with(".so")) {
     CompileOptions c = copts;
-    lpc::registerAllTargetBackends();
-    const lpc::TargetBackend *backend = lpc::lookupTargetBackend(c.target);
+    llvm::Expected<const lpc::TargetBackend *> backend =
+        lpc::lookupTargetBackend(c.target);
     if (!backend)
-      return fail("unknown target '" + c.target +
-                  "' (lpc supports: " + lpc::getTargetBackendNames() + ")");
-    std::optional<Phase> runPhase = backend->getRunPhase();
+      return fail(llvm::toString(backend.takeError()));
+    std::optional<Phase> runPhase = (*backend)->getRunPhase();
     if (!runPhase)
       return fail("lpc run cannot run code of target '" + c.target +
                   "' on this machine");

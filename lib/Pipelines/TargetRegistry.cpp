@@ -4,6 +4,7 @@
 
 #include "lpc/Pipelines/CPUTarget.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Format.h"
 
@@ -66,10 +67,9 @@ std::optional<Phase> TargetBackend::parsePhase(llvm::StringRef name) const {
 }
 
 std::string TargetBackend::getPhaseList() const {
-  std::string list;
-  for (Phase p : getPhases())
-    list += (list.empty() ? "" : ", ") + getPhaseName(p).str();
-  return list;
+  return llvm::join(
+      llvm::map_range(getPhases(), [&](Phase p) { return getPhaseName(p); }),
+      ", ");
 }
 
 namespace {
@@ -88,11 +88,6 @@ void lpc::registerTargetBackend(std::unique_ptr<TargetBackend> backend) {
                              "' registered twice");
 }
 
-const TargetBackend *lpc::lookupTargetBackend(llvm::StringRef name) {
-  auto it = registry().find(name);
-  return it == registry().end() ? nullptr : it->second.get();
-}
-
 SmallVector<const TargetBackend *> lpc::getTargetBackends() {
   SmallVector<const TargetBackend *> backends;
   for (auto &entry : registry())
@@ -103,11 +98,17 @@ SmallVector<const TargetBackend *> lpc::getTargetBackends() {
   return backends;
 }
 
-std::string lpc::getTargetBackendNames() {
-  std::string names;
-  for (const TargetBackend *b : getTargetBackends())
-    names += (names.empty() ? "" : ", ") + b->getName().str();
-  return names;
+llvm::Expected<const TargetBackend *>
+lpc::lookupTargetBackend(llvm::StringRef name) {
+  registerAllTargetBackends();
+  auto it = registry().find(name);
+  if (it != registry().end())
+    return it->second.get();
+  auto names = llvm::map_range(
+      getTargetBackends(), [](const TargetBackend *b) { return b->getName(); });
+  return llvm::createStringError("unknown target '" + name.str() +
+                                 "' (lpc supports: " + llvm::join(names, ", ") +
+                                 ")");
 }
 
 void lpc::registerAllTargetBackends() {

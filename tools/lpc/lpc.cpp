@@ -234,13 +234,13 @@ int main(int argc, char **argv) {
   copts.diagnostics = handler;
 
   if (compileCmd) {
-    const lpc::TargetBackend *backend = lpc::lookupTargetBackend(target);
-    if (!backend) {
-      WithColor::error(errs(), "lpc")
-          << "unknown target '" << target
-          << "' (lpc supports: " << lpc::getTargetBackendNames() << ")\n";
+    llvm::Expected<const lpc::TargetBackend *> found =
+        lpc::lookupTargetBackend(target);
+    if (!found) {
+      WithColor::error(errs(), "lpc") << toString(found.takeError()) << "\n";
       return 1;
     }
+    const lpc::TargetBackend *backend = *found;
     if (emit.empty()) {
       copts.emit = backend->getPhases().back();
     } else if (std::optional<lpc::Phase> p = backend->parsePhase(emit)) {

@@ -8,8 +8,8 @@
 namespace lpc {
 
 /// `--target=cpu`: vector code for an x86-64 CPU (the host's by default,
-/// `--cpu=NAME` and `--cpu-features=` for another), phases imported, lq, lowered, llvm, obj, lib;
-/// `lpc run` loads its `lib`.
+/// `--cpu=NAME` and `--cpu-features=` for another), phases imported, lq,
+/// lowered, llvm, obj, lib; `lpc run` loads its `lib`.
 std::unique_ptr<TargetBackend> createCPUTargetBackend();
 
 } // namespace lpc

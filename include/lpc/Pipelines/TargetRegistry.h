@@ -17,6 +17,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <memory>
@@ -126,12 +127,11 @@ public:
 
 /// Adds `backend` to the registry (its name must be new).
 void registerTargetBackend(std::unique_ptr<TargetBackend> backend);
-/// The backend called `name`, or null.
-const TargetBackend *lookupTargetBackend(llvm::StringRef name);
+/// The backend called `name` (registering lpc's backends first), or the
+/// error "unknown target 'NAME' (lpc supports: cpu, ...)".
+llvm::Expected<const TargetBackend *> lookupTargetBackend(llvm::StringRef name);
 /// Every registered backend, by name.
 llvm::SmallVector<const TargetBackend *> getTargetBackends();
-/// "cpu, ..." for messages and help.
-std::string getTargetBackendNames();
 
 /// Registers every backend lpc has (idempotent).
 void registerAllTargetBackends();

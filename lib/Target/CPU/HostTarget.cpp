@@ -143,31 +143,21 @@ lpc::cpu::applyCPUFeatures(Location loc, lpc::lq::TargetAttr target,
              << "expected one of " << llvm::join(known, ", ") << ")";
     on[item] = enable;
   }
-  MLIRContext *context = loc.getContext();
-  Builder b(context);
-  SmallVector<Attribute> features;
-  for (const char *f : known)
-    if (on[f])
-      features.push_back(b.getStringAttr(f));
+  // The edited features through the same rule as any description; "avx"
+  // (not a listed feature) is there exactly when the vectors were wider than
+  // 128 bits, so removing AVX2 keeps 256-bit AVX code.
   int64_t old = target.getInt("vector_bits", 128);
-  int64_t bits = on["avx512f"] && on["avx512bw"] && on["avx512vl"] ? 512
-                 : on["avx2"] ? 256
-                              : std::min<int64_t>(old, 256);
-  SmallVector<NamedAttribute> facts;
-  if (target.getFacts())
-    llvm::append_range(facts, target.getFacts().getValue());
-  auto set = [&](llvm::StringRef name, Attribute value) {
-    for (NamedAttribute &f : facts)
-      if (f.getName() == name) {
-        f.setValue(value);
-        return;
-      }
-    facts.push_back(b.getNamedAttr(name, value));
-  };
-  set("features", b.getArrayAttr(features));
-  set("vector_bits", b.getI64IntegerAttr(bits));
-  return lpc::lq::TargetAttr::get(context, lpc::lq::TargetKind::cpu,
-                                  b.getDictionaryAttr(facts));
+  Builder b(loc.getContext());
+  SmallVector<NamedAttribute> edited =
+      cpuFacts(b, target.getString("cpu"), [&](llvm::StringRef f) {
+        return f == "avx" ? old >= 256 : on.lookup(f);
+      });
+  NamedAttrList facts(target.getFacts());
+  for (NamedAttribute &f : edited)
+    if (f.getName() != "cpu") // the model stays what it was
+      facts.set(f.getName(), f.getValue());
+  return lpc::lq::TargetAttr::get(loc.getContext(), lpc::lq::TargetKind::cpu,
+                                  facts.getDictionary(loc.getContext()));
 }
 
 const llvm::Target *lpc::cpu::lookupLLVMTarget(llvm::StringRef name,
@@ -185,10 +175,4 @@ void lpc::cpu::initializeNativeTarget() {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
   });
-}
-
-void lpc::cpu::attachHostCPUTargetIfAbsent(Operation *module) {
-  if (!lpc::lq::TargetAttr::lookup(module))
-    module->setAttr(lpc::lq::TargetAttr::kAttrName,
-                    getHostCPUTarget(module->getContext()));
 }

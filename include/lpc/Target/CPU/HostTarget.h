@@ -47,9 +47,6 @@ void initializeNativeTarget();
 const llvm::Target *lookupLLVMTarget(llvm::StringRef name, llvm::Triple &triple,
                                      std::string &error);
 
-/// Sets `module`'s `lq.target` to the host CPU's unless it already has one.
-void attachHostCPUTargetIfAbsent(mlir::Operation *module);
-
 } // namespace lpc::cpu
 
 #endif // LPC_TARGET_CPU_HOSTTARGET_H

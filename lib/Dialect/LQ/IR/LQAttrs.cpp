@@ -276,37 +276,29 @@ LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
         return emitError() << "target fact '" << name
                            << "' must be a string, got " << v;
       break;
-    case FactType::Features: {
+    case FactType::Features:
+    case FactType::MMAShapes: {
       auto array = dyn_cast<ArrayAttr>(v);
       if (!array)
-        return emitError() << "target fact 'features' must be an array of "
-                              "strings, got "
-                           << v;
+        return emitError() << "target fact '" << name
+                           << "' must be an array of strings, got " << v;
+      bool features = known->type == FactType::Features;
       for (Attribute a : array) {
         auto str = dyn_cast<StringAttr>(a);
-        if (!str || !llvm::is_contained(kCPUFeatures, str.getValue()))
+        if (str && (features ? llvm::is_contained(kCPUFeatures, str.getValue())
+                             : isMMAShape(str.getValue())))
+          continue;
+        if (features)
           return emitError()
                  << "unknown cpu feature " << a << " (expected one of "
                  << llvm::join(std::begin(kCPUFeatures), std::end(kCPUFeatures),
                                ", ")
                  << ")";
-      }
-      break;
-    }
-    case FactType::MMAShapes: {
-      auto array = dyn_cast<ArrayAttr>(v);
-      if (!array)
-        return emitError() << "target fact 'mma' must be an array of "
-                              "strings, got "
-                           << v;
-      for (Attribute a : array) {
-        auto str = dyn_cast<StringAttr>(a);
-        if (!str || !isMMAShape(str.getValue()))
-          return emitError()
-                 << "tensor-core shape " << a
-                 << " is not mMnNkK:TYPE (TYPE one of "
-                 << llvm::join(std::begin(kMMATypes), std::end(kMMATypes), ", ")
-                 << ")";
+        return emitError() << "tensor-core shape " << a
+                           << " is not mMnNkK:TYPE (TYPE one of "
+                           << llvm::join(std::begin(kMMATypes),
+                                         std::end(kMMATypes), ", ")
+                           << ")";
       }
       break;
     }

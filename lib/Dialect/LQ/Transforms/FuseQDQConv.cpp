@@ -130,7 +130,6 @@ FailureOr<ConvLoops> classifyLoops(linalg::LinalgOp op) {
   if (ShapedType::isDynamicShape(loops.sizes))
     return failure();
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-  unsigned classified = 0;
   for (unsigned l = 0, e = op.getNumLoops(); l < e; ++l) {
     bool reduction = llvm::is_contained(dims->filterLoop, l) ||
                      llvm::is_contained(dims->inputChannel, l);
@@ -142,7 +141,6 @@ FailureOr<ConvLoops> classifyLoops(linalg::LinalgOp op) {
       return failure();
     if (reduction != (iterators[l] == utils::IteratorType::reduction))
       return failure();
-    ++classified;
     if (reduction)
       loops.reduction.push_back(l);
     if (row)
@@ -152,7 +150,7 @@ FailureOr<ConvLoops> classifyLoops(linalg::LinalgOp op) {
     if (channel)
       loops.channel = l;
   }
-  if (classified != op.getNumLoops() || loops.reduction.empty())
+  if (loops.reduction.empty())
     return failure();
   return loops;
 }
@@ -219,13 +217,6 @@ Value gather(PatternRewriter &rewriter, Location loc, Value src, AffineMap map,
 
 SmallVector<int64_t> sizesOf(ArrayRef<unsigned> dims, const ConvLoops &loops) {
   return llvm::map_to_vector(dims, [&](unsigned l) { return loops.sizes[l]; });
-}
-
-int64_t product(ArrayRef<int64_t> v) {
-  int64_t p = 1;
-  for (int64_t x : v)
-    p *= x;
-  return p;
 }
 
 /// Reassociation [[0 .. n-1], [n .. rank-1]].
@@ -346,7 +337,8 @@ struct FuseConvolution : OpInterfaceRewritePattern<linalg::LinalgOp> {
     SmallVector<int64_t> rowSizes = sizesOf(loops.rows, loops);
     SmallVector<int64_t> patchShape = sizesOf(patchDims, loops);
     SmallVector<int64_t> weightShape = sizesOf(weightDims, loops);
-    int64_t rows = product(rowSizes), mg = loops.sizes[loops.channel];
+    int64_t rows = ShapedType::getNumElements(rowSizes),
+            mg = loops.sizes[loops.channel];
     int64_t nRows = loops.rows.size();
     SmallVector<Value> perGroup;
     for (int64_t g = 0; g < groups; ++g) {
