@@ -14,25 +14,21 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
 using namespace lpc::driver;
 
-static void registerEverything(MLIRContext &context) {
+/// The dialects lpc's pipelines use (lpc/InitAll.h); input in any other
+/// dialect is rejected by the parser with its location.
+static void appendCompilerDialects(MLIRContext &context) {
   DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  registerAllToLLVMIRTranslations(registry);
-  lpc::registerAllDialects(registry);
+  lpc::registerCompilerDialects(registry);
   lpc::frontend::registerImporterDialects(registry);
   context.appendDialectRegistry(registry);
 }
@@ -41,7 +37,7 @@ LogicalResult lpc::driver::loadInput(llvm::StringRef path, MLIRContext &context,
                                      const CompileOptions &options,
                                      OwningOpRef<ModuleOp> &module,
                                      Phase &phase) {
-  registerEverything(context);
+  appendCompilerDialects(context);
   if (path.ends_with(".mlir")) {
     PhaseTimer t(options.backend.log, "parse");
     llvm::SourceMgr sourceMgr;
