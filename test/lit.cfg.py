@@ -21,6 +21,14 @@ config.substitutions.append(("%lpc_src", config.lpc_src_root))
 config.substitutions.append(("%lpc_lib", config.lpc_lib_dir))
 config.substitutions.append(("%lpc_obj", config.lpc_obj_root))
 config.substitutions.append(("%mlir_lib", config.mlir_lib_dir))
+# CMake and the compilers lpc was built with, for projects a test builds
+# against lpc (test/Install).
+config.substitutions.append(("%cmake_compiler_args", " ".join(
+    ["-DCMAKE_C_COMPILER=" + config.c_compiler,
+     "-DCMAKE_CXX_COMPILER=" + config.cxx_compiler] +
+    (["-DCMAKE_CXX_COMPILER_LAUNCHER=" + config.compiler_launcher]
+     if config.compiler_launcher else []))))
+config.substitutions.append(("%cmake", config.cmake))
 
 # Every test script runs with the project's venv (scripts/setup.sh makes it
 # from scripts/requirements.txt). Its oracles are not optional: without them
