@@ -2,6 +2,7 @@
 //
 // Writes signature lines with lpc::abi::formatSignatureLine, reads them back
 // with parseSignatureLine and checks every field; then feeds malformed lines.
+// The same for the CPU requirements string (formatCPURequirements).
 // Prints one line per case for FileCheck (test/Unit/abi-signature.test).
 //
 //===----------------------------------------------------------------------===//
@@ -48,5 +49,26 @@ int main() {
     }
   }
   llvm::outs() << "header: " << lpc::abi::signatureHeader() << "\n";
+
+  lpc::abi::CPURequirements requirements{"x86_64", {"avx2", "fma", "sse4.1"}};
+  std::string text = lpc::abi::formatCPURequirements(requirements);
+  llvm::Expected<lpc::abi::CPURequirements> back =
+      lpc::abi::parseCPURequirements(text);
+  bool ok = back && back->arch == requirements.arch &&
+            back->features == requirements.features;
+  if (!back)
+    llvm::consumeError(back.takeError());
+  failures += !ok;
+  llvm::outs() << (ok ? "requirements round-trip ok: "
+                      : "requirements round-trip FAILED: ")
+               << text << "\n";
+  llvm::Expected<lpc::abi::CPURequirements> empty =
+      lpc::abi::parseCPURequirements("  ");
+  if (empty) {
+    ++failures;
+    llvm::outs() << "accepted empty requirements\n";
+  } else {
+    llvm::outs() << "rejected: " << llvm::toString(empty.takeError()) << "\n";
+  }
   return failures ? 1 : 0;
 }

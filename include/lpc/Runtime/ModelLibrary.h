@@ -66,6 +66,11 @@ private:
 llvm::Error parseSignature(llvm::StringRef text, std::vector<TensorInfo> &ins,
                            std::vector<TensorInfo> &outs);
 
+/// Succeeds when this host has the instruction set `text` (a library's
+/// lpc_cpu_requires, lpc_model.h) names; otherwise an error naming `path`
+/// and each missing feature.
+llvm::Error checkCPURequirements(llvm::StringRef path, llvm::StringRef text);
+
 /// `t` as a serialized onnx.TensorProto (raw_data).
 std::string serializeTensorProto(const Tensor &t);
 /// Reads a tensor from an ONNX TensorProto (.pb) or NumPy (.npy) file.

@@ -16,11 +16,11 @@ extern "C" {
 #endif
 
 /* Version of the signature text below. */
-#define LPC_ABI_VERSION 1
+#define LPC_ABI_VERSION 2
 
 /* A NUL-terminated text describing the model, one line per entry:
  *
- *   lpc-abi 1
+ *   lpc-abi 2
  *   input <i> <dtype> <rank> <d0> ... <d(rank-1)> <name>
  *   ...
  *   output <i> <dtype> <rank> <d0> ... <d(rank-1)> <name>
@@ -31,6 +31,18 @@ extern "C" {
  * is owned by the library. lpc writes and reads this text through one
  * implementation, include/lpc/Support/ABISignature.h. */
 const char *lpc_signature(void);
+
+/* The instruction set the library's code uses, as data (read it before
+ * calling either function; the library's code may not run on a CPU that
+ * lacks one of them):
+ *
+ *   <arch> <feature> <feature> ...
+ *
+ * <arch> is the target triple's architecture ("x86_64"); each feature is
+ * LLVM's name of an ISA extension the code generator was allowed to use
+ * ("avx2", "fma", "avx512vnni", ...), as llvm::sys::getHostCPUFeatures
+ * reports them. `lpc run` refuses a library whose features the host lacks. */
+extern const char lpc_cpu_requires[];
 
 /* Runs the model once. `inputs[i]` points to input i's data and
  * `outputs[i]` to a caller-allocated buffer for output i: dense, row-major,

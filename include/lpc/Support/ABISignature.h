@@ -1,9 +1,9 @@
 //===- ABISignature.h - The signature text of a compiled model --*- C++ -*-===//
 //
-// The one owner of the grammar of `lpc_signature()` (documented in
-// include/lpc/Runtime/lpc_model.h): lpc-cpu-entry writes it with
-// formatSignatureLine, the host runtime reads it with parseSignatureLine.
-// Header-only; no MLIR.
+// The one owner of the grammar of `lpc_signature()` and `lpc_cpu_requires`
+// (documented in include/lpc/Runtime/lpc_model.h): lpc-cpu-entry writes the
+// signature with formatSignatureLine, code generation the requirements with
+// formatCPURequirements; the host runtime reads both. Header-only; no MLIR.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,7 +19,7 @@
 namespace lpc::abi {
 
 /// The signature version (lpc_model.h's LPC_ABI_VERSION).
-inline constexpr int kSignatureVersion = 1;
+inline constexpr int kSignatureVersion = 2;
 
 /// The first line of every signature.
 inline std::string signatureHeader() {
@@ -79,6 +79,42 @@ inline llvm::Expected<SignatureEntry> parseSignatureLine(llvm::StringRef line) {
   }
   e.name = rest.str();
   return e;
+}
+
+/// The data symbol (a NUL-terminated string) that names the instruction set
+/// a library's code uses. It is data, so a loader reads it without running
+/// any of the library's code.
+inline constexpr const char *kCPURequirementsSymbol = "lpc_cpu_requires";
+
+/// What a compiled library needs of the CPU that runs it.
+struct CPURequirements {
+  /// The architecture of the target triple ("x86_64").
+  std::string arch;
+  /// LLVM's names of the ISA features the code may use ("avx2", "fma", ...).
+  llvm::SmallVector<std::string> features;
+};
+
+/// "<arch> <feature> <feature> ..." (features in the order given).
+inline std::string formatCPURequirements(const CPURequirements &r) {
+  std::string text = r.arch;
+  for (const std::string &f : r.features)
+    text += " " + f;
+  return text;
+}
+
+/// Parses the text formatCPURequirements writes.
+inline llvm::Expected<CPURequirements>
+parseCPURequirements(llvm::StringRef text) {
+  llvm::SmallVector<llvm::StringRef> words;
+  text.split(words, ' ', -1, /*KeepEmpty=*/false);
+  if (words.empty())
+    return llvm::createStringError("malformed CPU requirements '" + text.str() +
+                                   "'");
+  CPURequirements r;
+  r.arch = words.front().str();
+  for (llvm::StringRef w : llvm::ArrayRef(words).drop_front())
+    r.features.push_back(w.str());
+  return r;
 }
 
 } // namespace lpc::abi

@@ -8,9 +8,12 @@
 
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -73,6 +76,33 @@ Error lpc::runtime::parseSignature(StringRef text, std::vector<TensorInfo> &ins,
   return Error::success();
 }
 
+Error lpc::runtime::checkCPURequirements(StringRef path, StringRef text) {
+  Expected<lpc::abi::CPURequirements> requirements =
+      lpc::abi::parseCPURequirements(text);
+  if (!requirements)
+    return createStringError("'" + path +
+                             "': " + llvm::toString(requirements.takeError()));
+  llvm::Triple hostTriple(llvm::sys::getProcessTriple());
+  StringRef hostArch = hostTriple.getArchName();
+  if (requirements->arch != hostArch)
+    return createStringError("'" + path + "' was compiled for " +
+                             requirements->arch + ", this host is " +
+                             hostArch.str());
+  llvm::StringMap<bool, llvm::MallocAllocator> host =
+      llvm::sys::getHostCPUFeatures();
+  llvm::SmallVector<StringRef> missing;
+  for (const std::string &f : requirements->features)
+    if (!host.lookup(f))
+      missing.push_back(f);
+  if (missing.empty())
+    return Error::success();
+  return createStringError(
+      "'" + path + "' was compiled for CPU features this host does not have: " +
+      llvm::join(missing, ", ") +
+      " (running it could fault on an illegal instruction); recompile it "
+      "for this host with lpc compile --cpu=native");
+}
+
 ModelLibrary::~ModelLibrary() {
   if (handle)
     dlclose(handle);
@@ -91,6 +121,19 @@ ModelLibrary::load(const std::string &path) {
   if (!lib->handle)
     return createStringError(std::string("cannot load model library: ") +
                              dlerror());
+  // The instruction set first, read as data: no function of the library
+  // is called before the host is known to have what its code uses (lpc's
+  // libraries have no initializers of their own).
+  auto *requirements =
+      (const char *)dlsym(lib->handle, lpc::abi::kCPURequirementsSymbol);
+  if (!requirements)
+    return createStringError("'" + path +
+                             "' does not say which CPU features "
+                             "it needs (no " +
+                             lpc::abi::kCPURequirementsSymbol +
+                             "); recompile it with this lpc");
+  if (Error e = checkCPURequirements(path, requirements))
+    return std::move(e);
   auto sigFn = (const char *(*)())dlsym(lib->handle, "lpc_signature");
   lib->runFn =
       (int32_t (*)(void *const *, void *const *))dlsym(lib->handle, "lpc_run");

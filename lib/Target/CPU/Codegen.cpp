@@ -2,12 +2,16 @@
 
 #include "lpc/Target/CPU/Codegen.h"
 
+#include "lpc/Support/ABISignature.h"
 #include "lpc/Support/Toolchain.h"
 #include "lpc/Target/CPU/HostTarget.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
@@ -81,6 +85,23 @@ lpc::cpu::createTargetMachine(Location loc, lq::TargetAttr target,
   return machine;
 }
 
+lpc::abi::CPURequirements
+lpc::cpu::getCPURequirements(const llvm::TargetMachine &machine) {
+  lpc::abi::CPURequirements requirements;
+  requirements.arch = machine.getTargetTriple().getArchName().str();
+  // The subtarget's feature bits include tuning flags ("slow-3ops-lea")
+  // that no CPUID reports: keep the ISA extensions, i.e. the features the
+  // host detector knows (it lists every one it knows, present or not).
+  llvm::StringMap<bool, llvm::MallocAllocator> known =
+      llvm::sys::getHostCPUFeatures();
+  const llvm::MCSubtargetInfo *subtarget = machine.getMCSubtargetInfo();
+  for (const llvm::SubtargetFeatureKV &kv :
+       subtarget->getAllProcessorFeatures())
+    if (subtarget->getFeatureBits().test(kv.Value) && known.contains(kv.Key))
+      requirements.features.push_back(kv.Key);
+  return requirements;
+}
+
 FailureOr<std::unique_ptr<llvm::Module>>
 lpc::cpu::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
                             llvm::TargetMachine &machine) {
@@ -92,6 +113,18 @@ lpc::cpu::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
   }
   llvmModule->setDataLayout(machine.createDataLayout());
   llvmModule->setTargetTriple(machine.getTargetTriple());
+  // The instruction set the code may use, as data a loader reads before it
+  // runs anything (lpc_model.h).
+  if (llvmModule->getNamedValue(lpc::abi::kCPURequirementsSymbol)) {
+    emitError(module.getLoc())
+        << "the module already defines " << lpc::abi::kCPURequirementsSymbol;
+    return failure();
+  }
+  llvm::Constant *text = llvm::ConstantDataArray::getString(
+      context, lpc::abi::formatCPURequirements(getCPURequirements(machine)));
+  new llvm::GlobalVariable(*llvmModule, text->getType(), /*isConstant=*/true,
+                           llvm::GlobalValue::ExternalLinkage, text,
+                           lpc::abi::kCPURequirementsSymbol);
   return llvmModule;
 }
 

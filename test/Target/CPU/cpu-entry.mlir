@@ -12,7 +12,7 @@
 // CHECK: bufferization.materialize_in_destination %[[R]]#0 in restrict writable %[[Y]]
 // CHECK: %[[E:.*]] = arith.extui %[[R]]#1 : tensor<2xi1> to tensor<2xi8>
 // CHECK: bufferization.materialize_in_destination %[[E]] in restrict writable %[[C]]
-// CHECK: llvm.mlir.global internal constant @lpc_signature_text("lpc-abi 1\0Ainput 0 1 2 2 3 x\0Ainput 1 9 1 2 flags\0Aoutput 0 1 2 2 3 y\0Aoutput 1 9 1 2 output_1\0A\00")
+// CHECK: llvm.mlir.global internal constant @lpc_signature_text("lpc-abi 2\0Ainput 0 1 2 2 3 x\0Ainput 1 9 1 2 flags\0Aoutput 0 1 2 2 3 y\0Aoutput 1 9 1 2 output_1\0A\00")
 // CHECK: llvm.func @lpc_signature() -> !llvm.ptr
 func.func @main_graph(%x: tensor<2x3xf32> {lpc.name = "x", lpc.onnx_type = 1 : i64},
                       %b: tensor<2xi1> {lpc.name = "flags"})

@@ -11,6 +11,7 @@
 #define LPC_TARGET_CPU_CODEGEN_H
 
 #include "lpc/Dialect/LQ/IR/LQ.h"
+#include "lpc/Support/ABISignature.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/IR/LLVMContext.h"
@@ -33,7 +34,14 @@ mlir::FailureOr<std::unique_ptr<llvm::TargetMachine>>
 createTargetMachine(mlir::Location loc, lq::TargetAttr target,
                     llvm::StringRef triple);
 
-/// Translates an LLVM-dialect module to LLVM IR for `machine`.
+/// The instruction set `machine` may use: its triple's architecture and
+/// every ISA extension its subtarget has on (the CPU model's implied ones
+/// included; tuning flags left out), in LLVM's names.
+lpc::abi::CPURequirements
+getCPURequirements(const llvm::TargetMachine &machine);
+
+/// Translates an LLVM-dialect module to LLVM IR for `machine`, with the
+/// `lpc_cpu_requires` string (getCPURequirements) that loaders check.
 mlir::FailureOr<std::unique_ptr<llvm::Module>>
 translateToLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
                   llvm::TargetMachine &machine);
