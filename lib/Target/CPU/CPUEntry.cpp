@@ -2,6 +2,7 @@
 
 #include "lpc/Target/CPU/Passes.h"
 
+#include "lpc/Dialect/LQ/IR/Format.h"
 #include "lpc/Support/ABISignature.h"
 #include "lpc/Support/ONNXMLIRTypes.h"
 
@@ -29,8 +30,11 @@ int64_t dtypeOf(DictionaryAttr attrs, Type elem) {
   return lpc::dtypes::onnxDTypeOf(elem, /*isUnsigned=*/false);
 }
 
-/// The element type a tensor of `elem` crosses the ABI with.
+/// The element type a tensor of `elem` crosses the ABI with: lq codes as
+/// their storage integer.
 Type abiElementType(Type elem) {
+  if (!elem.isIntOrFloat())
+    return lpc::lq::getStorageType(elem);
   if (elem.isInteger(1))
     return IntegerType::get(elem.getContext(), 8);
   if (isa<FloatType>(elem) && elem.getIntOrFloatBitWidth() <= 8)
@@ -40,10 +44,12 @@ Type abiElementType(Type elem) {
 
 /// Converts `v` between a model tensor type and its ABI tensor type `to`:
 /// bool <-> i8 by truncation/extension, small floats <-> integers by
-/// bitcast.
+/// bitcast, lq codes <-> storage integers by lq.bitcast.
 Value convertAtABI(OpBuilder &b, Location loc, Value v, Type to) {
   Type from = cast<RankedTensorType>(v.getType()).getElementType();
   Type toElem = cast<RankedTensorType>(to).getElementType();
+  if (!from.isIntOrFloat() || !toElem.isIntOrFloat())
+    return lpc::lq::BitcastOp::create(b, loc, to, v);
   if (from.getIntOrFloatBitWidth() == toElem.getIntOrFloatBitWidth())
     return arith::BitcastOp::create(b, loc, to, v);
   if (from.isInteger(1))
@@ -85,6 +91,21 @@ struct LPCCPUEntryPass : lpc::impl::LPCCPUEntryBase<LPCCPUEntryPass> {
                           << " must be a statically shaped tensor, got " << t;
         return false;
       }
+      // lq codes cross as ONNX's INT4/UINT4/INT8/UINT8 (their storage
+      // integers); other element types have no dtype in the signature.
+      Type modelElem = tt.getElementType();
+      std::optional<lpc::lq::Format> format =
+          modelElem.isIntOrFloat() ? std::nullopt
+                                   : lpc::lq::getFormat(modelElem);
+      if (!modelElem.isIntOrFloat() &&
+          (!format || !format->isInteger() ||
+           (format->width != 4 && format->width != 8))) {
+        model.emitError() << "lpc-cpu-entry: " << kind << " " << i
+                          << " has element type " << modelElem
+                          << ", which has no ONNX dtype to cross the C ABI "
+                             "with (lq integer formats of 4 and 8 bits do)";
+        return false;
+      }
       // BOOL crosses the ABI as one byte per element; FLOAT8 and FLOAT4 codes
       // as integers of their width (INT4, UINT4 and FLOAT4E2M1 end up
       // packed two per byte by lq-emulate-narrow-types, as ONNX stores them).
@@ -98,7 +119,8 @@ struct LPCCPUEntryPass : lpc::impl::LPCCPUEntryBase<LPCCPUEntryPass> {
       lpc::abi::SignatureEntry entry;
       entry.isOutput = kind == "output";
       entry.index = i;
-      entry.dtype = dtypeOf(attrs, tt.getElementType());
+      entry.dtype = format ? lpc::dtypes::onnxDTypeOf(elem, !format->isSigned)
+                           : dtypeOf(attrs, tt.getElementType());
       entry.shape.assign(tt.getShape().begin(), tt.getShape().end());
       entry.name = nameOf(attrs, dflt);
       sig += lpc::abi::formatSignatureLine(entry) + "\n";
