@@ -76,6 +76,7 @@ llvm_config.with_environment("PYTHONPATH",
 tools = [
     "lpc-opt",
     "lpc",
+    "lpc-bench",
     ToolSubst("mlir-opt", os.path.join(config.llvm_tools_dir, "mlir-opt")),
     ToolSubst("mlir-runner",
               os.path.join(config.llvm_tools_dir, "mlir-runner")),

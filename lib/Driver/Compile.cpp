@@ -18,6 +18,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
+#include "llvm/Support/ErrorHandling.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -137,11 +138,15 @@ LogicalResult lpc::driver::compile(llvm::StringRef inputPath,
                  lastMLIR == Phase::LQ ? "lq-stage" : "lower");
     PassManager pm(&context);
     // --mlir-print-ir-*, --mlir-pass-pipeline-crash-reproducer, ... and
-    // --mlir-timing, where the tool registered them (a no-op otherwise).
-    if (failed(applyPassManagerCLOptions(pm)))
-      return failure();
+    // --mlir-timing, when the tool registered them.
     DefaultTimingManager timingManager;
-    applyDefaultTimingManagerCLOptions(timingManager);
+    if (options.applyMLIRCommandLine) {
+      // Fails only when the tool did not register them: a caller's bug.
+      if (failed(applyPassManagerCLOptions(pm)))
+        llvm::report_fatal_error("lpc::driver::compile: applyMLIRCommandLine "
+                                 "without registerPassManagerCLOptions");
+      applyDefaultTimingManagerCLOptions(timingManager);
+    }
     TimingScope timing = timingManager.getRootScope();
     pm.enableTiming(timing);
     backend->buildPipeline(pm, from, lastMLIR, backendOptions);

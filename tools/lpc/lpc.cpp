@@ -188,6 +188,7 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv, overview);
 
   CompileOptions copts;
+  copts.applyMLIRCommandLine = true;
   copts.target = target;
   copts.backend.triple = triple;
   copts.backend.cpu = cpu;

@@ -41,6 +41,12 @@ struct CompileOptions {
   /// `--cpu`, `--cpu-features`), parallel code, and the phase log (`--timing`,
   /// progress). Its `entry` is import.entryName.
   TargetOptions backend;
+  /// Apply MLIR's command-line options (--mlir-print-ir-after-all,
+  /// --mlir-timing, ...) to the pass manager. Only a tool that registered
+  /// them (mlir::registerPassManagerCLOptions,
+  /// registerDefaultTimingManagerCLOptions) may set this; a library caller
+  /// leaves it off.
+  bool applyMLIRCommandLine = false;
   /// Receives the diagnostics of the context a compilation creates
   /// (default: MLIR's stderr printer).
   std::function<void(mlir::Diagnostic &)> diagnostics;
@@ -55,8 +61,8 @@ mlir::LogicalResult loadInput(llvm::StringRef path, mlir::MLIRContext &context,
                               Phase &phase);
 
 /// Compiles `inputPath` for `options.target` up to `options.emit`, in one
-/// pass manager that MLIR's command-line options (--mlir-print-ir-after-all,
-/// --mlir-timing, ...) apply to when the tool registered them and writes
+/// pass manager (that MLIR's command-line options apply to when
+/// `options.applyMLIRCommandLine`), and writes
 /// `outputPath` ("-" for stdout; text levels only). Writes nothing on failure.
 mlir::LogicalResult compile(llvm::StringRef inputPath,
                             llvm::StringRef outputPath,
