@@ -438,8 +438,9 @@ std::unique_ptr<lpc::runtime::ModelLibrary> compileModel(const Problem &p) {
     sys::fs::remove(mlirPath);
     sys::fs::remove(dir);
   }
-  if (!(*lib)->setThreads(threads))
-    fail("the compiled model does not use OpenMP threads");
+  if (!(*lib)->setThreads(threads) && threads > 1)
+    outs() << "note: the compiled model has no parallel loop (OpenMP); it "
+              "runs on one thread\n";
   return std::move(*lib);
 }
 

@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -48,6 +49,9 @@ void lpc::buildCPULoweringPipeline(OpPassManager &pm,
   pm.addPass(createInlinerPass());
   pm.addPass(createSymbolDCEPass());
 
+  // The matmuls the CPU has kernels for, tiled for the module's lq.target;
+  // the reference lowering takes the rest.
+  pm.addPass(createLPCCPUVectorizeMatmul());
   pm.addPass(createConvertLQToLinalg());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
@@ -55,6 +59,12 @@ void lpc::buildCPULoweringPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
 
   addBufferization(pm);
+  // The kernels' scf.forall: threads (through scf.parallel and OpenMP) or a
+  // plain loop.
+  if (options.parallel)
+    pm.addNestedPass<func::FuncOp>(createForallToParallelLoopPass());
+  else
+    pm.addNestedPass<func::FuncOp>(createForallToForLoopPass());
 
   // scf.parallel for the parallel dimensions, except for ops that write
   // buffers lq-emulate-narrow-types packs: threads must not read-modify-write
@@ -84,6 +94,7 @@ void lpc::buildCPULoweringPipeline(OpPassManager &pm,
   pm.addPass(createConvertMathToFuncs());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   // Functions first: convert-openmp-to-llvm also converts func ops, but

@@ -90,3 +90,29 @@ func.func @loop_carried(%m: memref<8xi3>, %n: index) -> memref<8xi3> {
   }
   return %r : memref<8xi3>
 }
+
+// -----
+
+/// A vector read of whole bytes of i4 codes at a byte-aligned index (the
+/// loop steps by 32 codes) loads the bytes; the kernel's bitcast back to
+/// bytes folds away.
+// CHECK-LABEL: func.func @vector_read_i4(
+// CHECK-SAME: %[[M:.*]]: memref<128xi8>
+// CHECK: scf.for %[[K:[^ ]*]] =
+// CHECK: %[[LIN:.*]] = arith.addi %{{.*}}, %[[K]]
+// CHECK: %[[BYTE:.*]] = arith.divui %[[LIN]], %c2
+// CHECK: %[[B:.*]] = vector.load %[[M]][%[[BYTE]]] : memref<128xi8>, vector<16xi8>
+// CHECK: vector.bitcast %[[B]] : vector<16xi8> to vector<32xi4>
+func.func @vector_read_i4(%m: memref<4x64xi4>, %row: index) -> vector<32xi4> {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %c32 = arith.constant 32 : index
+  %pad = arith.constant 0 : i4
+  %init = arith.constant dense<0> : vector<32xi4>
+  %r = scf.for %k = %c0 to %c64 step %c32 iter_args(%acc = %init) -> vector<32xi4> {
+    %v = vector.transfer_read %m[%row, %k], %pad {in_bounds = [true]} : memref<4x64xi4>, vector<32xi4>
+    %s = arith.addi %acc, %v : vector<32xi4>
+    scf.yield %s : vector<32xi4>
+  }
+  return %r : vector<32xi4>
+}

@@ -2,14 +2,20 @@
 //
 // lpc-cpu-entry and lpc-cpu-export: they give a compiled model lpc's C ABI
 // (include/lpc/Runtime/lpc_model.h). The attributes they read are in
-// ABIAttrs.h.
+// ABIAttrs.h. lpc-cpu-vectorize-matmul: the CPU's matmul kernels.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef LPC_TARGET_CPU_PASSES_H
 #define LPC_TARGET_CPU_PASSES_H
 
+#include "lpc/Dialect/LQ/IR/LQ.h"
 #include "lpc/Target/CPU/ABIAttrs.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include "mlir/Pass/Pass.h"
 

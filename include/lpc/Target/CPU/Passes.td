@@ -1,7 +1,7 @@
 //===- Passes.td - The CPU target's ABI passes -------------*- tablegen -*-===//
 //
 // The two passes that give a compiled model lpc's C ABI
-// (include/lpc/Runtime/lpc_model.h).
+// (include/lpc/Runtime/lpc_model.h), and the CPU's matmul kernels.
 //
 //===----------------------------------------------------------------------===//
 
@@ -69,6 +69,64 @@ def LPCCPUExport : Pass<"lpc-cpu-export", "::mlir::ModuleOp"> {
            "the lpc.num_inputs attribute that lpc-cpu-entry sets)">,
   ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+def LPCCPUVectorizeMatmul : Pass<"lpc-cpu-vectorize-matmul", "::mlir::ModuleOp"> {
+  let summary = "Weight-only lq.matmul as threaded vector code, tiled for the module's #lq.target";
+  let description = [{
+    Runs on tensor-level lq IR, before `convert-lq-to-linalg`. Rewrites the
+    weight-only `lq.matmul` (an `f32` lhs, `acc(f32)`, no output
+    quantization) whose rhs is stored NxK (`rhs_transposed`, as MatMulNBits
+    and Gemm transB store weights) in a 4- or 8-bit integer format, with
+    `f32` scales per K-group (`block = [1, G]`), per row (`axis = 0`) or per
+    tensor, and optional integer zero points with the same layout:
+
+    - the output rows are split into register tiles of `rows` rows, one
+      `scf.forall` iteration each (threads over output rows); a ragged
+      remainder gets one-row tiles;
+    - in a tile, for each lhs row, an `scf.for` over K-groups and one over
+      the `lanes` codes of a vector step read the lhs and each row's codes
+      with `vector.transfer_read`, dequantize in registers exactly as the
+      reference does (`f32(code - zp) * scale`, bit-identical), and
+      accumulate with `vector.fma` into one f32 vector per row, reduced
+      once per output;
+    - `lanes` is the target's `vector_bits / 32` (16 on a 512-bit target, 8
+      on a 256-bit one); `rows` is the option (default 1: each thread then
+      reads one sequential stream of weights, which measured fastest for
+      cold GEMV, docs/Performance.md);
+    - 4-bit codes: the lhs is split once into its even and odd columns, and
+      each read of `lanes` bytes gives the low and the high nibbles as two
+      index vectors; with 16 lanes each index selects its value from a
+      per-row, per-group table of the 16 dequantized values (one variable
+      permute, `vpermps`), with 8 lanes the nibble is placed in the mantissa
+      of 2^23 and the offset subtracted, exactly; 8-bit codes are extended
+      and converted.
+
+    The float sum is reordered within docs/Semantics.md's bound. Other
+    matmuls, shapes whose group or K is not a multiple of `lanes`, and
+    modules without a CPU `#lq.target` are left to the reference lowering.
+    Codes of 4 bits are read as vectors from their packed bytes by
+    `lq-emulate-narrow-types`.
+
+    ```mlir
+    %y = lq.matmul %x, %w scales(%s) rhs_layout(<block = [1, 128]>)
+        rhs_transposed acc(f32)
+        : tensor<1x4096xf32>, tensor<4096x4096x!lq.int<4>>,
+          tensor<4096x32xf32> -> tensor<1x4096xf32>
+    // becomes scf.forall (%t) in (1024) { scf.for ... { scf.for ... {
+    //   vector.transfer_read ... : vector<32xi4>; vector.bitcast; ...;
+    //   vector.fma } } }
+    ```
+  }];
+  let options = [
+    Option<"rows", "rows", "int64_t", /*default=*/"1",
+           "Output rows per register tile (one scf.forall iteration)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::lpc::lq::LQDialect"];
 }
 
 #endif // LPC_TARGET_CPU_PASSES_TD

@@ -14,9 +14,14 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Transforms/DialectConversion.h"
+
+#include <numeric>
 
 namespace lpc::lq {
 #define GEN_PASS_DEF_LQEMULATENARROWTYPES
@@ -170,6 +175,83 @@ struct StoreLowering : OpConversionPattern<memref::StoreOp> {
   }
 };
 
+/// A divisor `v` is known to have (1 when nothing is known): constants, sums,
+/// products and the induction variables of scf.for/scf.parallel loops.
+int64_t knownDivisor(Value v) {
+  if (std::optional<int64_t> c = getConstantIntValue(v))
+    return *c == 0 ? int64_t(1) << 40 : std::abs(*c);
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    Operation *parent = arg.getOwner()->getParentOp();
+    if (auto loop = dyn_cast<scf::ForOp>(parent))
+      if (arg == loop.getInductionVar())
+        return std::gcd(knownDivisor(loop.getLowerBound()),
+                        knownDivisor(loop.getStep()));
+    if (auto loop = dyn_cast<scf::ParallelOp>(parent)) {
+      unsigned i = arg.getArgNumber();
+      if (i < loop.getNumLoops())
+        return std::gcd(knownDivisor(loop.getLowerBound()[i]),
+                        knownDivisor(loop.getStep()[i]));
+    }
+    return 1;
+  }
+  Operation *op = v.getDefiningOp();
+  if (auto add = dyn_cast_or_null<arith::AddIOp>(op))
+    return std::gcd(knownDivisor(add.getLhs()), knownDivisor(add.getRhs()));
+  if (auto mul = dyn_cast_or_null<arith::MulIOp>(op))
+    return std::min<int64_t>(knownDivisor(mul.getLhs()) *
+                                 knownDivisor(mul.getRhs()),
+                             int64_t(1) << 40);
+  return 1;
+}
+
+/// A 1-D in-bounds vector.transfer_read of a whole number of bytes from a
+/// packed memref of a width dividing 8 (i1, i2, i4), at an index provably
+/// on a byte boundary, becomes a vector.load of those bytes and a
+/// vector.bitcast back to the codes (which folds with the kernel's own
+/// bitcast of the codes to bytes). Only lpc's kernels emit such reads
+/// (lpc-cpu-vectorize-matmul); one this cannot prove aligned stays illegal.
+struct TransferReadLowering : OpConversionPattern<vector::TransferReadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(vector::TransferReadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = dyn_cast<MemRefType>(op.getBase().getType());
+    if (!type || !isPackable(type))
+      return failure();
+    unsigned w = type.getElementTypeBitWidth();
+    VectorType vecType = op.getVectorType();
+    if (8 % w || vecType.getRank() != 1 || vecType.getNumElements() * w % 8 ||
+        op.getMask() || !op.getPermutationMap().isMinorIdentity() ||
+        !op.getInBoundsValues()[0])
+      return rewriter.notifyMatchFailure(op, "not a whole-byte vector read");
+    // The linear element index must be a multiple of the codes per byte.
+    int64_t perByte = 8 / w, stride = 1;
+    ValueRange indices = adaptor.getIndices();
+    for (int64_t d = type.getRank() - 1; d >= 0; --d) {
+      if (knownDivisor(indices[d]) * stride % perByte)
+        return rewriter.notifyMatchFailure(op, "not provably byte-aligned");
+      stride *= type.getDimSize(d);
+    }
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    // Aligned: the byte is the linear index over the codes per byte.
+    Value lin = arith::ConstantIndexOp::create(b, loc, 0);
+    for (auto [i, dim] : llvm::zip(adaptor.getIndices(), type.getShape())) {
+      lin = arith::MulIOp::create(b, loc, lin,
+                                  arith::ConstantIndexOp::create(b, loc, dim));
+      lin = arith::AddIOp::create(b, loc, lin, i);
+    }
+    Value byte = arith::DivUIOp::create(
+        b, loc, lin, arith::ConstantIndexOp::create(b, loc, perByte));
+    auto bytesType =
+        VectorType::get({vecType.getNumElements() * w / 8}, b.getI8Type());
+    Value bytes =
+        vector::LoadOp::create(b, loc, bytesType, adaptor.getBase(), byte);
+    rewriter.replaceOpWithNewOp<vector::BitCastOp>(op, vecType, bytes);
+    return success();
+  }
+};
+
 /// Packs a dense constant of iN into its byte image.
 DenseElementsAttr packConstant(DenseElementsAttr attr, MemRefType type) {
   unsigned w = type.getElementTypeBitWidth();
@@ -271,12 +353,17 @@ struct LQEmulateNarrowTypesPass
         [](memref::LoadOp op) { return !isPackable(op.getMemRefType()); });
     target.addDynamicallyLegalOp<memref::StoreOp>(
         [](memref::StoreOp op) { return !isPackable(op.getMemRefType()); });
+    target.addDynamicallyLegalOp<vector::TransferReadOp>(
+        [](vector::TransferReadOp op) {
+          auto type = dyn_cast<MemRefType>(op.getBase().getType());
+          return !type || !isPackable(type);
+        });
 
     RewritePatternSet patterns(ctx);
     patterns
         .add<AllocLowering<memref::AllocOp>, AllocLowering<memref::AllocaOp>,
-             LoadLowering, StoreLowering, GlobalLowering, GetGlobalLowering,
-             WholeBufferLowering<memref::DeallocOp>,
+             LoadLowering, StoreLowering, TransferReadLowering, GlobalLowering,
+             GetGlobalLowering, WholeBufferLowering<memref::DeallocOp>,
              WholeBufferLowering<memref::CopyOp>,
              ReshapeLowering<memref::CollapseShapeOp>,
              ReshapeLowering<memref::ExpandShapeOp>,

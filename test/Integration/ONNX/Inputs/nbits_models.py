@@ -19,6 +19,11 @@ usage:
       the matrix of passing cases from the output of `lpc run --compare-dir`
   nbits_models.py caught DIR OUT
       how many of lpc's outputs OUT/output_<i>.pb differ from DIR/msb_ref
+  nbits_models.py bound OUT ZPS BITS...
+      whether lpc's outputs OUT/output_<i>.pb for the cases of `cases ZPS
+      BITS` are within docs/Semantics.md's bound for reordered f32 sums
+      (test/lib/fbound.py) of the exact A @ W^T (+ bias), and how many equal
+      the k-ascending numpy model bit for bit
   nbits_models.py import DIR     small models for the FileCheck tests
   nbits_models.py errors DIR     malformed nodes, DIR/<name>.onnx
   nbits_models.py block DIR [ACCURACY_LEVEL]
@@ -210,6 +215,33 @@ def caught(d, out):
         wrong = nh.to_array(onnx.load_tensor(os.path.join(d, "msb_ref", "output_%d.pb" % i)))
         bad += not np.array_equal(got, wrong)
     print("wrong bit order caught: %d/%d" % (bad, len(names)))
+
+
+def within_bound(out, zps, bits_list):
+    """lpc's outputs against the exact sums of the f32 terms a[m, k] *
+    w[n, k] (w the dequantized weights, bit-identical in every kernel) and
+    the bias, within the bound of fbound.py."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                    "..", "..", "..", "lib"))
+    import fbound
+    cases = matrix_cases(bits_list, zps=zps)
+    ok = same = 0
+    for i, c in enumerate(cases):
+        got = nh.to_array(onnx.load_tensor(os.path.join(out, "output_%d.pb" % i)))
+        got = got.reshape(-1, c.n)
+        a = c.a.reshape(-1, c.k).astype(np.float64)
+        w = c.weights().astype(np.float64)
+        terms = a[:, None, :] * w[None, :, :]
+        if c.bias is not None:
+            bias = np.broadcast_to(c.bias.astype(np.float64), (a.shape[0], c.n))
+            terms = np.concatenate([terms, bias[..., None]], axis=-1)
+        good = fbound.within(got, terms).all()
+        ok += good
+        same += np.array_equal(got, c.reference().reshape(-1, c.n))
+        if not good:
+            print("outside the bound: %s" % c.name)
+    print("within the f32 bound: %d/%d" % (ok, len(cases)))
+    print("bit-identical to k ascending: %d/%d" % (same, len(cases)))
 
 
 def summary(path):
@@ -531,6 +563,9 @@ if __name__ == "__main__":
         summary(sys.argv[2])
     elif cmd == "caught":
         caught(sys.argv[2], sys.argv[3])
+    elif cmd == "bound":
+        within_bound(sys.argv[2], sys.argv[3].split(","),
+                     [int(b) for b in sys.argv[4:]])
     elif cmd == "import":
         import_models(sys.argv[2])
     elif cmd == "errors":

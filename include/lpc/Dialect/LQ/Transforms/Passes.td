@@ -18,12 +18,21 @@ def LQEmulateNarrowTypes : Pass<"lq-emulate-narrow-types", "::mlir::ModuleOp"> {
     get_global, and function signatures, calls and returns. Runs after
     bufferization and after linalg is lowered to loops.
 
+    A 1-D in-bounds `vector.transfer_read` of whole bytes from a packed
+    buffer of a width that divides 8 (i1, i2, i4), at an index this pass
+    proves byte-aligned (constants, sums, products, loop induction
+    variables), becomes a `vector.load` of the bytes and a `vector.bitcast`.
+    These reads come from `lpc-cpu-vectorize-matmul`, which bitcasts the
+    codes back to bytes and unpacks nibbles with shifts; a read not provably
+    aligned is an error.
+
     ```mlir
     %m = memref.alloc() : memref<8xi3>      // becomes memref<3xi8>
     ```
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
-                           "::mlir::memref::MemRefDialect"];
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def LQLinalgToLoops : Pass<"lq-linalg-to-loops", "::mlir::func::FuncOp"> {

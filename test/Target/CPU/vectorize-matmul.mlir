@@ -1,0 +1,107 @@
+// RUN: lpc-opt %s -split-input-file -lpc-cpu-vectorize-matmul | FileCheck %s
+// RUN: lpc-opt %s -split-input-file -lpc-cpu-vectorize-matmul=rows=4 | FileCheck %s --check-prefix=ROWS4
+// RUN: not lpc-opt %s -split-input-file -lpc-cpu-vectorize-matmul=rows=0 2>&1 | FileCheck %s --check-prefix=BAD
+
+// BAD: error: lpc-cpu-vectorize-matmul: rows must be at least 1, got 0
+
+/// A 512-bit target: int4 codes read 32 at a time (16 bytes), the lhs split
+/// into even and odd columns once, each nibble a lane index into the 16
+/// dequantized values of its row and group.
+// CHECK-LABEL: func.func @int4_zmm(
+// CHECK: %[[C:.*]] = lq.bitcast %{{.*}} : tensor<6x256x!lq.int<4>> to tensor<6x256xi4>
+// CHECK: vector.deinterleave %{{.*}} : vector<32xf32> -> vector<16xf32>
+// CHECK: scf.forall (%{{.*}}) in (6)
+// CHECK: %[[S:.*]] = tensor.extract %{{.*}} : tensor<6x2xf32>
+// CHECK: %[[T:.*]] = arith.mulf %cst{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c128{{.*}} step %c32
+// CHECK: vector.transfer_read %[[C]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<6x256xi4>, vector<32xi4>
+// CHECK: vector.bitcast %{{.*}} : vector<32xi4> to vector<16xi8>
+// CHECK: arith.extui %{{.*}} : vector<16xi8> to vector<16xi32>
+// CHECK: vector.extract %[[T]][%{{.*}}] : f32 from vector<16xf32>
+// CHECK: vector.fma %{{.*}} : vector<16xf32>
+// CHECK: vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<16xf32> into f32
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[0, %{{.*}}] [1, 1] [1, 1]
+// CHECK-NOT: lq.matmul
+// ROWS4-LABEL: func.func @int4_zmm(
+// ROWS4: scf.forall (%{{.*}}) in (1)
+// ROWS4: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[0, %{{.*}}] [1, 4] [1, 1]
+// ROWS4: scf.forall (%{{.*}}) in (2)
+// ROWS4: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[0, %{{.*}}] [1, 1] [1, 1]
+module attributes {lq.target = #lq.target<cpu, {features = ["avx2", "fma", "avx512f"], vector_bits = 512}>} {
+  func.func @int4_zmm(%x: tensor<1x256xf32>, %w: tensor<6x256x!lq.int<4>>, %s: tensor<6x2xf32>) -> tensor<1x6xf32> {
+    %y = lq.matmul %x, %w scales(%s) rhs_layout(<block = [1, 128]>) rhs_transposed acc(f32) : tensor<1x256xf32>, tensor<6x256x!lq.int<4>>, tensor<6x2xf32> -> tensor<1x6xf32>
+    return %y : tensor<1x6xf32>
+  }
+}
+
+// -----
+
+/// The same matmul for a 256-bit target: 16 codes per read, the nibble
+/// placed in the mantissa of 2^23 and 2^23 + 8 (signed) subtracted.
+// CHECK-LABEL: func.func @int4_ymm(
+// CHECK: vector.deinterleave %{{.*}} : vector<16xf32> -> vector<8xf32>
+// CHECK: %[[B:.*]] = arith.constant 0x4B000008 : f32
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c128{{.*}} step %c16
+// CHECK: vector.transfer_read %{{.*}} : tensor<6x256xi4>, vector<16xi4>
+// CHECK: arith.xori
+// CHECK: arith.ori
+// CHECK: arith.bitcast %{{.*}} : vector<8xi32> to vector<8xf32>
+// CHECK: arith.subf
+// CHECK: arith.mulf
+// CHECK: vector.fma %{{.*}} : vector<8xf32>
+module attributes {lq.target = #lq.target<cpu, {features = ["avx2", "fma"], vector_bits = 256}>} {
+  func.func @int4_ymm(%x: tensor<1x256xf32>, %w: tensor<6x256x!lq.int<4>>, %s: tensor<6x2xf32>) -> tensor<1x6xf32> {
+    %y = lq.matmul %x, %w scales(%s) rhs_layout(<block = [1, 128]>) rhs_transposed acc(f32) : tensor<1x256xf32>, tensor<6x256x!lq.int<4>>, tensor<6x2xf32> -> tensor<1x6xf32>
+    return %y : tensor<1x6xf32>
+  }
+}
+
+// -----
+
+/// uint8 codes with per-row scales and zero points: extended, converted,
+/// the zero point subtracted, scaled; two reads per step (unrolled).
+// CHECK-LABEL: func.func @uint8_axis_zp(
+// CHECK: %[[Z:.*]] = tensor.extract %{{.*}} : tensor<3xi8>
+// CHECK: arith.extsi %[[Z]] : i8 to i32
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c64{{.*}} step %c32
+// CHECK: arith.extui %{{.*}} : vector<16xi8> to vector<16xi32>
+// CHECK: arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
+// CHECK: arith.subf
+// CHECK: arith.mulf
+// CHECK: vector.fma
+// CHECK: arith.extui %{{.*}} : vector<16xi8> to vector<16xi32>
+// CHECK: vector.fma
+module attributes {lq.target = #lq.target<cpu, {features = ["avx2", "fma", "avx512f"], vector_bits = 512}>} {
+  func.func @uint8_axis_zp(%x: tensor<2x64xf32>, %w: tensor<3x64x!lq.int<8, unsigned>>, %s: tensor<3xf32>, %z: tensor<3xi8>) -> tensor<2x3xf32> {
+    %y = lq.matmul %x, %w scales(%s) rhs_zero_point(%z : tensor<3xi8>) rhs_layout(<axis = 0>) rhs_transposed acc(f32) : tensor<2x64xf32>, tensor<3x64x!lq.int<8, unsigned>>, tensor<3xf32> -> tensor<2x3xf32>
+    return %y : tensor<2x3xf32>
+  }
+}
+
+// -----
+
+/// Left to the reference lowering: a group that is not a multiple of the
+/// step, a KxN rhs, a module without a CPU description.
+// CHECK-LABEL: func.func @unaligned_group(
+// CHECK: lq.matmul
+// CHECK-LABEL: func.func @not_transposed(
+// CHECK: lq.matmul
+module attributes {lq.target = #lq.target<cpu, {features = ["avx2", "fma", "avx512f"], vector_bits = 512}>} {
+  func.func @unaligned_group(%x: tensor<1x96xf32>, %w: tensor<4x96x!lq.int<4>>, %s: tensor<4x4xf32>) -> tensor<1x4xf32> {
+    %y = lq.matmul %x, %w scales(%s) rhs_layout(<block = [1, 24]>) rhs_transposed acc(f32) : tensor<1x96xf32>, tensor<4x96x!lq.int<4>>, tensor<4x4xf32> -> tensor<1x4xf32>
+    return %y : tensor<1x4xf32>
+  }
+  func.func @not_transposed(%x: tensor<1x64xf32>, %w: tensor<64x4x!lq.int<4>>, %s: tensor<2x4xf32>) -> tensor<1x4xf32> {
+    %y = lq.matmul %x, %w scales(%s) rhs_layout(<block = [32, 1]>) acc(f32) : tensor<1x64xf32>, tensor<64x4x!lq.int<4>>, tensor<2x4xf32> -> tensor<1x4xf32>
+    return %y : tensor<1x4xf32>
+  }
+}
+
+// -----
+
+// CHECK-LABEL: func.func @no_target(
+// CHECK: lq.matmul
+func.func @no_target(%x: tensor<1x64xf32>, %w: tensor<4x64x!lq.int<4>>, %s: tensor<4x2xf32>) -> tensor<1x4xf32> {
+  %y = lq.matmul %x, %w scales(%s) rhs_layout(<block = [1, 32]>) rhs_transposed acc(f32) : tensor<1x64xf32>, tensor<4x64x!lq.int<4>>, tensor<4x2xf32> -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
