@@ -232,7 +232,7 @@ void checkResult(const Problem &p, const std::vector<float> &x,
       worst = std::max(worst, err / bound);
     }
   outs() << formatv("check: {0}x{1} outputs within the f32 bound against "
-                    "float64 (worst error {2:f2} of the bound)\n",
+                    "float64 (worst error {2:e2} of the bound)\n",
                     p.m, p.n, worst);
 }
 
