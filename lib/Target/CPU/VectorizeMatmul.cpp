@@ -272,19 +272,34 @@ private:
         {readCodes}, cast<RankedTensorType>(codes.getType()).getElementType());
     auto byteType = VectorType::get({lanes}, b.getI8Type());
     auto i32Type = VectorType::get({lanes}, b.getI32Type());
-    auto forall = scf::ForallOp::create(
-        b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(count)}, ValueRange{out},
-        std::nullopt);
+    // Threads over tiles; a single tile is a one-iteration scf.for, whose
+    // inserts chain (a one-iteration scf.forall folds its parallel inserts
+    // into the same destination into independent ones).
+    scf::ForallOp forall;
+    scf::ForOp serial;
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(forall.getTerminator());
-    Value tileIdx = forall.getInductionVar(0);
-    Value row0 = arith::AddIOp::create(
-        b, loc, index(b, loc, first),
-        arith::MulIOp::create(b, loc, tileIdx, index(b, loc, rows)));
+    Value tileIdx, dest;
+    if (count > 1) {
+      forall = scf::ForallOp::create(
+          b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(count)},
+          ValueRange{out}, std::nullopt);
+      b.setInsertionPoint(forall.getTerminator());
+      tileIdx = forall.getInductionVar(0);
+      dest = forall.getRegionIterArgs()[0];
+    } else {
+      serial = scf::ForOp::create(b, loc, index(b, loc, 0), index(b, loc, 1),
+                                  index(b, loc, 1), ValueRange{out});
+      b.setInsertionPointToStart(serial.getBody());
+      tileIdx = serial.getInductionVar();
+      dest = serial.getRegionIterArgs()[0];
+    }
+    // The rows of a tile are `count` rows apart: separate sequential
+    // streams through the weights (adjacent rows, a few KiB apart, alias in
+    // the caches and DRAM banks).
     SmallVector<Value> rowIdx;
     for (int64_t r = 0; r < rows; ++r)
-      rowIdx.push_back(r ? arith::AddIOp::create(b, loc, row0, index(b, loc, r))
-                         : row0);
+      rowIdx.push_back(arith::AddIOp::create(b, loc, tileIdx,
+                                             index(b, loc, first + r * count)));
     Value zeroF = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
     Value zeroAcc = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(accType, b.getF32FloatAttr(0.0f)));
@@ -365,13 +380,8 @@ private:
                                                     ArrayRef<bool>{true}));
       return xs;
     };
-    // The tile's slice of the result, written in place.
-    SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), row0};
-    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(w.m),
-                                       b.getIndexAttr(rows)};
-    SmallVector<OpFoldResult> strides = {b.getIndexAttr(1), b.getIndexAttr(1)};
-    Value tileInit = tensor::ExtractSliceOp::create(
-        b, loc, forall.getRegionIterArgs()[0], offsets, sizes, strides);
+    Value tileInit =
+        tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{w.m, rows}, f32);
 
     auto mLoop = scf::ForOp::create(
         b, loc, index(b, loc, 0), index(b, loc, w.m), index(b, loc, 1),
@@ -456,10 +466,30 @@ private:
           scf::YieldOp::create(b, loc, written);
         });
 
+    SmallVector<OpFoldResult> one = {b.getIndexAttr(1), b.getIndexAttr(1)};
+    SmallVector<OpFoldResult> size = {b.getIndexAttr(w.m), b.getIndexAttr(1)};
+    SmallVector<Value> columns;
+    for (int64_t r = 0; r < rows; ++r) {
+      SmallVector<OpFoldResult> at = {b.getIndexAttr(0), b.getIndexAttr(r)};
+      columns.push_back(tensor::ExtractSliceOp::create(
+          b, loc, mLoop.getResult(0), at, size, one));
+    }
+    if (!forall) {
+      Value result = dest;
+      for (int64_t r = 0; r < rows; ++r) {
+        SmallVector<OpFoldResult> dst = {b.getIndexAttr(0), rowIdx[r]};
+        result = tensor::InsertSliceOp::create(b, loc, columns[r], result, dst,
+                                               size, one);
+      }
+      scf::YieldOp::create(b, loc, result);
+      return serial.getResult(0);
+    }
     b.setInsertionPointToEnd(forall.getTerminator().getBody());
-    tensor::ParallelInsertSliceOp::create(b, loc, mLoop.getResult(0),
-                                          forall.getRegionIterArgs()[0],
-                                          offsets, sizes, strides);
+    for (int64_t r = 0; r < rows; ++r) {
+      SmallVector<OpFoldResult> dst = {b.getIndexAttr(0), rowIdx[r]};
+      tensor::ParallelInsertSliceOp::create(b, loc, columns[r], dest, dst, size,
+                                            one);
+    }
     return forall.getResult(0);
   }
 

@@ -1,36 +1,44 @@
 // RUN: lpc-opt %s -split-input-file -lpc-cpu-vectorize-matmul | FileCheck %s
-// RUN: lpc-opt %s -split-input-file -lpc-cpu-vectorize-matmul=rows=4 | FileCheck %s --check-prefix=ROWS4
+// RUN: lpc-opt %s -split-input-file -lpc-cpu-vectorize-matmul=rows=1 | FileCheck %s --check-prefix=ROWS1
 // RUN: not lpc-opt %s -split-input-file -lpc-cpu-vectorize-matmul=rows=0 2>&1 | FileCheck %s --check-prefix=BAD
 
 // BAD: error: lpc-cpu-vectorize-matmul: rows must be at least 1, got 0
 
 /// A 512-bit target: int4 codes read 32 at a time (16 bytes), the lhs split
 /// into even and odd columns once, each nibble a lane index into the 16
-/// dequantized values of its row and group.
+/// dequantized values of its row and group; tiles of 4 rows, 2 rows apart
+/// (N / 4 rounded down).
 // CHECK-LABEL: func.func @int4_zmm(
-// CHECK: %[[C:.*]] = lq.bitcast %{{.*}} : tensor<6x256x!lq.int<4>> to tensor<6x256xi4>
+// CHECK: %[[C:.*]] = lq.bitcast %{{.*}} : tensor<9x256x!lq.int<4>> to tensor<9x256xi4>
 // CHECK: vector.deinterleave %{{.*}} : vector<32xf32> -> vector<16xf32>
-// CHECK: scf.forall (%{{.*}}) in (6)
-// CHECK: %[[S:.*]] = tensor.extract %{{.*}} : tensor<6x2xf32>
-// CHECK: %[[T:.*]] = arith.mulf %cst{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK: scf.forall (%[[T:.*]]) in (2)
+// CHECK-DAG: %[[R1:.*]] = arith.addi %[[T]], %c2
+// CHECK-DAG: %[[R2:.*]] = arith.addi %[[T]], %c4
+// CHECK-DAG: %[[R3:.*]] = arith.addi %[[T]], %c6
+// CHECK: %[[S:.*]] = tensor.extract %{{.*}} : tensor<9x2xf32>
+// CHECK: %[[TB:.*]] = arith.mulf %cst{{.*}}, %{{.*}} : vector<16xf32>
 // CHECK: scf.for %{{.*}} = %c0{{.*}} to %c128{{.*}} step %c32
-// CHECK: vector.transfer_read %[[C]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<6x256xi4>, vector<32xi4>
+// CHECK: vector.transfer_read %[[C]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<9x256xi4>, vector<32xi4>
 // CHECK: vector.bitcast %{{.*}} : vector<32xi4> to vector<16xi8>
 // CHECK: arith.extui %{{.*}} : vector<16xi8> to vector<16xi32>
-// CHECK: vector.extract %[[T]][%{{.*}}] : f32 from vector<16xf32>
+// CHECK: vector.extract %[[TB]][%{{.*}}] : f32 from vector<16xf32>
 // CHECK: vector.fma %{{.*}} : vector<16xf32>
 // CHECK: vector.reduction <add>, %{{.*}} fastmath<reassoc> : vector<16xf32> into f32
-// CHECK: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[0, %{{.*}}] [1, 1] [1, 1]
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[0, %[[T]]] [1, 1] [1, 1]
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[0, %[[R1]]] [1, 1] [1, 1]
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[0, %[[R2]]] [1, 1] [1, 1]
+// CHECK: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[0, %[[R3]]] [1, 1] [1, 1]
+/// The ragged remainder, row 8: one tile, a one-iteration scf.for.
+// CHECK: scf.for %[[U:.*]] = %c0{{.*}} to %c1{{.*}} step %c1{{.*}} iter_args(%{{.*}}) -> (tensor<1x9xf32>)
+// CHECK: %[[R8:.*]] = arith.addi %[[U]], %c8
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, %[[R8]]] [1, 1] [1, 1]
 // CHECK-NOT: lq.matmul
-// ROWS4-LABEL: func.func @int4_zmm(
-// ROWS4: scf.forall (%{{.*}}) in (1)
-// ROWS4: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[0, %{{.*}}] [1, 4] [1, 1]
-// ROWS4: scf.forall (%{{.*}}) in (2)
-// ROWS4: tensor.parallel_insert_slice %{{.*}} into %{{.*}}[0, %{{.*}}] [1, 1] [1, 1]
+// ROWS1-LABEL: func.func @int4_zmm(
+// ROWS1: scf.forall (%{{.*}}) in (9)
 module attributes {lq.target = #lq.target<cpu, {features = ["avx2", "fma", "avx512f"], vector_bits = 512}>} {
-  func.func @int4_zmm(%x: tensor<1x256xf32>, %w: tensor<6x256x!lq.int<4>>, %s: tensor<6x2xf32>) -> tensor<1x6xf32> {
-    %y = lq.matmul %x, %w scales(%s) rhs_layout(<block = [1, 128]>) rhs_transposed acc(f32) : tensor<1x256xf32>, tensor<6x256x!lq.int<4>>, tensor<6x2xf32> -> tensor<1x6xf32>
-    return %y : tensor<1x6xf32>
+  func.func @int4_zmm(%x: tensor<1x256xf32>, %w: tensor<9x256x!lq.int<4>>, %s: tensor<9x2xf32>) -> tensor<1x9xf32> {
+    %y = lq.matmul %x, %w scales(%s) rhs_layout(<block = [1, 128]>) rhs_transposed acc(f32) : tensor<1x256xf32>, tensor<9x256x!lq.int<4>>, tensor<9x2xf32> -> tensor<1x9xf32>
+    return %y : tensor<1x9xf32>
   }
 }
 

@@ -91,9 +91,11 @@ def LPCCPUVectorizeMatmul : Pass<"lpc-cpu-vectorize-matmul", "::mlir::ModuleOp">
       accumulate with `vector.fma` into one f32 vector per row, reduced
       once per output;
     - `lanes` is the target's `vector_bits / 32` (16 on a 512-bit target, 8
-      on a 256-bit one); `rows` is the option (default 1: each thread then
-      reads one sequential stream of weights, which measured fastest for
-      cold GEMV, docs/Performance.md);
+      on a 256-bit one); `rows` is the option (default 4). The rows of a
+      tile are N / rows apart, so each thread reads `rows` separate
+      sequential streams of weights (PERF.md: at least 4 streams per core;
+      adjacent rows, a few KiB apart, alias in caches and DRAM banks and
+      measured slower, docs/Performance.md);
     - 4-bit codes: the lhs is split once into its even and odd columns, and
       each read of `lanes` bytes gives the low and the high nibbles as two
       index vectors; with 16 lanes each index selects its value from a
@@ -119,8 +121,9 @@ def LPCCPUVectorizeMatmul : Pass<"lpc-cpu-vectorize-matmul", "::mlir::ModuleOp">
     ```
   }];
   let options = [
-    Option<"rows", "rows", "int64_t", /*default=*/"1",
-           "Output rows per register tile (one scf.forall iteration)">,
+    Option<"rows", "rows", "int64_t", /*default=*/"4",
+           "Output rows per register tile (one scf.forall iteration), each "
+           "N / rows rows from the next">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect",
