@@ -93,9 +93,9 @@ def LPCCPUVectorizeMatmul : Pass<"lpc-cpu-vectorize-matmul", "::mlir::ModuleOp">
     - `lanes` is the target's `vector_bits / 32` (16 on a 512-bit target, 8
       on a 256-bit one); `rows` is the option (default 4). The rows of a
       tile are N / rows apart, so each thread reads `rows` separate
-      sequential streams of weights (PERF.md: at least 4 streams per core;
+      sequential streams of weights (as the paired read of lpc-bench does;
       adjacent rows, a few KiB apart, alias in caches and DRAM banks and
-      measured slower, docs/Performance.md);
+      measured slower, docs/Rationale.md);
     - 4-bit codes: the lhs is split once into its even and odd columns, and
       each read of `lanes` bytes gives the low and the high nibbles as two
       index vectors; with 16 lanes each index selects its value from a
