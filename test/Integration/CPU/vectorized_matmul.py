@@ -1,0 +1,116 @@
+"""The weight-only lq.matmul through lpc-cpu-vectorize-matmul's kernels on
+random shapes: every format it vectorizes (int4, uint4 and uint8 with zero
+points, int8), scales per K-group, per row and per tensor, ragged N (tiles
+of 4 rows plus a remainder), M from 1 to 5, one function with every case as
+its own inputs and output. Compiled for the target given (the host's, or a
+named CPU), run with 1 and 2 threads, and checked against the exact sum of
+the f32 terms lhs * deq(rhs) within docs/Semantics.md's bound for reordered
+sums (test/lib/fbound.py). Also prints how many cases the pass vectorized,
+so a test notices when a case falls back to the reference lowering.
+
+usage: vectorized_matmul.py WORKDIR [lpc compile flags...]
+"""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+from onnx import helper, numpy_helper
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+import fbound  # noqa: E402
+
+work, flags = sys.argv[1], sys.argv[2:]
+os.makedirs(work, exist_ok=True)
+rng = np.random.default_rng(2026)
+
+FORMATS = {
+    # name: lq type, ONNX dtype, code range, zero point
+    "int4": ("!lq.int<4>", onnx.TensorProto.INT4, (-8, 7), False),
+    "uint4": ("!lq.int<4, unsigned>", onnx.TensorProto.UINT4, (0, 15), True),
+    "int8": ("!lq.int<8>", onnx.TensorProto.INT8, (-128, 127), False),
+    "uint8": ("!lq.int<8, unsigned>", onnx.TensorProto.UINT8, (0, 255), True),
+}
+# format, layout (group / "row" / "tensor"), M, N, K
+CASES = [
+    ("int4", 32, 1, 13, 128), ("int4", 128, 3, 9, 256), ("int4", "row", 2, 4, 64),
+    ("int4", "tensor", 1, 7, 96), ("uint4", 64, 5, 11, 192), ("uint4", "row", 1, 6, 128),
+    ("int8", 32, 4, 5, 96), ("int8", "tensor", 1, 17, 64), ("uint8", 64, 2, 10, 128),
+    ("uint8", "row", 3, 3, 160), ("int4", 256, 1, 21, 512), ("uint4", 32, 1, 1, 32),
+    # a group no kernel step divides: the reference lowering, beside the kernels
+    ("int4", 24, 2, 5, 96),
+]
+
+
+def tensor(name, dtype, values):
+    if dtype in (onnx.TensorProto.INT4, onnx.TensorProto.UINT4):
+        nib = (values.reshape(-1).astype(np.int64) & 0xF).astype(np.uint8)
+        if nib.size % 2:
+            nib = np.append(nib, 0)
+        raw = (nib[0::2] | (nib[1::2] << 4)).tobytes()
+        return helper.make_tensor(name, dtype, values.shape, raw, raw=True)
+    return helper.make_tensor(name, dtype, values.shape, values.reshape(-1).tolist())
+
+
+args, body, results, inputs, expected = [], [], [], [], []
+for i, (fname, layout, m, n, k) in enumerate(CASES):
+    lq, dtype, (lo, hi), with_zp = FORMATS[fname]
+    if layout == "tensor":
+        sshape, lay, g = (), "<tensor>", k
+    elif layout == "row":
+        sshape, lay, g = (n,), "<axis = 0>", k
+    else:
+        sshape, lay, g = (n, k // layout), "<block = [1, %d]>" % layout, layout
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    w = rng.integers(lo, hi + 1, size=(n, k))
+    s = (rng.uniform(0.5, 2, size=sshape) * 2.0 ** -6).astype(np.float32)
+    z = rng.integers(lo, min(hi, 127) + 1, size=sshape) if with_zp else None
+    st = "tensor<%sf32>" % "".join("%dx" % d for d in sshape)
+    zt = "tensor<%si8>" % "".join("%dx" % d for d in sshape)
+    xt, wt, yt = "tensor<%dx%dxf32>" % (m, k), "tensor<%dx%dx%s>" % (n, k, lq), "tensor<%dx%dxf32>" % (m, n)
+    args += ["%%x%d: %s" % (i, xt), "%%w%d: %s" % (i, wt), "%%s%d: %s" % (i, st)]
+    inputs += [tensor("x%d" % i, onnx.TensorProto.FLOAT, x), tensor("w%d" % i, dtype, w),
+               tensor("s%d" % i, onnx.TensorProto.FLOAT, s if sshape else np.array(s))]
+    zp = ""
+    if with_zp:
+        args.append("%%z%d: %s" % (i, zt))
+        inputs.append(tensor("z%d" % i, onnx.TensorProto.INT8, z if sshape else np.array(z)))
+        zp = " rhs_zero_point(%%z%d : %s)" % (i, zt)
+    body.append("  %%y%d = lq.matmul %%x%d, %%w%d scales(%%s%d)%s rhs_layout(%s) rhs_transposed acc(f32) "
+                ": %s, %s, %s -> %s" % (i, i, i, i, zp, lay, xt, wt, st, yt))
+    results.append(("%%y%d" % i, yt))
+    # deq(rhs)[n, k] = f32(code - zp) * scale, exactly as the reference.
+    sf = np.broadcast_to(np.repeat(s.reshape(n, -1), g, axis=1) if sshape else s, (n, k))
+    zf = 0 if z is None else np.broadcast_to(np.repeat(np.reshape(z, (n, -1)), g, axis=1)
+                                             if sshape else z, (n, k))
+    deq = ((w - zf).astype(np.float32) * sf.astype(np.float32)).astype(np.float32)
+    expected.append(x.astype(np.float64)[:, None, :] * deq.astype(np.float64)[None, :, :])
+
+mlir = "func.func @main_graph(%s) -> (%s) {\n%s\n  return %s : %s\n}\n" % (
+    ", ".join(args), ", ".join(t for _, t in results), "\n".join(body),
+    ", ".join(v for v, _ in results), ", ".join(t for _, t in results))
+open(os.path.join(work, "model.mlir"), "w").write(mlir)
+paths = []
+for j, t in enumerate(inputs):
+    paths.append(os.path.join(work, "in_%02d.pb" % j))
+    open(paths[-1], "wb").write(t.SerializeToString())
+
+lib = os.path.join(work, "model.so")
+subprocess.run(["lpc", "compile", os.path.join(work, "model.mlir"), "-o", lib] + flags, check=True)
+target = subprocess.run(["lpc", "compile", os.path.join(work, "model.mlir"), "--emit=lq", "-o", "-"] + flags,
+                        check=True, capture_output=True, text=True).stdout
+vec = subprocess.run(["lpc-opt", "-", "--lpc-cpu-entry", "--lpc-cpu-vectorize-matmul"], input=target,
+                     check=True, capture_output=True, text=True).stdout
+print("vectorized: %d/%d matmuls" % (len(CASES) - vec.count("lq.matmul"), len(CASES)))
+for threads in (1, 2):
+    out = os.path.join(work, "out%d" % threads)
+    subprocess.run(["lpc", "run", lib] + paths + ["--output-dir", out, "--threads", str(threads)],
+                   check=True, stdout=subprocess.DEVNULL)
+    bad = 0
+    for i, terms in enumerate(expected):
+        got = numpy_helper.to_array(onnx.load_tensor(os.path.join(out, "output_%d.pb" % i)))
+        if not fbound.within(got, terms).all():
+            bad += 1
+            print("  case %d %s: outside the bound" % (i, CASES[i]))
+    print("threads %d: %d cases, %d outside the f32 bound" % (threads, len(CASES), bad))
