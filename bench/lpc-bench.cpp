@@ -18,9 +18,11 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lpc/Dialect/LQ/IR/Format.h"
 #include "lpc/Driver/Driver.h"
 #include "lpc/Runtime/ModelLibrary.h"
 
+#include "mlir/AsmParser/AsmParser.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -52,7 +54,8 @@ cl::SubCommand gemmCommand("gemm", "Batched matmul, weights hot");
 
 cl::opt<std::string> format("format",
                             cl::desc("Weight format: int4, uint4 (with zero "
-                                     "points), int8, uint8 (with zero points)"),
+                                     "points), int8, uint8 (with zero "
+                                     "points), nf4"),
                             cl::init("int4"), cl::sub(gemvCommand),
                             cl::sub(gemmCommand));
 cl::opt<int64_t> group("group",
@@ -110,26 +113,42 @@ struct WeightFormat {
   std::string lqType;
   int bits;
   bool isSigned;
-  int onnxDType;
+  /// Unsigned integers come with integer zero points.
+  bool zeroPoint;
+  /// A codebook's values by code (empty for integers), read from lq's own
+  /// definition of the format.
+  std::vector<float> table;
 };
 
 WeightFormat parseFormat(StringRef name) {
   if (name == "int4")
-    return {"!lq.int<4>", 4, true, 22};
+    return {"!lq.int<4>", 4, true, false, {}};
   if (name == "uint4")
-    return {"!lq.int<4, unsigned>", 4, false, 21};
+    return {"!lq.int<4, unsigned>", 4, false, true, {}};
   if (name == "int8")
-    return {"!lq.int<8>", 8, true, 3};
+    return {"!lq.int<8>", 8, true, false, {}};
   if (name == "uint8")
-    return {"!lq.int<8, unsigned>", 8, false, 2};
-  fail("unknown --format '" + name + "' (int4, uint4, int8, uint8)");
+    return {"!lq.int<8, unsigned>", 8, false, true, {}};
+  if (name == "nf4") {
+    WeightFormat f{"!lq.codebook<nf4>", 4, false, false, {}};
+    mlir::MLIRContext context;
+    context.loadDialect<lpc::lq::LQDialect>();
+    mlir::Type type = mlir::parseType(f.lqType, &context);
+    std::optional<lpc::lq::Format> format =
+        type ? lpc::lq::getFormat(type) : std::nullopt;
+    if (!format || format->table.size() != 16)
+      fail("cannot read the NF4 codebook from the lq dialect");
+    f.table.assign(format->table.begin(), format->table.end());
+    return f;
+  }
+  fail("unknown --format '" + name + "' (int4, uint4, int8, uint8, nf4)");
 }
 
 struct Problem {
   WeightFormat fmt;
   int64_t m, n, k, g; // g: the K-group (k when per row)
   int64_t groups() const { return k / g; }
-  bool hasZeroPoint() const { return !fmt.isSigned; }
+  bool hasZeroPoint() const { return fmt.zeroPoint; }
   int64_t codeBytes() const { return n * k * fmt.bits / 8; }
   int64_t scaleBytes() const { return n * groups() * 4; }
   int64_t zeroPointBytes() const { return hasZeroPoint() ? n * groups() : 0; }
@@ -198,11 +217,14 @@ Weights makeWeights(const Problem &p, uint64_t seed) {
   return w;
 }
 
-int64_t codeAt(const Problem &p, const Weights &w, int64_t n, int64_t k) {
+/// The value of code [n, k]: the integer, or the codebook's entry.
+double valueAt(const Problem &p, const Weights &w, int64_t n, int64_t k) {
   int64_t i = n * p.k + k;
   if (p.fmt.bits == 8)
     return p.fmt.isSigned ? int64_t(int8_t(w.codes[i])) : w.codes[i];
   int v = (w.codes[i / 2] >> (4 * (i % 2))) & 0xF;
+  if (!p.fmt.table.empty())
+    return p.fmt.table[v];
   return p.fmt.isSigned && v >= 8 ? v - 16 : v;
 }
 
@@ -218,7 +240,7 @@ void checkResult(const Problem &p, const std::vector<float> &x,
         int64_t gi = n * p.groups() + k / p.g;
         double zp = p.hasZeroPoint() ? w.zeroPoints[gi] : 0;
         double term =
-            double(x[m * p.k + k]) * w.scales[gi] * (codeAt(p, w, n, k) - zp);
+            double(x[m * p.k + k]) * w.scales[gi] * (valueAt(p, w, n, k) - zp);
         exact += term;
         mag += std::fabs(term);
       }

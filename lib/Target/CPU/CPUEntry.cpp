@@ -91,19 +91,20 @@ struct LPCCPUEntryPass : lpc::impl::LPCCPUEntryBase<LPCCPUEntryPass> {
                           << " must be a statically shaped tensor, got " << t;
         return false;
       }
-      // lq codes cross as ONNX's INT4/UINT4/INT8/UINT8 (their storage
-      // integers); other element types have no dtype in the signature.
+      // lq codes of 4 and 8 bits cross as ONNX's INT4/UINT4/INT8/UINT8
+      // (their storage integers): integer formats by their signedness, other
+      // formats (codebooks, minifloats) as unsigned raw codes. Other element
+      // types have no dtype in the signature.
       Type modelElem = tt.getElementType();
       std::optional<lpc::lq::Format> format =
           modelElem.isIntOrFloat() ? std::nullopt
                                    : lpc::lq::getFormat(modelElem);
       if (!modelElem.isIntOrFloat() &&
-          (!format || !format->isInteger() ||
-           (format->width != 4 && format->width != 8))) {
+          (!format || (format->width != 4 && format->width != 8))) {
         model.emitError() << "lpc-cpu-entry: " << kind << " " << i
                           << " has element type " << modelElem
                           << ", which has no ONNX dtype to cross the C ABI "
-                             "with (lq integer formats of 4 and 8 bits do)";
+                             "with (lq formats of 4 and 8 bits do)";
         return false;
       }
       // BOOL crosses the ABI as one byte per element; FLOAT8 and FLOAT4 codes
@@ -119,8 +120,10 @@ struct LPCCPUEntryPass : lpc::impl::LPCCPUEntryBase<LPCCPUEntryPass> {
       lpc::abi::SignatureEntry entry;
       entry.isOutput = kind == "output";
       entry.index = i;
-      entry.dtype = format ? lpc::dtypes::onnxDTypeOf(elem, !format->isSigned)
-                           : dtypeOf(attrs, tt.getElementType());
+      entry.dtype = format
+                        ? lpc::dtypes::onnxDTypeOf(elem, !format->isInteger() ||
+                                                             !format->isSigned)
+                        : dtypeOf(attrs, tt.getElementType());
       entry.shape.assign(tt.getShape().begin(), tt.getShape().end());
       entry.name = nameOf(attrs, dflt);
       sig += lpc::abi::formatSignatureLine(entry) + "\n";

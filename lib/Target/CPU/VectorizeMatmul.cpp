@@ -59,7 +59,10 @@ struct WeightOnlyMatmul {
   Format format;
   /// The scale's layout kind: per K-group, per row or per tensor.
   LayoutKind layout;
+  /// Integer zero points (subtracted from the code) or, when null with a
+  /// zero-point operand, f32 offsets (added after the scale).
   std::optional<Format> zpFormat;
+  bool floatOffset = false;
 };
 
 FailureOr<WeightOnlyMatmul> matchWeightOnly(MatmulOp op, const Tile &tile) {
@@ -75,9 +78,11 @@ FailureOr<WeightOnlyMatmul> matchWeightOnly(MatmulOp op, const Tile &tile) {
   w.m = lhs.getDimSize(0);
   w.k = lhs.getDimSize(1);
   w.n = rhs.getDimSize(0);
+  // Integers of 4 and 8 bits; any 4-bit format (codebooks such as NF4,
+  // minifloats such as E2M1) where a code indexes a 16-lane table.
   std::optional<Format> format = getFormat(rhs.getElementType());
-  if (!format || !format->isInteger() ||
-      (format->width != 4 && format->width != 8))
+  if (!format || (format->width != 4 && format->width != 8) ||
+      (!format->isInteger() && !(format->width == 4 && tile.lanes == 16)))
     return failure();
   w.format = *format;
   if (!op.getRhsScale().getType().getElementType().isF32())
@@ -104,10 +109,15 @@ FailureOr<WeightOnlyMatmul> matchWeightOnly(MatmulOp op, const Tile &tile) {
   if (w.group % tile.step(w.format.width) || w.m == 0 || w.n == 0)
     return failure();
   if (Value zp = op.getRhsZeroPoint()) {
-    w.zpFormat =
-        getFormat(cast<RankedTensorType>(zp.getType()).getElementType());
-    if (!w.zpFormat || !w.zpFormat->isInteger())
-      return failure();
+    Type zpElem = cast<RankedTensorType>(zp.getType()).getElementType();
+    if (zpElem.isF32()) {
+      w.floatOffset = true;
+    } else {
+      w.zpFormat = getFormat(zpElem);
+      // Integer zero points go with integer codes (as in the reference).
+      if (!w.zpFormat || !w.zpFormat->isInteger() || !format->isInteger())
+        return failure();
+    }
   }
   return w;
 }
@@ -165,12 +175,16 @@ private:
     return arith::ConstantIndexOp::create(b, loc, v);
   }
 
-  /// The scale of row `row`, K-group `group`, and the offset to subtract
-  /// from the f32 codes (`bias` plus the zero point; null when both are
-  /// zero), broadcast to vectors.
-  std::pair<Value, Value> loadScale(OpBuilder &b, Location loc, MatmulOp op,
-                                    const WeightOnlyMatmul &w, const Tile &tile,
-                                    Value row, Value group, float bias) const {
+  /// What dequantizes the codes of one row and K-group, broadcast to
+  /// vectors: `sub` is subtracted from the f32 codes before the scale (`bias`
+  /// plus an integer zero point; null when both are zero), `add` added after
+  /// it (an f32 offset, or null).
+  struct GroupScale {
+    Value scale, sub, add;
+  };
+  GroupScale loadScale(OpBuilder &b, Location loc, MatmulOp op,
+                       const WeightOnlyMatmul &w, const Tile &tile, Value row,
+                       Value group, float bias) const {
     SmallVector<Value> idx;
     if (w.layout == LayoutKind::axis)
       idx = {row};
@@ -178,9 +192,15 @@ private:
       idx = {row, group};
     Type f32 = b.getF32Type();
     auto vecType = VectorType::get({tile.lanes}, f32);
-    Value s = tensor::ExtractOp::create(b, loc, op.getRhsScale(), idx);
-    s = vector::BroadcastOp::create(b, loc, vecType, s);
-    Value offset;
+    auto splat = [&](Value v) -> Value {
+      return v ? vector::BroadcastOp::create(b, loc, vecType, v).getResult()
+               : v;
+    };
+    GroupScale g;
+    g.scale = tensor::ExtractOp::create(b, loc, op.getRhsScale(), idx);
+    Value sub;
+    if (bias != 0)
+      sub = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(bias));
     if (Value zpTensor = op.getRhsZeroPoint()) {
       // Zero points in an lq format are read as their storage integers.
       auto zpType = cast<RankedTensorType>(zpTensor.getType());
@@ -189,19 +209,19 @@ private:
             b, loc, zpType.clone(getStorageType(zpType.getElementType())),
             zpTensor);
       Value zp = tensor::ExtractOp::create(b, loc, zpTensor, idx);
-      zp = emitZeroPointI32(b, loc, *w.zpFormat, zp);
-      offset = arith::SIToFPOp::create(b, loc, f32, zp);
-      // Exact: |zp| < 2^16 and bias is 0 or 2^23 (+ 8).
-      if (bias != 0)
-        offset = arith::AddFOp::create(
-            b, loc, offset,
-            arith::ConstantOp::create(b, loc, b.getF32FloatAttr(bias)));
-    } else if (bias != 0) {
-      offset = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(bias));
+      if (w.floatOffset) {
+        g.add = zp;
+      } else {
+        zp = emitZeroPointI32(b, loc, *w.zpFormat, zp);
+        zp = arith::SIToFPOp::create(b, loc, f32, zp);
+        // Exact: |zp| < 2^16 and bias is 0 or 2^23 (+ 8).
+        sub = sub ? arith::AddFOp::create(b, loc, zp, sub).getResult() : zp;
+      }
     }
-    if (offset)
-      offset = vector::BroadcastOp::create(b, loc, vecType, offset);
-    return {s, offset};
+    g.scale = splat(g.scale);
+    g.sub = splat(sub);
+    g.add = splat(g.add);
+    return g;
   }
 
   /// Lane i of the result is lane `indices[i]` of `table` (indices below
@@ -330,11 +350,20 @@ private:
     bool useTable = width == 4 && lanes == 16;
     Value codeValues;
     if (useTable) {
-      SmallVector<float> values;
-      for (int v = 0; v < 16; ++v)
-        values.push_back(float(isSigned && v >= 8 ? v - 16 : v));
-      codeValues = arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(accType, ArrayRef<float>(values)));
+      // value(code) of the 16 codes, by the format's own decoder (integers,
+      // codebooks, minifloats alike; the constants fold).
+      SmallVector<Value> values;
+      for (int v = 0; v < 16; ++v) {
+        Value code = arith::ConstantOp::create(
+            b, loc, b.getIntegerAttr(codeType.getElementType(), v));
+        values.push_back(
+            w.format.isInteger()
+                ? arith::SIToFPOp::create(
+                      b, loc, f32, emitDecodeInt(b, loc, w.format, code, {}))
+                      .getResult()
+                : emitDecodeF32(b, loc, w.format, code));
+      }
+      codeValues = vector::FromElementsOp::create(b, loc, accType, values);
       bias = 0;
     }
     auto readCodesAt = [&](OpBuilder &b, Location loc, Value row,
@@ -392,18 +421,22 @@ private:
               b, loc, index(b, loc, 0), index(b, loc, w.k / w.group),
               index(b, loc, 1), init,
               [&](OpBuilder &b, Location loc, Value gIdx, ValueRange accs) {
-                SmallVector<std::pair<Value, Value>> scales;
+                SmallVector<GroupScale> scales;
                 SmallVector<Value> tables;
                 for (Value row : rowIdx) {
                   scales.push_back(
                       loadScale(b, loc, op, w, tile, row, gIdx, bias));
                   if (!useTable)
                     continue;
+                  // The reference's deq, lane by lane.
+                  const GroupScale &g = scales.back();
                   Value t = codeValues;
-                  if (Value zp = scales.back().second)
-                    t = arith::SubFOp::create(b, loc, t, zp);
-                  tables.push_back(
-                      arith::MulFOp::create(b, loc, t, scales.back().first));
+                  if (g.sub)
+                    t = arith::SubFOp::create(b, loc, t, g.sub);
+                  t = arith::MulFOp::create(b, loc, t, g.scale);
+                  if (g.add)
+                    t = arith::AddFOp::create(b, loc, t, g.add);
+                  tables.push_back(t);
                 }
                 Value k0 =
                     arith::MulIOp::create(b, loc, gIdx, index(b, loc, w.group));
@@ -431,10 +464,12 @@ private:
                             if (useTable) {
                               d = lookup(b, loc, tables[r], d, lanes);
                             } else {
-                              if (Value offset = scales[r].second)
-                                d = arith::SubFOp::create(b, loc, d, offset);
-                              d = arith::MulFOp::create(b, loc, d,
-                                                        scales[r].first);
+                              const GroupScale &g = scales[r];
+                              if (g.sub)
+                                d = arith::SubFOp::create(b, loc, d, g.sub);
+                              d = arith::MulFOp::create(b, loc, d, g.scale);
+                              if (g.add)
+                                d = arith::AddFOp::create(b, loc, d, g.add);
                             }
                             int64_t a = r * accsPerRow + u * perRead + j;
                             next[a] = vector::FMAOp::create(b, loc, xs[j], d,

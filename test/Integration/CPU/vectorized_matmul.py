@@ -20,17 +20,27 @@ from onnx import helper, numpy_helper
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
 import fbound  # noqa: E402
+import lqmodel  # noqa: E402
+import lqops  # noqa: E402
 
 work, flags = sys.argv[1], sys.argv[2:]
 os.makedirs(work, exist_ok=True)
 rng = np.random.default_rng(2026)
 
 FORMATS = {
-    # name: lq type, ONNX dtype, code range, zero point
-    "int4": ("!lq.int<4>", onnx.TensorProto.INT4, (-8, 7), False),
-    "uint4": ("!lq.int<4, unsigned>", onnx.TensorProto.UINT4, (0, 15), True),
-    "int8": ("!lq.int<8>", onnx.TensorProto.INT8, (-128, 127), False),
-    "uint8": ("!lq.int<8, unsigned>", onnx.TensorProto.UINT8, (0, 255), True),
+    # name: lq type, ONNX dtype, code range, zero point ("int", "float" offset
+    # or None), value of a code (None: the integer itself)
+    "int4": ("!lq.int<4>", onnx.TensorProto.INT4, (-8, 7), None, None),
+    "uint4": ("!lq.int<4, unsigned>", onnx.TensorProto.UINT4, (0, 15), "int", None),
+    "int8": ("!lq.int<8>", onnx.TensorProto.INT8, (-128, 127), None, None),
+    "uint8": ("!lq.int<8, unsigned>", onnx.TensorProto.UINT8, (0, 255), "int", None),
+    "uint4_off": ("!lq.int<4, unsigned>", onnx.TensorProto.UINT4, (0, 15), "float", None),
+    "int8_off": ("!lq.int<8>", onnx.TensorProto.INT8, (-128, 127), "float", None),
+    # 4-bit codes of other formats: the table path of 512-bit targets only
+    "nf4": ("!lq.codebook<nf4>", onnx.TensorProto.UINT4, (0, 15), None,
+            lambda c: np.float32(lqops.NF4[c])),
+    "e2m1": ("!lq.float<e2m1>", onnx.TensorProto.UINT4, (0, 15), "float",
+             lambda c: np.float32(lqmodel.decode_f32(lqmodel.e2m1(), int(c)))),
 }
 # format, layout (group / "row" / "tensor"), M, N, K
 CASES = [
@@ -40,6 +50,8 @@ CASES = [
     ("uint8", "row", 3, 3, 160), ("int4", 256, 1, 21, 512), ("uint4", 32, 1, 1, 32),
     # a group no kernel step divides: the reference lowering, beside the kernels
     ("int4", 24, 2, 5, 96),
+    ("uint4_off", 64, 2, 7, 128), ("int8_off", "row", 1, 5, 64),
+    ("nf4", 32, 3, 9, 128), ("e2m1", 64, 1, 6, 192),
 ]
 
 
@@ -55,7 +67,7 @@ def tensor(name, dtype, values):
 
 args, body, results, inputs, expected = [], [], [], [], []
 for i, (fname, layout, m, n, k) in enumerate(CASES):
-    lq, dtype, (lo, hi), with_zp = FORMATS[fname]
+    lq, dtype, (lo, hi), zp_kind, value = FORMATS[fname]
     if layout == "tensor":
         sshape, lay, g = (), "<tensor>", k
     elif layout == "row":
@@ -65,26 +77,38 @@ for i, (fname, layout, m, n, k) in enumerate(CASES):
     x = rng.standard_normal((m, k)).astype(np.float32)
     w = rng.integers(lo, hi + 1, size=(n, k))
     s = (rng.uniform(0.5, 2, size=sshape) * 2.0 ** -6).astype(np.float32)
-    z = rng.integers(lo, min(hi, 127) + 1, size=sshape) if with_zp else None
+    z = None
+    if zp_kind == "int":
+        z = rng.integers(lo, min(hi, 127) + 1, size=sshape)
+    elif zp_kind == "float":
+        z = rng.standard_normal(sshape).astype(np.float32) * np.float32(0.01)
     st = "tensor<%sf32>" % "".join("%dx" % d for d in sshape)
-    zt = "tensor<%si8>" % "".join("%dx" % d for d in sshape)
+    zt = "tensor<%s%s>" % ("".join("%dx" % d for d in sshape), "f32" if zp_kind == "float" else "i8")
     xt, wt, yt = "tensor<%dx%dxf32>" % (m, k), "tensor<%dx%dx%s>" % (n, k, lq), "tensor<%dx%dxf32>" % (m, n)
     args += ["%%x%d: %s" % (i, xt), "%%w%d: %s" % (i, wt), "%%s%d: %s" % (i, st)]
     inputs += [tensor("x%d" % i, onnx.TensorProto.FLOAT, x), tensor("w%d" % i, dtype, w),
                tensor("s%d" % i, onnx.TensorProto.FLOAT, s if sshape else np.array(s))]
     zp = ""
-    if with_zp:
+    if z is not None:
         args.append("%%z%d: %s" % (i, zt))
-        inputs.append(tensor("z%d" % i, onnx.TensorProto.INT8, z if sshape else np.array(z)))
+        inputs.append(tensor("z%d" % i, onnx.TensorProto.FLOAT if zp_kind == "float" else onnx.TensorProto.INT8,
+                             z if sshape else np.array(z)))
         zp = " rhs_zero_point(%%z%d : %s)" % (i, zt)
     body.append("  %%y%d = lq.matmul %%x%d, %%w%d scales(%%s%d)%s rhs_layout(%s) rhs_transposed acc(f32) "
                 ": %s, %s, %s -> %s" % (i, i, i, i, zp, lay, xt, wt, st, yt))
     results.append(("%%y%d" % i, yt))
-    # deq(rhs)[n, k] = f32(code - zp) * scale, exactly as the reference.
-    sf = np.broadcast_to(np.repeat(s.reshape(n, -1), g, axis=1) if sshape else s, (n, k))
-    zf = 0 if z is None else np.broadcast_to(np.repeat(np.reshape(z, (n, -1)), g, axis=1)
-                                             if sshape else z, (n, k))
-    deq = ((w - zf).astype(np.float32) * sf.astype(np.float32)).astype(np.float32)
+    # deq(rhs)[n, k] exactly as the reference: f32(code - zp) * scale with
+    # integer zero points, value(code) * scale (+ offset) otherwise.
+    def per_element(v):
+        return np.broadcast_to(np.repeat(np.reshape(v, (n, -1)), g, axis=1) if sshape else v, (n, k))
+    sf = per_element(s).astype(np.float32)
+    vals = w.astype(np.float32) if value is None else np.vectorize(value, otypes=[np.float32])(w)
+    if zp_kind == "int":
+        deq = ((w - per_element(z)).astype(np.float32) * sf).astype(np.float32)
+    else:
+        deq = (vals * sf).astype(np.float32)
+        if zp_kind == "float":
+            deq = (deq + per_element(z).astype(np.float32)).astype(np.float32)
     expected.append(x.astype(np.float64)[:, None, :] * deq.astype(np.float64)[None, :, :])
 
 mlir = "func.func @main_graph(%s) -> (%s) {\n%s\n  return %s : %s\n}\n" % (

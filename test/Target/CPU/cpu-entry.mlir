@@ -66,7 +66,8 @@ func.func @main_graph(%x: tensor<2x0xf32>) -> tensor<0x3xf32> {
 // -----
 
 /// lq codes cross the ABI as their storage integers, typed INT4 (22),
-/// UINT4 (21) and INT8 (3) in the signature.
+/// UINT4 (21) and INT8 (3) in the signature; codes of other 4-bit formats
+/// (NF4) as UINT4.
 // CHECK-LABEL: func.func @lpc_main(
 // CHECK-SAME: %{{.*}}: memref<4x2xi4>, %{{.*}}: memref<3xi4>, %{{.*}}: memref<2xi8>, %{{.*}}: memref<2xi8>)
 // CHECK: %[[W:.*]] = bufferization.to_tensor %{{.*}} restrict : memref<4x2xi4>
@@ -75,16 +76,16 @@ func.func @main_graph(%x: tensor<2x0xf32>) -> tensor<0x3xf32> {
 // CHECK: %[[R:.*]] = call @main_graph(
 // CHECK: %[[O:.*]] = lq.bitcast %[[R]] : tensor<2x!lq.int<8>> to tensor<2xi8>
 // CHECK: bufferization.materialize_in_destination %[[O]]
-// CHECK: @lpc_signature_text("lpc-abi 2\0Ainput 0 22 2 4 2 input_0\0Ainput 1 21 1 3 input_1\0Ainput 2 3 1 2 input_2\0Aoutput 0 3 1 2 output_0\0A\00")
+// CHECK: @lpc_signature_text("lpc-abi 2\0Ainput 0 22 2 4 2 input_0\0Ainput 1 21 1 3 input_1\0Ainput 2 3 1 2 input_2\0Ainput 3 21 1 4 input_3\0Aoutput 0 3 1 2 output_0\0A\00")
 func.func @main_graph(%w: tensor<4x2x!lq.int<4>>, %u: tensor<3x!lq.int<4, unsigned>>,
-                      %c: tensor<2x!lq.int<8>>) -> tensor<2x!lq.int<8>> {
+                      %c: tensor<2x!lq.int<8>>, %nf: tensor<4x!lq.codebook<nf4>>) -> tensor<2x!lq.int<8>> {
   return %c : tensor<2x!lq.int<8>>
 }
 
 // -----
 
 /// negative: a format without an ONNX dtype.
-// expected-error @+1 {{lpc-cpu-entry: input 0 has element type '!lq.int<3>', which has no ONNX dtype to cross the C ABI with (lq integer formats of 4 and 8 bits do)}}
+// expected-error @+1 {{lpc-cpu-entry: input 0 has element type '!lq.int<3>', which has no ONNX dtype to cross the C ABI with (lq formats of 4 and 8 bits do)}}
 func.func @main_graph(%w: tensor<8x!lq.int<3>>) -> tensor<8xf32> {
   %0 = arith.constant dense<0.0> : tensor<8xf32>
   return %0 : tensor<8xf32>

@@ -16,7 +16,7 @@
 // CHECK-DAG: %[[R2:.*]] = arith.addi %[[T]], %c4
 // CHECK-DAG: %[[R3:.*]] = arith.addi %[[T]], %c6
 // CHECK: %[[S:.*]] = tensor.extract %{{.*}} : tensor<9x2xf32>
-// CHECK: %[[TB:.*]] = arith.mulf %cst{{.*}}, %{{.*}} : vector<16xf32>
+// CHECK: %[[TB:.*]] = arith.mulf %{{.*}}, %cst{{.*}} : vector<16xf32>
 // CHECK: scf.for %{{.*}} = %c0{{.*}} to %c128{{.*}} step %c32
 // CHECK: vector.transfer_read %[[C]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<9x256xi4>, vector<32xi4>
 // CHECK: vector.bitcast %{{.*}} : vector<32xi4> to vector<16xi8>
@@ -112,4 +112,30 @@ module attributes {lq.target = #lq.target<cpu, {features = ["avx2", "fma", "avx5
 func.func @no_target(%x: tensor<1x64xf32>, %w: tensor<4x64x!lq.int<4>>, %s: tensor<4x2xf32>) -> tensor<1x4xf32> {
   %y = lq.matmul %x, %w scales(%s) rhs_layout(<block = [1, 32]>) rhs_transposed acc(f32) : tensor<1x64xf32>, tensor<4x64x!lq.int<4>>, tensor<4x2xf32> -> tensor<1x4xf32>
   return %y : tensor<1x4xf32>
+}
+
+// -----
+
+/// NF4 codes: the table holds the codebook's values times the scale; a
+/// 256-bit target has no 16-lane table and leaves it to the reference.
+// CHECK-LABEL: func.func @nf4_zmm(
+// CHECK: arith.constant dense<[-1.000000e+00, -0.6961928, {{.*}}, 1.000000e+00]> : vector<16xf32>
+// CHECK: vector.extract %{{.*}}[%{{.*}}] : f32 from vector<16xf32>
+// CHECK-NOT: lq.matmul
+// CHECK-LABEL: func.func @nf4_ymm(
+// CHECK: lq.matmul
+module attributes {lq.target = #lq.target<cpu, {features = ["avx2", "fma", "avx512f"], vector_bits = 512}>} {
+  func.func @nf4_zmm(%x: tensor<1x64xf32>, %w: tensor<4x64x!lq.codebook<nf4>>, %s: tensor<4x1xf32>) -> tensor<1x4xf32> {
+    %y = lq.matmul %x, %w scales(%s) rhs_layout(<block = [1, 64]>) rhs_transposed acc(f32) : tensor<1x64xf32>, tensor<4x64x!lq.codebook<nf4>>, tensor<4x1xf32> -> tensor<1x4xf32>
+    return %y : tensor<1x4xf32>
+  }
+}
+
+// -----
+
+module attributes {lq.target = #lq.target<cpu, {features = ["avx2", "fma"], vector_bits = 256}>} {
+  func.func @nf4_ymm(%x: tensor<1x64xf32>, %w: tensor<4x64x!lq.codebook<nf4>>, %s: tensor<4x1xf32>) -> tensor<1x4xf32> {
+    %y = lq.matmul %x, %w scales(%s) rhs_layout(<block = [1, 64]>) rhs_transposed acc(f32) : tensor<1x64xf32>, tensor<4x64x!lq.codebook<nf4>>, tensor<4x1xf32> -> tensor<1x4xf32>
+    return %y : tensor<1x4xf32>
+  }
 }

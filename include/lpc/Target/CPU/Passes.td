@@ -77,9 +77,11 @@ def LPCCPUVectorizeMatmul : Pass<"lpc-cpu-vectorize-matmul", "::mlir::ModuleOp">
     Runs on tensor-level lq IR, before `convert-lq-to-linalg`. Rewrites the
     weight-only `lq.matmul` (an `f32` lhs, `acc(f32)`, no output
     quantization) whose rhs is stored NxK (`rhs_transposed`, as MatMulNBits
-    and Gemm transB store weights) in a 4- or 8-bit integer format, with
-    `f32` scales per K-group (`block = [1, G]`), per row (`axis = 0`) or per
-    tensor, and optional integer zero points with the same layout:
+    and Gemm transB store weights) in a 4- or 8-bit integer format (or, on
+    512-bit targets, any 4-bit format: NF4 and other codebooks, E2M1 and
+    other minifloats), with `f32` scales per K-group (`block = [1, G]`), per
+    row (`axis = 0`) or per tensor, and optional integer zero points (integer
+    formats) or `f32` offsets with the same layout:
 
     - the output rows are split into register tiles of `rows` rows, one
       `scf.forall` iteration each (threads over output rows); a ragged
