@@ -22,6 +22,8 @@
 #include "lpc/Driver/Driver.h"
 #include "lpc/Runtime/ModelLibrary.h"
 
+#include "OneDNNPeer.h"
+
 #include "mlir/AsmParser/AsmParser.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -42,6 +44,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -89,6 +92,10 @@ cl::opt<std::string> cpu("cpu", cl::desc("CPU to compile for (lpc --cpu)"),
                          cl::sub(gemmCommand));
 cl::opt<std::string> cpuFeatures("cpu-features", cl::desc("lpc --cpu-features"),
                                  cl::sub(gemvCommand), cl::sub(gemmCommand));
+cl::opt<bool> peers("peers",
+                    cl::desc("Time oneDNN's int8 and f32 GEMV beside lpc's "
+                             "(when lpc-bench was built with oneDNN)"),
+                    cl::init(true), cl::sub(gemvCommand));
 cl::opt<std::string> keep("keep",
                           cl::desc("Keep the generated model.mlir and "
                                    "model.so in this directory"),
@@ -516,6 +523,58 @@ Problem makeProblem(int64_t m) {
   return p;
 }
 
+/// Buffers of one weight copy, for the paired read.
+using Buffers = std::vector<std::pair<const uint8_t *, size_t>>;
+
+/// The cold samples of one GEMV implementation and their paired reads.
+struct ColdSeries {
+  std::string name;
+  int64_t copies;
+  size_t bytesPerCopy;
+  std::function<void(int64_t)> run;
+  std::function<Buffers(int64_t)> buffers;
+  int64_t next = 0;
+  std::vector<double> pct, gemvGBs, readGBs;
+
+  /// One sample: calls over the copies for at least --min-ms and one pass,
+  /// then a read of the same buffers in the same order as many times.
+  void sample(int r) {
+    int64_t calls = 0;
+    double t0 = nowSeconds(), t;
+    do {
+      run(next);
+      next = (next + 1) % copies;
+      ++calls;
+      t = nowSeconds() - t0;
+    } while (t * 1e3 < minMs || calls < copies);
+    double gemvTime = t / calls;
+    int64_t start = (next - calls % copies + copies) % copies;
+    uint64_t sink = 0;
+    t0 = nowSeconds();
+    for (int64_t c = 0; c < calls; ++c)
+      sink ^= pairedRead(buffers((start + c) % copies), threads);
+    double readTime = (nowSeconds() - t0) / calls;
+    if (sink == 0x5eed)
+      outs() << "";
+    pct.push_back(100 * readTime / gemvTime);
+    gemvGBs.push_back(bytesPerCopy / gemvTime / 1e9);
+    readGBs.push_back(bytesPerCopy / readTime / 1e9);
+    outs() << formatv("sample {0}: {1} {2} calls, {3:f2} GB/s, paired read "
+                      "{4:f2} GB/s, {5:f2} %\n",
+                      r, name, calls, gemvGBs.back(), readGBs.back(),
+                      pct.back());
+  }
+
+  void report() const {
+    Stats s = stats(pct), g = stats(gemvGBs), rd = stats(readGBs);
+    outs() << formatv("{0}: {1:f2} GB/s ({2:f2}..{3:f2}); paired read {4:f2} "
+                      "GB/s ({5:f2}..{6:f2}); pct_of_paired_read={7:f2} (min "
+                      "{8:f2}, max {9:f2})\n",
+                      name, g.median, g.min, g.max, rd.median, rd.min, rd.max,
+                      s.median, s.min, s.max);
+  }
+};
+
 int runGemv() {
   Problem p = makeProblem(1);
   printHeader(p, "gemv");
@@ -535,44 +594,50 @@ int runGemv() {
   runner.run(weights[0]);
   checkResult(p, runner.x, weights[0], runner.y);
 
-  std::vector<double> pct, gemvGBs, readGBs;
-  int64_t next = 0;
-  for (int r = 0; r < reps; ++r) {
-    int64_t calls = 0;
-    double t0 = nowSeconds(), t;
-    do {
-      runner.run(weights[next]);
-      next = (next + 1) % copies;
-      ++calls;
-      t = nowSeconds() - t0;
-    } while (t * 1e3 < minMs || calls < copies);
-    double gemvTime = t / calls;
-    // The paired read: the same buffers, in the same order, as many times.
-    int64_t start = next;
-    uint64_t sink = 0;
-    t0 = nowSeconds();
-    for (int64_t c = 0; c < calls; ++c) {
-      Weights &w = weights[(start + c) % copies];
-      sink ^= pairedRead(
-          {{w.codes.data(), w.codes.size()},
-           {(const uint8_t *)w.scales.data(), w.scales.size() * sizeof(float)},
-           {(const uint8_t *)w.zeroPoints.data(), w.zeroPoints.size()}},
-          threads);
+  std::vector<ColdSeries> series;
+  series.push_back(
+      {"lpc", copies, size_t(p.weightBytes()),
+       [&](int64_t c) { runner.run(weights[c]); },
+       [&](int64_t c) -> Buffers {
+         Weights &w = weights[c];
+         return {{w.codes.data(), w.codes.size()},
+                 {(const uint8_t *)w.scales.data(),
+                  w.scales.size() * sizeof(float)},
+                 {(const uint8_t *)w.zeroPoints.data(), w.zeroPoints.size()}};
+       }});
+  // Peers in the same run, interleaved sample by sample.
+  std::vector<std::unique_ptr<lpc::bench::Peer>> peerLibs;
+  if (peers) {
+#ifdef LPC_BENCH_ONEDNN
+    for (bool int8 : {true, false}) {
+      std::string error;
+      auto peer = lpc::bench::makeOneDNNGemv(int8, p.n, p.k,
+                                             coldMiB * (1 << 20), error);
+      if (!peer) {
+        outs() << "peer: " << error << "\n";
+        continue;
+      }
+      lpc::bench::Peer *raw = peer.get();
+      peerLibs.push_back(std::move(peer));
+      series.push_back({raw->name(), raw->copies(), raw->weightBytes(),
+                        [raw](int64_t c) {
+                          if (!raw->run(c))
+                            fail(raw->name() + " failed");
+                        },
+                        [raw](int64_t c) -> Buffers {
+                          return {{raw->weightData(c), raw->weightBytes()}};
+                        }});
     }
-    double readTime = (nowSeconds() - t0) / calls;
-    if (sink == 0x5eed)
-      outs() << "";
-    pct.push_back(100 * readTime / gemvTime);
-    gemvGBs.push_back(p.weightBytes() / gemvTime / 1e9);
-    readGBs.push_back(p.weightBytes() / readTime / 1e9);
-    outs() << formatv("sample {0}: {1} calls, lpc {2:f2} GB/s, paired read "
-                      "{3:f2} GB/s, {4:f2} %\n",
-                      r, calls, gemvGBs.back(), readGBs.back(), pct.back());
+#else
+    outs() << "peers: none (lpc-bench was built without oneDNN)\n";
+#endif
   }
-  Stats s = stats(pct), g = stats(gemvGBs), rd = stats(readGBs);
-  outs() << formatv("lpc: {0:f2} GB/s ({1:f2}..{2:f2}); paired read {3:f2} "
-                    "GB/s ({4:f2}..{5:f2})\n",
-                    g.median, g.min, g.max, rd.median, rd.min, rd.max);
+  for (int r = 0; r < reps; ++r)
+    for (ColdSeries &c : series)
+      c.sample(r);
+  for (const ColdSeries &c : series)
+    c.report();
+  Stats s = stats(series.front().pct);
   outs() << formatv("result: gemv {0} g{1} {2}x{3} t{4} "
                     "pct_of_paired_read={5:f2} (min {6:f2}, max {7:f2})\n",
                     format, p.g, p.n, p.k, threads.getValue(), s.median, s.min,

@@ -9,6 +9,8 @@ PACKAGES=(llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
   clang-format-22 ninja-build cmake ccache
   libonnx-dev libprotobuf-dev protobuf-compiler)
 PACKAGES+=(libonnx-testdata libomp-22-dev)
+# oneDNN: lpc-bench's peer (bench/OneDNNPeer.cpp).
+PACKAGES+=(libdnnl-dev)
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
