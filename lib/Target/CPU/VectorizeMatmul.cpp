@@ -151,6 +151,15 @@ struct VectorizeWeightOnlyMatmul : OpRewritePattern<MatmulOp> {
     Value codes = BitcastOp::create(
         b, loc, RankedTensorType::get(rhsType.getShape(), storage),
         op.getRhs());
+    // Zero points in an lq format are read as their storage integers.
+    Value zeroPoints = op.getRhsZeroPoint();
+    if (zeroPoints) {
+      auto zpType = cast<RankedTensorType>(zeroPoints.getType());
+      if (!zpType.getElementType().isIntOrFloat())
+        zeroPoints = BitcastOp::create(
+            b, loc, zpType.clone(getStorageType(zpType.getElementType())),
+            zeroPoints);
+    }
     Value out =
         tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{w->m, w->n}, f32);
     // 4-bit codes pair with the even and the odd activations: split them
@@ -161,11 +170,11 @@ struct VectorizeWeightOnlyMatmul : OpRewritePattern<MatmulOp> {
     // Full tiles of `rows` rows, then one-row tiles for the remainder.
     int64_t full = w->n / tile.rows;
     if (full)
-      out = buildTiles(b, loc, op, *w, tile, codes, acts, out, 0, full,
-                       tile.rows);
+      out = buildTiles(b, loc, op, *w, tile, codes, zeroPoints, acts, out, 0,
+                       full, tile.rows);
     if (int64_t rest = w->n % tile.rows)
-      out = buildTiles(b, loc, op, *w, tile, codes, acts, out, full * tile.rows,
-                       rest, 1);
+      out = buildTiles(b, loc, op, *w, tile, codes, zeroPoints, acts, out,
+                       full * tile.rows, rest, 1);
     rewriter.replaceOp(op, out);
     return success();
   }
@@ -178,13 +187,15 @@ private:
   /// What dequantizes the codes of one row and K-group, broadcast to
   /// vectors: `sub` is subtracted from the f32 codes before the scale (`bias`
   /// plus an integer zero point; null when both are zero), `add` added after
-  /// it (an f32 offset, or null).
+  /// it (an f32 offset, or null). `zeroPoints` is the rhs zero-point tensor
+  /// in storage integers (or f32 offsets), or null.
   struct GroupScale {
     Value scale, sub, add;
   };
   GroupScale loadScale(OpBuilder &b, Location loc, MatmulOp op,
-                       const WeightOnlyMatmul &w, const Tile &tile, Value row,
-                       Value group, float bias) const {
+                       const WeightOnlyMatmul &w, const Tile &tile,
+                       Value zeroPoints, Value row, Value group,
+                       float bias) const {
     SmallVector<Value> idx;
     if (w.layout == LayoutKind::axis)
       idx = {row};
@@ -201,14 +212,8 @@ private:
     Value sub;
     if (bias != 0)
       sub = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(bias));
-    if (Value zpTensor = op.getRhsZeroPoint()) {
-      // Zero points in an lq format are read as their storage integers.
-      auto zpType = cast<RankedTensorType>(zpTensor.getType());
-      if (!zpType.getElementType().isIntOrFloat())
-        zpTensor = BitcastOp::create(
-            b, loc, zpType.clone(getStorageType(zpType.getElementType())),
-            zpTensor);
-      Value zp = tensor::ExtractOp::create(b, loc, zpTensor, idx);
+    if (zeroPoints) {
+      Value zp = tensor::ExtractOp::create(b, loc, zeroPoints, idx);
       if (w.floatOffset) {
         g.add = zp;
       } else {
@@ -277,12 +282,13 @@ private:
   }
 
   /// `count` tiles of `rows` rows starting at row `first`, one scf.forall
-  /// iteration each, written into `out`. `acts` is the lhs, or for 4-bit
-  /// codes its even and odd columns (splitEvenOdd).
+  /// iteration each, written into `out`. `codes` and `zeroPoints` (or null)
+  /// are in storage integers; `acts` is the lhs, or for 4-bit codes its even
+  /// and odd columns (splitEvenOdd).
   Value buildTiles(OpBuilder &b, Location loc, MatmulOp op,
                    const WeightOnlyMatmul &w, const Tile &tile, Value codes,
-                   ArrayRef<Value> acts, Value out, int64_t first,
-                   int64_t count, int64_t rows) const {
+                   Value zeroPoints, ArrayRef<Value> acts, Value out,
+                   int64_t first, int64_t count, int64_t rows) const {
     Type f32 = b.getF32Type();
     unsigned width = w.format.width;
     int64_t lanes = tile.lanes, perRead = Tile::vectorsPerRead(width);
@@ -424,8 +430,8 @@ private:
                 SmallVector<GroupScale> scales;
                 SmallVector<Value> tables;
                 for (Value row : rowIdx) {
-                  scales.push_back(
-                      loadScale(b, loc, op, w, tile, row, gIdx, bias));
+                  scales.push_back(loadScale(b, loc, op, w, tile, zeroPoints,
+                                             row, gIdx, bias));
                   if (!useTable)
                     continue;
                   // The reference's deq, lane by lane.
