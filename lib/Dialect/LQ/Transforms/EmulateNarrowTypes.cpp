@@ -59,14 +59,21 @@ struct BitAddress {
   Value byte, bit;
 };
 
-BitAddress addressOf(OpBuilder &b, Location loc, MemRefType type,
-                     ValueRange indices) {
+/// The row-major element index of `indices` in a memref of type `type`.
+Value linearIndex(OpBuilder &b, Location loc, MemRefType type,
+                  ValueRange indices) {
   Value lin = arith::ConstantIndexOp::create(b, loc, 0);
   for (auto [i, dim] : llvm::zip(indices, type.getShape())) {
     lin = arith::MulIOp::create(b, loc, lin,
                                 arith::ConstantIndexOp::create(b, loc, dim));
     lin = arith::AddIOp::create(b, loc, lin, i);
   }
+  return lin;
+}
+
+BitAddress addressOf(OpBuilder &b, Location loc, MemRefType type,
+                     ValueRange indices) {
+  Value lin = linearIndex(b, loc, type, indices);
   Value bits = arith::MulIOp::create(
       b, loc, lin,
       arith::ConstantIndexOp::create(b, loc, type.getElementTypeBitWidth()));
@@ -235,14 +242,9 @@ struct TransferReadLowering : OpConversionPattern<vector::TransferReadOp> {
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
     // Aligned: the byte is the linear index over the codes per byte.
-    Value lin = arith::ConstantIndexOp::create(b, loc, 0);
-    for (auto [i, dim] : llvm::zip(adaptor.getIndices(), type.getShape())) {
-      lin = arith::MulIOp::create(b, loc, lin,
-                                  arith::ConstantIndexOp::create(b, loc, dim));
-      lin = arith::AddIOp::create(b, loc, lin, i);
-    }
     Value byte = arith::DivUIOp::create(
-        b, loc, lin, arith::ConstantIndexOp::create(b, loc, perByte));
+        b, loc, linearIndex(b, loc, type, adaptor.getIndices()),
+        arith::ConstantIndexOp::create(b, loc, perByte));
     auto bytesType =
         VectorType::get({vecType.getNumElements() * w / 8}, b.getI8Type());
     Value bytes =
