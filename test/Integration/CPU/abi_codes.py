@@ -12,7 +12,10 @@ import sys
 
 import numpy as np
 import onnx
-from onnx import helper, numpy_helper
+from onnx import numpy_helper
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+import onnxtensors  # noqa: E402
 
 work = sys.argv[1]
 os.makedirs(work, exist_ok=True)
@@ -27,16 +30,7 @@ CASES = [
 
 
 def tensor(path, name, dtype, values):
-    if dtype in (onnx.TensorProto.INT4, onnx.TensorProto.UINT4):
-        # raw_data, two codes per byte, the first in the low nibble.
-        nib = (values.reshape(-1).astype(np.int64) & 0xF).astype(np.uint8)
-        if nib.size % 2:
-            nib = np.append(nib, 0)
-        raw = (nib[0::2] | (nib[1::2] << 4)).tobytes()
-        t = helper.make_tensor(name, dtype, values.shape, raw, raw=True)
-    else:
-        t = helper.make_tensor(name, dtype, values.shape, values.reshape(-1).tolist())
-    open(path, "wb").write(t.SerializeToString())
+    open(path, "wb").write(onnxtensors.tensor_proto(name, dtype, values).SerializeToString())
 
 
 failures = 0

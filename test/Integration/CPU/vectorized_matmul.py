@@ -16,12 +16,13 @@ import sys
 
 import numpy as np
 import onnx
-from onnx import helper, numpy_helper
+from onnx import numpy_helper
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
 import fbound  # noqa: E402
 import lqmodel  # noqa: E402
 import lqops  # noqa: E402
+import onnxtensors  # noqa: E402
 
 work, flags = sys.argv[1], sys.argv[2:]
 os.makedirs(work, exist_ok=True)
@@ -55,16 +56,6 @@ CASES = [
 ]
 
 
-def tensor(name, dtype, values):
-    if dtype in (onnx.TensorProto.INT4, onnx.TensorProto.UINT4):
-        nib = (values.reshape(-1).astype(np.int64) & 0xF).astype(np.uint8)
-        if nib.size % 2:
-            nib = np.append(nib, 0)
-        raw = (nib[0::2] | (nib[1::2] << 4)).tobytes()
-        return helper.make_tensor(name, dtype, values.shape, raw, raw=True)
-    return helper.make_tensor(name, dtype, values.shape, values.reshape(-1).tolist())
-
-
 args, body, results, inputs, expected = [], [], [], [], []
 for i, (fname, layout, m, n, k) in enumerate(CASES):
     lq, dtype, (lo, hi), zp_kind, value = FORMATS[fname]
@@ -86,13 +77,14 @@ for i, (fname, layout, m, n, k) in enumerate(CASES):
     zt = "tensor<%s%s>" % ("".join("%dx" % d for d in sshape), "f32" if zp_kind == "float" else "i8")
     xt, wt, yt = "tensor<%dx%dxf32>" % (m, k), "tensor<%dx%dx%s>" % (n, k, lq), "tensor<%dx%dxf32>" % (m, n)
     args += ["%%x%d: %s" % (i, xt), "%%w%d: %s" % (i, wt), "%%s%d: %s" % (i, st)]
-    inputs += [tensor("x%d" % i, onnx.TensorProto.FLOAT, x), tensor("w%d" % i, dtype, w),
-               tensor("s%d" % i, onnx.TensorProto.FLOAT, s if sshape else np.array(s))]
+    inputs += [onnxtensors.tensor_proto("x%d" % i, onnx.TensorProto.FLOAT, x),
+               onnxtensors.tensor_proto("w%d" % i, dtype, w),
+               onnxtensors.tensor_proto("s%d" % i, onnx.TensorProto.FLOAT, s)]
     zp = ""
     if z is not None:
         args.append("%%z%d: %s" % (i, zt))
-        inputs.append(tensor("z%d" % i, onnx.TensorProto.FLOAT if zp_kind == "float" else onnx.TensorProto.INT8,
-                             z if sshape else np.array(z)))
+        inputs.append(onnxtensors.tensor_proto(
+            "z%d" % i, onnx.TensorProto.FLOAT if zp_kind == "float" else onnx.TensorProto.INT8, z))
         zp = " rhs_zero_point(%%z%d : %s)" % (i, zt)
     body.append("  %%y%d = lq.matmul %%x%d, %%w%d scales(%%s%d)%s rhs_layout(%s) rhs_transposed acc(f32) "
                 ": %s, %s, %s -> %s" % (i, i, i, i, zp, lay, xt, wt, st, yt))

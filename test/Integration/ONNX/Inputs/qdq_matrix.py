@@ -44,6 +44,7 @@ from onnx import TensorProto, helper
 from onnx import numpy_helper as nh
 
 import intdot
+import onnxtensors
 import ort_run
 
 FLOAT = 1
@@ -68,11 +69,8 @@ def tensor(name, dtype, dims, values):
     t.data_type = dtype
     t.dims.extend(dims)
     a = np.asarray(values)
-    if dtype in (21, 22, 23):
-        nib = (a.astype(np.int64).ravel() & 0xF).astype(np.uint8)
-        if nib.size % 2:
-            nib = np.append(nib, 0)
-        t.raw_data = (nib[0::2] | (nib[1::2] << 4)).astype(np.uint8).tobytes()
+    if dtype in onnxtensors.NIBBLE_TYPES:
+        t.raw_data = onnxtensors.pack_nibbles(a)
     else:
         t.raw_data = a.tobytes()
     return t
