@@ -27,12 +27,17 @@
 
 using namespace mlir;
 
-void lpc::buildLQStagePipeline(OpPassManager &pm) {
+void lpc::buildLQStagePipeline(OpPassManager &pm, unsigned activationBits) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // QDQ chains become quantized lq ops (bit-identical results).
   pm.addPass(lq::createLQFuseQDQ());
   pm.addPass(createCanonicalizerPass());
+  if (activationBits) {
+    lq::LQQuantizeActivationsOptions options;
+    options.bits = activationBits;
+    pm.addPass(lq::createLQQuantizeActivations(options));
+  }
 }
 
 void lpc::buildCPUPipeline(OpPassManager &pm,
@@ -78,6 +83,9 @@ void lpc::buildCPULoweringPipeline(OpPassManager &pm,
   // know.
   bufferization::BufferDeallocationPipelineOptions deallocOptions;
   bufferization::buildBufferDeallocationPipeline(pm, deallocOptions);
+  // The kernels' intrinsic calls get their llvm.call_intrinsic bodies
+  // (deallocation does not accept them), which the inliner puts in place.
+  pm.addPass(createLPCCPUDefineIntrinsics());
   // Deallocation of buffers whose ownership is only known at run time (loops
   // yielding buffers) calls a generated helper over dynamically shaped
   // memrefs, which the bare-pointer calling convention cannot pass: inline

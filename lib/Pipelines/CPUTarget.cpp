@@ -55,7 +55,7 @@ public:
   void buildPipeline(OpPassManager &pm, Phase from, Phase to,
                      const TargetOptions &options) const override {
     if (from < Phase::LQ)
-      buildLQStagePipeline(pm);
+      buildLQStagePipeline(pm, options.activationBits);
     if (to < Phase::Lowered)
       return;
     CPUPipelineOptions cpuOptions;

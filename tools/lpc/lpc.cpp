@@ -56,6 +56,13 @@ static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Shape of a graph input: NAME=d0,d1,... (repeatable)"),
                 cl::sub(compileCmd), cl::sub(runCmd), cl::cat(category));
+static cl::opt<std::string> activations(
+    "activations",
+    cl::desc("Activations of weight-only matmuls with integer weights: f32 "
+             "(default: exact weight-only semantics) or int8 (quantized at "
+             "run time per weight K-block, integer accumulation; "
+             "lq-quantize-activations)"),
+    cl::init("f32"), cl::sub(compileCmd), cl::sub(runCmd), cl::cat(category));
 static cl::opt<bool> timing("timing", cl::desc("Print phase times"),
                             cl::sub(compileCmd), cl::sub(runCmd),
                             cl::cat(category));
@@ -194,6 +201,13 @@ int main(int argc, char **argv) {
   copts.backend.cpu = cpu;
   copts.backend.cpuFeatures = cpuFeatures;
   copts.printLocations = printLocations;
+  if (activations == "int8") {
+    copts.backend.activationBits = 8;
+  } else if (activations != "f32") {
+    WithColor::error(errs(), "lpc")
+        << "--activations expects f32 or int8, got '" << activations << "'\n";
+    return 1;
+  }
   copts.backend.log.timing = timing;
   copts.backend.parallel = !serial;
   copts.backend.log.progress = sys::Process::StandardErrIsDisplayed();

@@ -26,7 +26,7 @@ def ConvertLQToLinalg : Pass<"convert-lq-to-linalg", "::mlir::ModuleOp"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect", "::mlir::tensor::TensorDialect",
-    "::mlir::func::FuncDialect"];
+    "::mlir::func::FuncDialect", "::mlir::scf::SCFDialect"];
 }
 
 def ConvertQuantToLQ : Pass<"convert-quant-to-lq", "::mlir::ModuleOp"> {

@@ -22,8 +22,10 @@ struct CPUPipelineOptions
 };
 
 /// The graph-level stage (imported IR -> lq IR). Float models pass through
-/// canonicalisation; quantization transforms join here.
-void buildLQStagePipeline(mlir::OpPassManager &pm);
+/// canonicalisation; quantization transforms join here. `activationBits`
+/// (0: none) quantizes the activations of weight-only matmuls at run time
+/// (lq-quantize-activations).
+void buildLQStagePipeline(mlir::OpPassManager &pm, unsigned activationBits = 0);
 
 /// Imported (or lq) IR on tensors -> LLVM dialect with lpc's C ABI
 /// (`lpc_signature`, `lpc_run`). This is exactly what `lpc compile

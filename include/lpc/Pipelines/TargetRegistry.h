@@ -82,6 +82,9 @@ struct TargetOptions {
   std::string cpu;
   /// ISA features to turn on or off in the CPU's description ("+a,-b").
   std::string cpuFeatures;
+  /// Quantize the activations of weight-only matmuls at run time to this
+  /// many bits (`--activations=int8`: 8); 0 keeps them f32.
+  unsigned activationBits = 0;
   PhaseLog log;
 };
 

@@ -15,10 +15,12 @@
 #include "lpc/Dialect/LQ/Utils/FormatCodegen.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -85,6 +87,130 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
         emitQuantize(rewriter, op.getLoc(), adaptor.getInput(), format, info,
                      op.getRounding(), op.getSeed(), op.getSaturate());
     rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// docs/Semantics.md's dynamic_quantize: per layout group the largest
+/// magnitude `a` (scf loops over the group inside a generic over the scale
+/// tensor), then `s = a / qmax`, `r = a ? qmax / a : 0` and the codes
+/// `encode(x * r)`.
+struct DynamicQuantizeLowering : OpConversionPattern<DynamicQuantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(DynamicQuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    OpBuilder &b = rewriter;
+    Value x = adaptor.getInput();
+    LayoutAttr layout = op.getLayout();
+    Format format = *getFormat(op.getResult().getType().getElementType());
+    Type f32 = b.getF32Type();
+    auto scaleType = op.getScale().getType();
+    int64_t rank = op.getInput().getType().getRank();
+    auto cIndex = [](OpBuilder &nb, Location l, int64_t v) -> Value {
+      return arith::ConstantIndexOp::create(nb, l, v);
+    };
+    SmallVector<OpFoldResult> dataSizes = tensor::getMixedSizes(b, loc, x);
+    // The scale tensor's sizes: ceil(D / B) per block dim, D along an axis.
+    SmallVector<Value> scaleDynSizes;
+    for (int64_t d = 0; d < scaleType.getRank(); ++d) {
+      if (!scaleType.isDynamicDim(d))
+        continue;
+      int64_t dataDim = layout.isAxis() ? layout.getAxis() : d;
+      Value size = getValueOrCreateConstantIndexOp(b, loc, dataSizes[dataDim]);
+      if (layout.isBlock()) {
+        int64_t blk = layout.getBlock()[d];
+        size = arith::CeilDivUIOp::create(b, loc, size, cIndex(b, loc, blk));
+      }
+      scaleDynSizes.push_back(size);
+    }
+    Value init = tensor::EmptyOp::create(b, loc, scaleType, scaleDynSizes);
+    int64_t scaleRank = scaleType.getRank();
+    SmallVector<utils::IteratorType> iters(scaleRank,
+                                           utils::IteratorType::parallel);
+    auto absmax = linalg::GenericOp::create(
+        b, loc, TypeRange{scaleType}, ValueRange{}, ValueRange{init},
+        SmallVector<AffineMap>{b.getMultiDimIdentityMap(scaleRank)}, iters,
+        [&](OpBuilder &nb, Location l, ValueRange) {
+          SmallVector<Value> sIdx;
+          for (int64_t d = 0; d < scaleRank; ++d)
+            sIdx.push_back(linalg::IndexOp::create(nb, l, d));
+          // The group's range along every data dim.
+          SmallVector<Value> lo, hi;
+          for (int64_t d = 0; d < rank; ++d) {
+            Value size = getValueOrCreateConstantIndexOp(nb, l, dataSizes[d]);
+            if (layout.isBlock()) {
+              Value blk = cIndex(nb, l, layout.getBlock()[d]);
+              Value first = arith::MulIOp::create(nb, l, sIdx[d], blk);
+              lo.push_back(first);
+              hi.push_back(arith::MinUIOp::create(
+                  nb, l, arith::AddIOp::create(nb, l, first, blk), size));
+            } else if (layout.isAxis() && layout.getAxis() == d) {
+              lo.push_back(sIdx[0]);
+              hi.push_back(
+                  arith::AddIOp::create(nb, l, sIdx[0], cIndex(nb, l, 1)));
+            } else {
+              lo.push_back(cIndex(nb, l, 0));
+              hi.push_back(size);
+            }
+          }
+          Value zero = arith::ConstantFloatOp::create(nb, l, nb.getF32Type(),
+                                                      APFloat(0.0f));
+          SmallVector<Value> idx(rank);
+          std::function<Value(OpBuilder &, int64_t, Value)> loop =
+              [&](OpBuilder &lb, int64_t d, Value acc) -> Value {
+            if (d == rank) {
+              Value v = tensor::ExtractOp::create(lb, l, x, idx);
+              return arith::MaximumFOp::create(lb, l, acc,
+                                               math::AbsFOp::create(lb, l, v));
+            }
+            auto f = scf::ForOp::create(
+                lb, l, lo[d], hi[d], cIndex(lb, l, 1), ValueRange{acc},
+                [&](OpBuilder &fb, Location, Value i, ValueRange args) {
+                  idx[d] = i;
+                  scf::YieldOp::create(fb, l, loop(fb, d + 1, args[0]));
+                });
+            return f.getResult(0);
+          };
+          linalg::YieldOp::create(nb, l, loop(nb, 0, zero));
+        });
+    Value a = absmax.getResult(0);
+    auto qmax = static_cast<float>((int64_t(1) << (format.width - 1)) - 1);
+    auto qmaxConst = [&](OpBuilder &nb, Location l) -> Value {
+      return arith::ConstantFloatOp::create(nb, l, nb.getF32Type(),
+                                            APFloat(qmax));
+    };
+    Value scale = buildElementwise(
+        b, loc, a, f32, [&](OpBuilder &nb, Location l, Value v, ValueRange) {
+          return arith::DivFOp::create(nb, l, v, qmaxConst(nb, l)).getResult();
+        });
+    Value mult = buildElementwise(
+        b, loc, a, f32, [&](OpBuilder &nb, Location l, Value v, ValueRange) {
+          Value zero = arith::ConstantFloatOp::create(nb, l, nb.getF32Type(),
+                                                      APFloat(0.0f));
+          Value isZero =
+              arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, v, zero);
+          Value r = arith::DivFOp::create(nb, l, qmaxConst(nb, l), v);
+          return arith::SelectOp::create(nb, l, isZero, zero, r).getResult();
+        });
+    Value codes = buildElementwise(
+        b, loc, x, b.getIntegerType(format.width),
+        [&](OpBuilder &nb, Location l, Value v, ValueRange idx) {
+          Value r = tensor::ExtractOp::create(nb, l, mult,
+                                              scaleIndices(nb, l, layout, idx));
+          Value t = arith::MulFOp::create(nb, l, v, r);
+          // Into [-qmax, qmax] (an infinite multiplier of a subnormal `a`
+          // gives infinite products); NaN stays NaN and encodes as 0.
+          Value hi = qmaxConst(nb, l);
+          Value lo = arith::NegFOp::create(nb, l, hi);
+          t = arith::MinimumFOp::create(
+              nb, l, arith::MaximumFOp::create(nb, l, t, lo), hi);
+          return emitEncode(nb, l, format, t, /*zeroPoint=*/Value(),
+                            RoundingMode::half_even, /*index=*/Value(),
+                            /*seed=*/0, /*saturate=*/true);
+        });
+    rewriter.replaceOp(op, {codes, scale});
     return success();
   }
 };
@@ -400,8 +526,9 @@ struct ConvertLQToLinalgPass
 
 void lpc::populateLQToLinalgPatterns(TypeConverter &converter,
                                      RewritePatternSet &patterns) {
-  patterns.add<QuantizeLowering, DequantizeLowering, BitcastLowering,
-               MatmulLowering>(converter, patterns.getContext());
+  patterns.add<QuantizeLowering, DynamicQuantizeLowering, DequantizeLowering,
+               BitcastLowering, MatmulLowering>(converter,
+                                                patterns.getContext());
   populateRequantizeLowering(converter, patterns);
   populateHadamardLowering(converter, patterns);
   populateDataMovementLowering(converter, patterns);

@@ -8,6 +8,8 @@
 
 #include "lpc/Target/CPU/Passes.h"
 
+#include "KernelUtils.h"
+
 #include "lpc/Dialect/LQ/IR/Format.h"
 #include "lpc/Dialect/LQ/Utils/FormatCodegen.h"
 
@@ -23,35 +25,9 @@ namespace lpc {
 
 using namespace mlir;
 using namespace lpc::lq;
+using lpc::cpu::Tile;
 
 namespace {
-
-/// The register tile: `rows` output rows, `lanes` f32 lanes per vector,
-/// `unroll` code reads per row and step. A read of 8-bit codes fills one f32
-/// vector, a read of 4-bit codes (one byte per lane) two.
-struct Tile {
-  int64_t rows = 1;
-  int64_t lanes = 8;
-  int64_t unroll = 2;
-  /// f32 vectors one read of `width`-bit codes gives.
-  static int64_t vectorsPerRead(unsigned width) { return width == 4 ? 2 : 1; }
-  /// Codes of one row consumed per step.
-  int64_t step(unsigned width) const {
-    return lanes * vectorsPerRead(width) * unroll;
-  }
-};
-
-/// The tile for `target`, or nothing without a CPU description.
-std::optional<Tile> chooseTile(TargetAttr target) {
-  if (!target || target.getKind() != TargetKind::cpu)
-    return std::nullopt;
-  int64_t bits = target.getInt("vector_bits", 0);
-  if (bits < 128)
-    return std::nullopt;
-  Tile tile;
-  tile.lanes = std::min<int64_t>(bits, 512) / 32;
-  return tile;
-}
 
 /// The lq.matmul forms this pass vectorizes, with what it needs of them.
 struct WeightOnlyMatmul {
@@ -289,6 +265,20 @@ private:
                    const WeightOnlyMatmul &w, const Tile &tile, Value codes,
                    Value zeroPoints, ArrayRef<Value> acts, Value out,
                    int64_t first, int64_t count, int64_t rows) const {
+    return lpc::cpu::buildRowTiles(
+        b, loc, out, w.m, first, count, rows,
+        [&](OpBuilder &b, Location loc, ArrayRef<Value> rowIdx) {
+          return buildTile(b, loc, op, w, tile, codes, zeroPoints, acts,
+                           rowIdx);
+        });
+  }
+
+  /// One tile: the M x rows result of output rows `rowIdx`.
+  Value buildTile(OpBuilder &b, Location loc, MatmulOp op,
+                  const WeightOnlyMatmul &w, const Tile &tile, Value codes,
+                  Value zeroPoints, ArrayRef<Value> acts,
+                  ArrayRef<Value> rowIdx) const {
+    int64_t rows = rowIdx.size();
     Type f32 = b.getF32Type();
     unsigned width = w.format.width;
     int64_t lanes = tile.lanes, perRead = Tile::vectorsPerRead(width);
@@ -298,34 +288,6 @@ private:
         {readCodes}, cast<RankedTensorType>(codes.getType()).getElementType());
     auto byteType = VectorType::get({lanes}, b.getI8Type());
     auto i32Type = VectorType::get({lanes}, b.getI32Type());
-    // Threads over tiles; a single tile is a one-iteration scf.for, whose
-    // inserts chain (a one-iteration scf.forall folds its parallel inserts
-    // into the same destination into independent ones).
-    scf::ForallOp forall;
-    scf::ForOp serial;
-    OpBuilder::InsertionGuard guard(b);
-    Value tileIdx, dest;
-    if (count > 1) {
-      forall = scf::ForallOp::create(
-          b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(count)},
-          ValueRange{out}, std::nullopt);
-      b.setInsertionPoint(forall.getTerminator());
-      tileIdx = forall.getInductionVar(0);
-      dest = forall.getRegionIterArgs()[0];
-    } else {
-      serial = scf::ForOp::create(b, loc, index(b, loc, 0), index(b, loc, 1),
-                                  index(b, loc, 1), ValueRange{out});
-      b.setInsertionPointToStart(serial.getBody());
-      tileIdx = serial.getInductionVar();
-      dest = serial.getRegionIterArgs()[0];
-    }
-    // The rows of a tile are `count` rows apart: separate sequential
-    // streams through the weights (adjacent rows, a few KiB apart, alias in
-    // the caches and DRAM banks).
-    SmallVector<Value> rowIdx;
-    for (int64_t r = 0; r < rows; ++r)
-      rowIdx.push_back(arith::AddIOp::create(b, loc, tileIdx,
-                                             index(b, loc, first + r * count)));
     Value zeroF = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
     Value zeroAcc = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(accType, b.getF32FloatAttr(0.0f)));
@@ -507,31 +469,7 @@ private:
           scf::YieldOp::create(b, loc, written);
         });
 
-    SmallVector<OpFoldResult> one = {b.getIndexAttr(1), b.getIndexAttr(1)};
-    SmallVector<OpFoldResult> size = {b.getIndexAttr(w.m), b.getIndexAttr(1)};
-    SmallVector<Value> columns;
-    for (int64_t r = 0; r < rows; ++r) {
-      SmallVector<OpFoldResult> at = {b.getIndexAttr(0), b.getIndexAttr(r)};
-      columns.push_back(tensor::ExtractSliceOp::create(
-          b, loc, mLoop.getResult(0), at, size, one));
-    }
-    if (!forall) {
-      Value result = dest;
-      for (int64_t r = 0; r < rows; ++r) {
-        SmallVector<OpFoldResult> dst = {b.getIndexAttr(0), rowIdx[r]};
-        result = tensor::InsertSliceOp::create(b, loc, columns[r], result, dst,
-                                               size, one);
-      }
-      scf::YieldOp::create(b, loc, result);
-      return serial.getResult(0);
-    }
-    b.setInsertionPointToEnd(forall.getTerminator().getBody());
-    for (int64_t r = 0; r < rows; ++r) {
-      SmallVector<OpFoldResult> dst = {b.getIndexAttr(0), rowIdx[r]};
-      tensor::ParallelInsertSliceOp::create(b, loc, columns[r], dest, dst, size,
-                                            one);
-    }
-    return forall.getResult(0);
+    return mLoop.getResult(0);
   }
 
   Tile tile;
@@ -542,7 +480,8 @@ struct LPCCPUVectorizeMatmulPass
   using Base::Base;
 
   void runOnOperation() override {
-    std::optional<Tile> tile = chooseTile(TargetAttr::lookup(getOperation()));
+    std::optional<Tile> tile =
+        lpc::cpu::chooseTile(TargetAttr::lookup(getOperation()));
     if (!tile)
       return;
     if (rows < 1) {
@@ -554,6 +493,7 @@ struct LPCCPUVectorizeMatmulPass
     tile->rows = rows;
     RewritePatternSet patterns(&getContext());
     patterns.add<VectorizeWeightOnlyMatmul>(&getContext(), *tile);
+    lpc::cpu::populateIntegerMatmulKernel(patterns, *tile);
     // One rewrite per matmul: the new ops are not lq.matmul.
     GreedyRewriteConfig config;
     config.setMaxIterations(1);

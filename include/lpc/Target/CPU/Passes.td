@@ -128,10 +128,37 @@ def LPCCPUVectorizeMatmul : Pass<"lpc-cpu-vectorize-matmul", "::mlir::ModuleOp">
            "N / rows rows from the next">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::math::MathDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::vector::VectorDialect",
                            "::lpc::lq::LQDialect"];
+}
+
+def LPCCPUDefineIntrinsics : Pass<"lpc-cpu-define-intrinsics", "::mlir::ModuleOp"> {
+  let summary = "Give the kernels' intrinsic declarations llvm.call_intrinsic bodies";
+  let description = [{
+    The kernels of `lpc-cpu-vectorize-matmul` call LLVM intrinsics that no
+    upstream dialect has (`llvm.x86.avx512.vpdpbusd.512`, the AVX2
+    `pmaddubsw` / `pmaddwd` sequences): at tensor level they call a private
+    `func.func` declaration carrying `lpc.llvm_intrinsic = "<name>"`,
+    because buffer deallocation rejects `llvm.call_intrinsic` (an op without
+    memory-effect information). After deallocation this pass gives each such
+    declaration a body, one `llvm.call_intrinsic` of the named intrinsic on
+    its arguments, and the inliner that follows puts it into the kernels.
+    A marked declaration whose name is not a string is an error.
+
+    ```mlir
+    func.func private @lpc_intrinsic_llvm_x86_avx512_vpdpbusd_512(
+        vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+        attributes {lpc.llvm_intrinsic = "llvm.x86.avx512.vpdpbusd.512"}
+    // gets the body
+    %r = llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"(%a, %b, %c) : ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::func::FuncDialect"];
 }
 
 #endif // LPC_TARGET_CPU_PASSES_TD

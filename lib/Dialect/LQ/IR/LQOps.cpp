@@ -173,6 +173,17 @@ LogicalResult DequantizeOp::verify() {
                       getZeroPoint(), *format);
 }
 
+LogicalResult DynamicQuantizeOp::verify() {
+  // A format, by the result's constraint.
+  Format format = *getFormat(getResult().getType().getElementType());
+  if (!format.isInteger() || !format.isSigned || format.width < 2)
+    return emitOpError("dynamic quantization needs a signed integer format "
+                       "of at least 2 bits (symmetric codes), got ")
+           << getResult().getType().getElementType();
+  return verifyScales(*this, "scale", getInput().getType(), getLayout(),
+                      getScale(), /*zeroPoint=*/Value(), format);
+}
+
 //===----------------------------------------------------------------------===//
 // BitcastOp
 //===----------------------------------------------------------------------===//

@@ -54,6 +54,34 @@ def LQ_QuantizeOp : LQ_Op<"quantize", [Pure, AllShapesMatch<["input", "result"]>
   let hasVerifier = 1;
 }
 
+def LQ_DynamicQuantizeOp : LQ_Op<"dynamic_quantize", [Pure,
+    AllShapesMatch<["input", "result"]>]> {
+  let summary = "Quantize with symmetric scales computed from the values";
+  let description = [{
+    Run-time (dynamic) quantization, as activations are quantized: for each
+    group of elements `layout` gives (per tensor, per axis entry or per
+    block), `a` is the largest magnitude in the group, the scale is
+    `a / qmax` and the codes are `round_half_even(x * (qmax / a))` (0 where
+    `a` is 0), saturated to the result's signed integer format, whose
+    `qmax = 2^(W-1) - 1`. Both results feed an integer `lq.matmul`; the
+    formula is ONNX Runtime's MatMulNBits `accuracy_level = 4` activation
+    quantization (for W = 8). Exact semantics: docs/Semantics.md.
+
+    ```mlir
+    %q, %s = lq.dynamic_quantize %x layout <block = [1, 128]>
+        : tensor<1x4096xf32> -> tensor<1x4096x!lq.int<8>>, tensor<1x32xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[F32]>:$input, LQ_LayoutAttr:$layout);
+  let results = (outs LQ_CodeTensor:$result,
+      RankedTensorOf<[F32]>:$scale);
+  let assemblyFormat = [{
+    $input `layout` $layout attr-dict `:` type($input) `->` type($result) `,`
+    type($scale)
+  }];
+  let hasVerifier = 1;
+}
+
 def LQ_DequantizeOp : LQ_Op<"dequantize", [Pure, AllShapesMatch<["input", "result"]>]> {
   let summary = "Dequantize codes to real values";
   let description = [{

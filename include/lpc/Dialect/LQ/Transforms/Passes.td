@@ -113,4 +113,42 @@ def LQFuseQDQ : Pass<"lq-fuse-qdq"> {
                            "::mlir::linalg::LinalgDialect"];
 }
 
+def LQQuantizeActivations : Pass<"lq-quantize-activations"> {
+  let summary = "Quantize the activations of weight-only matmuls at run time";
+  let description = [{
+    Every weight-only `lq.matmul` (f32 activations times integer codes with
+    integer or no zero points, static shapes) becomes `lq.dynamic_quantize`
+    of its activations to signed `bits`-bit codes and an integer
+    `lq.matmul ... acc(i32)` of those codes by the same weights: the
+    activation groups are the weights' K-blocks (per token when the weight
+    scales do not vary along K), a partial last block is padded with zeros.
+    This is what `lpc compile --activations=int8` runs and what the ONNX
+    importer does for MatMulNBits with `accuracy_level = 4`; the integer
+    kernels of the CPU target then compute the products. Matmuls it cannot
+    rewrite (codebook or minifloat weights, float offsets, dynamic shapes)
+    keep f32 activations and get a remark saying why.
+
+    ```mlir
+    %y = lq.matmul %x, %w scales(%sw) rhs_layout(<block = [1, 128]>)
+        rhs_transposed acc(f32) : tensor<1x4096xf32>, ... -> tensor<1x4096xf32>
+    // becomes
+    %q, %s = lq.dynamic_quantize %x layout <block = [1, 128]>
+        : tensor<1x4096xf32> -> tensor<1x4096x!lq.int<8>>, tensor<1x32xf32>
+    %y = lq.matmul %q, %w scales(%s, %sw) lhs_layout(<block = [1, 128]>)
+        rhs_layout(<block = [1, 128]>) rhs_transposed acc(i32) : ...
+    ```
+  }];
+  let options = [
+    Option<"bits", "bits", "int64_t", /*default=*/"8",
+           "Width of the activation codes (2-16)">
+  ];
+  let statistics = [
+    Statistic<"numQuantized", "quantized", "Matmuls given int activations">,
+    Statistic<"numKept", "kept", "Matmuls left with float activations">
+  ];
+  let dependentDialects = ["::lpc::lq::LQDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // LPC_DIALECT_LQ_TRANSFORMS_PASSES_TD

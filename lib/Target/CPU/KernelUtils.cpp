@@ -1,0 +1,113 @@
+//===- KernelUtils.cpp - Shared parts of the CPU matmul kernels -----------===//
+
+#include "KernelUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
+
+using namespace mlir;
+using namespace lpc;
+using namespace lpc::cpu;
+
+std::optional<Tile> lpc::cpu::chooseTile(lq::TargetAttr target) {
+  if (!target || target.getKind() != lq::TargetKind::cpu)
+    return std::nullopt;
+  int64_t bits = target.getInt("vector_bits", 0);
+  if (bits < 128)
+    return std::nullopt;
+  Tile tile;
+  tile.lanes = std::min<int64_t>(bits, 512) / 32;
+  if (bits >= 512) {
+    tile.vnni = target.hasFeature("avx512vnni");
+    tile.maddubs = target.hasFeature("avx512bw");
+  } else if (bits == 256) {
+    tile.vnni =
+        target.hasFeature("avxvnni") ||
+        (target.hasFeature("avx512vnni") && target.hasFeature("avx512vl"));
+    tile.maddubs = target.hasFeature("avx2");
+  }
+  return tile;
+}
+
+Value lpc::cpu::buildRowTiles(
+    OpBuilder &b, Location loc, Value out, int64_t m, int64_t first,
+    int64_t count, int64_t rows,
+    function_ref<Value(OpBuilder &, Location, ArrayRef<Value>)> body) {
+  // Threads over tiles; a single tile is a one-iteration scf.for, whose
+  // inserts chain (a one-iteration scf.forall folds its parallel inserts
+  // into the same destination into independent ones).
+  OpBuilder::InsertionGuard guard(b);
+  scf::ForallOp forall;
+  scf::ForOp serial;
+  Value tileIdx, dest;
+  if (count > 1) {
+    forall = scf::ForallOp::create(
+        b, loc, ArrayRef<OpFoldResult>{b.getIndexAttr(count)}, ValueRange{out},
+        std::nullopt);
+    b.setInsertionPoint(forall.getTerminator());
+    tileIdx = forall.getInductionVar(0);
+    dest = forall.getRegionIterArgs()[0];
+  } else {
+    Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+    Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+    serial = scf::ForOp::create(b, loc, c0, c1, c1, ValueRange{out});
+    b.setInsertionPointToStart(serial.getBody());
+    tileIdx = serial.getInductionVar();
+    dest = serial.getRegionIterArgs()[0];
+  }
+  // The rows of a tile are `count` rows apart: separate sequential
+  // streams through the weights (adjacent rows, a few KiB apart, alias in
+  // the caches and DRAM banks).
+  SmallVector<Value> rowIdx;
+  for (int64_t r = 0; r < rows; ++r)
+    rowIdx.push_back(arith::AddIOp::create(
+        b, loc, tileIdx,
+        arith::ConstantIndexOp::create(b, loc, first + r * count)));
+  Value tile = body(b, loc, rowIdx);
+
+  SmallVector<OpFoldResult> one = {b.getIndexAttr(1), b.getIndexAttr(1)};
+  SmallVector<OpFoldResult> size = {b.getIndexAttr(m), b.getIndexAttr(1)};
+  SmallVector<Value> columns;
+  for (int64_t r = 0; r < rows; ++r) {
+    SmallVector<OpFoldResult> at = {b.getIndexAttr(0), b.getIndexAttr(r)};
+    columns.push_back(
+        tensor::ExtractSliceOp::create(b, loc, tile, at, size, one));
+  }
+  if (!forall) {
+    Value result = dest;
+    for (int64_t r = 0; r < rows; ++r) {
+      SmallVector<OpFoldResult> dst = {b.getIndexAttr(0), rowIdx[r]};
+      result = tensor::InsertSliceOp::create(b, loc, columns[r], result, dst,
+                                             size, one);
+    }
+    scf::YieldOp::create(b, loc, result);
+    return serial.getResult(0);
+  }
+  b.setInsertionPointToEnd(forall.getTerminator().getBody());
+  for (int64_t r = 0; r < rows; ++r) {
+    SmallVector<OpFoldResult> dst = {b.getIndexAttr(0), rowIdx[r]};
+    tensor::ParallelInsertSliceOp::create(b, loc, columns[r], dest, dst, size,
+                                          one);
+  }
+  return forall.getResult(0);
+}
+
+Value lpc::cpu::callIntrinsic(OpBuilder &b, Location loc, ModuleOp module,
+                              StringRef name, Type result,
+                              ValueRange operands) {
+  std::string symbol = "lpc_intrinsic_" + name.str();
+  std::replace(symbol.begin(), symbol.end(), '.', '_');
+  auto callee = module.lookupSymbol<func::FuncOp>(symbol);
+  if (!callee) {
+    OpBuilder mb = OpBuilder::atBlockBegin(module.getBody());
+    callee = func::FuncOp::create(
+        mb, loc, symbol,
+        FunctionType::get(b.getContext(), operands.getTypes(), result));
+    callee.setPrivate();
+    callee->setAttr(kIntrinsicAttrName, b.getStringAttr(name));
+  }
+  return func::CallOp::create(b, loc, callee, operands).getResult(0);
+}

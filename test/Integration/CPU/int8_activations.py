@@ -1,0 +1,155 @@
+"""Weight-only lq.matmuls compiled with --activations=int8: lq-quantize-
+activations makes lq.dynamic_quantize + integer lq.matmul acc(i32) of them,
+and lpc-cpu-vectorize-matmul's integer kernel (vpdpbusd, vpmaddubsw +
+vpmaddwd or widened products, by target) computes them. Random shapes:
+int4, uint4 with zero points, int8, uint8 with zero points; scales per
+K-group, per row and per tensor; ragged N (tiles of 4 rows plus a
+remainder), M from 1 to 5, K not a multiple of the group (padded). Every
+result is compared bit for bit with numpy's emulation of docs/Semantics.md:
+dynamic quantization in f32, exact integer segment sums (int64), then
+(f32(S_j) * sa) * sb summed j ascending in f32. Run with 1 and 2 threads;
+prints how many matmuls the kernel took.
+
+usage: int8_activations.py WORKDIR [lpc compile flags...]
+"""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+import onnxtensors  # noqa: E402
+
+work, flags = sys.argv[1], sys.argv[2:]
+os.makedirs(work, exist_ok=True)
+rng = np.random.default_rng(412)
+F32 = np.float32
+
+FORMATS = {
+    # name: lq type, ONNX dtype, code range, integer zero point
+    "int4": ("!lq.int<4>", onnx.TensorProto.INT4, (-8, 7), False),
+    "uint4": ("!lq.int<4, unsigned>", onnx.TensorProto.UINT4, (0, 15), True),
+    "int8": ("!lq.int<8>", onnx.TensorProto.INT8, (-128, 127), False),
+    "uint8": ("!lq.int<8, unsigned>", onnx.TensorProto.UINT8, (0, 255), True),
+}
+# format, layout (group / "row" / "tensor"), M, N, K
+CASES = [
+    ("int4", 64, 1, 13, 256), ("int4", 128, 3, 9, 256), ("int4", "row", 2, 4, 128),
+    ("int4", "tensor", 1, 7, 192), ("uint4", 64, 5, 11, 192), ("uint4", "row", 1, 6, 128),
+    ("int8", 64, 4, 5, 128), ("int8", "tensor", 1, 17, 64), ("uint8", 64, 2, 10, 128),
+    ("uint8", "row", 3, 3, 192), ("int4", 256, 1, 21, 512), ("uint4", 64, 1, 1, 64),
+    ("int8", 128, 1, 8, 256),
+    # K not a multiple of the group: padded with zeros
+    ("int4", 64, 2, 5, 200),
+    # a group no vector step divides: the reference lowering of acc(i32)
+    ("int4", 32, 2, 6, 96),
+]
+
+
+def quantize_rows(x, g):
+    """docs/Semantics.md dynamic_quantize over groups of g columns (f32)."""
+    m, k = x.shape
+    xs = x.reshape(m, k // g, g)
+    a = np.abs(xs).max(axis=2).astype(F32)
+    s = (a / F32(127)).astype(F32)
+    with np.errstate(divide="ignore"):
+        r = np.where(a == 0, F32(0), (F32(127) / a).astype(F32)).astype(F32)
+    t = (xs * r[:, :, None]).astype(F32)
+    q = np.clip(np.rint(t), -127, 127).astype(np.int64)
+    return q.reshape(m, k), s
+
+
+args, body, results, inputs, expected = [], [], [], [], []
+for i, (fname, layout, m, n, k) in enumerate(CASES):
+    lq, dtype, (lo, hi), has_zp = FORMATS[fname]
+    if layout == "tensor":
+        sshape, lay, g = (), "<tensor>", None
+    elif layout == "row":
+        sshape, lay, g = (n,), "<axis = 0>", None
+    else:
+        sshape, lay, g = (n, -(-k // layout)), "<block = [1, %d]>" % layout, layout
+    x = rng.standard_normal((m, k)).astype(F32)
+    if i == 1:
+        x[1, :128] = 0  # a group of zeros: scale 0, codes 0
+    w = rng.integers(lo, hi + 1, size=(n, k))
+    s = (rng.uniform(0.5, 2, size=sshape) * 2.0 ** -6).astype(F32)
+    z = rng.integers(lo, min(hi, 127) + 1, size=sshape) if has_zp else None
+    st = "tensor<%sf32>" % "".join("%dx" % d for d in sshape)
+    zt = "tensor<%si8>" % "".join("%dx" % d for d in sshape)
+    xt, wt, yt = "tensor<%dx%dxf32>" % (m, k), "tensor<%dx%dx%s>" % (n, k, lq), "tensor<%dx%dxf32>" % (m, n)
+    args += ["%%x%d: %s" % (i, xt), "%%w%d: %s" % (i, wt), "%%s%d: %s" % (i, st)]
+    inputs += [onnxtensors.tensor_proto("x%d" % i, onnx.TensorProto.FLOAT, x),
+               onnxtensors.tensor_proto("w%d" % i, dtype, w),
+               onnxtensors.tensor_proto("s%d" % i, onnx.TensorProto.FLOAT, s)]
+    zp = ""
+    if z is not None:
+        args.append("%%z%d: %s" % (i, zt))
+        inputs.append(onnxtensors.tensor_proto("z%d" % i, onnx.TensorProto.INT8, z))
+        zp = " rhs_zero_point(%%z%d : %s)" % (i, zt)
+    body.append("  %%y%d = lq.matmul %%x%d, %%w%d scales(%%s%d)%s rhs_layout(%s) rhs_transposed acc(f32) "
+                ": %s, %s, %s -> %s" % (i, i, i, i, zp, lay, xt, wt, st, yt))
+    results.append(("%%y%d" % i, yt))
+
+    # The emulation: activations per K-group of the weights (per token when
+    # the weight scales do not vary along K), K padded to whole groups.
+    seg = g if g else k
+    kp = -(-k // seg) * seg
+    xp = np.zeros((m, kp), F32)
+    xp[:, :k] = x
+    wp = np.zeros((n, kp), np.int64)
+    wp[:, :k] = w
+    qa, sa = quantize_rows(xp, seg)
+    segs = kp // seg
+
+    def per_segment(v):
+        v = np.asarray(v)
+        if v.ndim == 0:
+            return np.full((n, segs), v)
+        if v.ndim == 1:
+            return np.repeat(v[:, None], segs, axis=1)
+        return v
+    sb = per_segment(s).astype(F32)
+    zb = per_segment(z if z is not None else 0).astype(np.int64)
+    y = np.zeros((m, n), F32)
+    for j in range(segs):
+        cols = slice(j * seg, (j + 1) * seg)
+        S = qa[:, cols] @ (wp[:, cols] - zb[:, j:j + 1]).T  # exact, int64
+        assert np.abs(S).max() < 2 ** 31
+        term = ((S.astype(F32) * sa[:, j:j + 1]).astype(F32) * sb[None, :, j]).astype(F32)
+        y = (y + term).astype(F32)
+    expected.append(y)
+
+mlir = "func.func @main_graph(%s) -> (%s) {\n%s\n  return %s : %s\n}\n" % (
+    ", ".join(args), ", ".join(t for _, t in results), "\n".join(body),
+    ", ".join(v for v, _ in results), ", ".join(t for _, t in results))
+open(os.path.join(work, "model.mlir"), "w").write(mlir)
+paths = []
+for j, t in enumerate(inputs):
+    paths.append(os.path.join(work, "in_%02d.pb" % j))
+    open(paths[-1], "wb").write(t.SerializeToString())
+
+lib = os.path.join(work, "model.so")
+compile_flags = ["--activations=int8"] + flags
+subprocess.run(["lpc", "compile", os.path.join(work, "model.mlir"), "-o", lib] + compile_flags, check=True)
+lqir = subprocess.run(["lpc", "compile", os.path.join(work, "model.mlir"), "--emit=lq", "-o", "-"] + compile_flags,
+                      check=True, capture_output=True, text=True).stdout
+print("integer matmuls: %d/%d" % (lqir.count("acc(i32)"), len(CASES)))
+vec = subprocess.run(["lpc-opt", "-", "--lpc-cpu-entry", "--lpc-cpu-vectorize-matmul"], input=lqir,
+                     check=True, capture_output=True, text=True).stdout
+print("vectorized: %d/%d matmuls, %d dynamic quantizations left" % (
+    len(CASES) - vec.count("lq.matmul"), len(CASES), vec.count("lq.dynamic_quantize")))
+for threads in (1, 2):
+    out = os.path.join(work, "out%d" % threads)
+    subprocess.run(["lpc", "run", lib] + paths + ["--output-dir", out, "--threads", str(threads)],
+                   check=True, stdout=subprocess.DEVNULL)
+    bad = 0
+    for i, want in enumerate(expected):
+        got = numpy_helper.to_array(onnx.load_tensor(os.path.join(out, "output_%d.pb" % i)))
+        if not np.array_equal(got.view(np.uint32), want.view(np.uint32)):
+            bad += 1
+            print("  case %d %s: %d of %d results differ (max |diff| %g)" % (
+                i, CASES[i], int((got != want).sum()), want.size, float(np.abs(got - want).max())))
+    print("threads %d: %d cases, %d not bit-identical" % (threads, len(CASES), bad))
