@@ -1,5 +1,4 @@
 //===- ActivationQuantization.h - Run-time activation codes ----*- C++ -*-===//
-//-*-===//
 //
 // The one owner of dynamic activation quantization: a weight-only lq.matmul
 // (f32 activations times integer codes) becomes lq.dynamic_quantize of the
