@@ -77,7 +77,9 @@ cl::opt<int> threads("threads", cl::desc("Threads (OpenMP)"), cl::init(1),
                      cl::sub(gemvCommand), cl::sub(gemmCommand));
 cl::opt<std::string>
     activations("activations",
-                cl::desc("Activation format: f32 (weight-only lq.matmul)"),
+                cl::desc("Activation format: f32 (weight-only lq.matmul) or "
+                         "int8 (quantized at run time per K-group, integer "
+                         "kernel: lpc compile --activations=int8)"),
                 cl::init("f32"), cl::sub(gemvCommand), cl::sub(gemmCommand));
 cl::opt<int> reps("reps", cl::desc("Samples (median, min..max)"), cl::init(7),
                   cl::sub(gemvCommand), cl::sub(gemmCommand));
@@ -235,10 +237,54 @@ double valueAt(const Problem &p, const Weights &w, int64_t n, int64_t k) {
   return p.fmt.isSigned && v >= 8 ? v - 16 : v;
 }
 
+/// Checks the int8-activation library's y bit for bit against
+/// docs/Semantics.md: per K-group a = max |x|, codes round(x * (127 / a)),
+/// scale a / 127, exact integer group sums S, y = sum_j (f32(S) * sa) * sb
+/// in f32, j ascending.
+void checkInt8Result(const Problem &p, const std::vector<float> &x,
+                     const Weights &w, const std::vector<float> &y) {
+  std::vector<int32_t> q(p.k);
+  std::vector<float> sa(p.groups());
+  for (int64_t m = 0; m < p.m; ++m) {
+    const float *row = &x[m * p.k];
+    for (int64_t j = 0; j < p.groups(); ++j) {
+      float a = 0;
+      for (int64_t k = j * p.g; k < (j + 1) * p.g; ++k)
+        a = std::max(a, std::fabs(row[k]));
+      sa[j] = a / 127.0f;
+      float r = a == 0 ? 0.0f : 127.0f / a;
+      for (int64_t k = j * p.g; k < (j + 1) * p.g; ++k)
+        q[k] = int32_t(std::clamp(std::nearbyint(row[k] * r), -127.0f, 127.0f));
+    }
+    for (int64_t n = 0; n < p.n; ++n) {
+      float acc = 0;
+      for (int64_t j = 0; j < p.groups(); ++j) {
+        int64_t gi = n * p.groups() + j;
+        int64_t zp = p.hasZeroPoint() ? w.zeroPoints[gi] : 0, sum = 0;
+        for (int64_t k = j * p.g; k < (j + 1) * p.g; ++k)
+          sum += q[k] * (int64_t(valueAt(p, w, n, k)) - zp);
+        float term = float(sum) * sa[j];
+        term = term * w.scales[gi];
+        acc = acc + term;
+      }
+      float got = y[m * p.n + n];
+      if (std::memcmp(&got, &acc, sizeof(float)))
+        fail(formatv("wrong result at [{0}, {1}]: {2} instead of {3} (int8 "
+                     "activations are exact)",
+                     m, n, got, acc));
+    }
+  }
+  outs() << formatv("check: {0}x{1} outputs bit-identical to the exact int8 "
+                    "activation semantics\n",
+                    p.m, p.n);
+}
+
 /// Checks the library's y against float64, within the f32 bound of a
 /// reordered sum (docs/Semantics.md): gamma(k + 2) * sum |terms|.
 void checkResult(const Problem &p, const std::vector<float> &x,
                  const Weights &w, const std::vector<float> &y) {
+  if (activations == "int8")
+    return checkInt8Result(p, x, w, y);
   double u = std::ldexp(1.0, -24), worst = 0;
   for (int64_t m = 0; m < p.m; ++m)
     for (int64_t n = 0; n < p.n; ++n) {
@@ -455,6 +501,7 @@ std::unique_ptr<lpc::runtime::ModelLibrary> compileModel(const Problem &p) {
   options.backend.cpu = cpu;
   options.backend.cpuFeatures = cpuFeatures;
   options.backend.parallel = true;
+  options.backend.activationBits = activations == "int8" ? 8 : 0;
   double t0 = nowSeconds();
   if (failed(lpc::driver::compile(mlirPath, soPath, options)))
     fail("lpc could not compile " + mlirPath);
@@ -506,13 +553,14 @@ void printHeader(const Problem &p, StringRef what) {
 }
 
 Problem makeProblem(int64_t m) {
-  if (activations != "f32")
-    fail("--activations=" + activations +
-         " is not available: lpc has no dynamic activation quantization "
-         "pass yet; f32 (the weight-only lq.matmul) is");
+  if (activations != "f32" && activations != "int8")
+    fail("--activations=" + activations + ": expected f32 or int8");
   if (rows <= 0 || cols <= 0 || m <= 0)
     fail("--rows, --cols and --batch must be positive");
   Problem p{parseFormat(format), m, rows, cols, group == 0 ? cols : group};
+  if (activations == "int8" && !p.fmt.table.empty())
+    fail("--activations=int8 needs integer weights (" + format +
+         " is a codebook)");
   if (p.g <= 0 || p.k % p.g)
     fail(formatv("--group {0} does not divide --cols {1}", group.getValue(),
                  cols.getValue()));
