@@ -222,9 +222,10 @@ struct VectorizeIntegerMatmul : OpRewritePattern<MatmulOp> {
 
     Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{mm->m, mm->n},
                                         b.getF32Type());
-    auto body = [&](OpBuilder &b, Location loc, ArrayRef<Value> rowIdx) {
+    auto body = [&](OpBuilder &b, Location loc, ArrayRef<Value> rowIdx,
+                    Value init) {
       return buildTile(b, loc, module, op, *mm, acts, codes, zeroPoints, sums,
-                       rowIdx);
+                       rowIdx, init);
     };
     int64_t full = mm->n / tile.rows;
     if (full)
@@ -383,7 +384,8 @@ private:
   /// One tile: the M x rows result of output rows `rowIdx`.
   Value buildTile(OpBuilder &b, Location loc, ModuleOp module, MatmulOp op,
                   const IntegerMatmul &mm, Value acts, Value codes,
-                  Value zeroPoints, Value sums, ArrayRef<Value> rowIdx) const {
+                  Value zeroPoints, Value sums, ArrayRef<Value> rowIdx,
+                  Value tileInit) const {
     int64_t rows = rowIdx.size();
     Type f32 = b.getF32Type(), i32 = b.getI32Type();
     auto bytes = VectorType::get({mm.step}, b.getI8Type());
@@ -393,8 +395,6 @@ private:
     auto segType = VectorType::get({rows}, i32);
     Value pad = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
     int64_t bias = mm.format.isSigned ? (mm.format.width == 4 ? 8 : 128) : 0;
-    Value tileInit =
-        tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{mm.m, rows}, f32);
     auto mLoop = scf::ForOp::create(
         b, loc, cIndex(b, loc, 0), cIndex(b, loc, mm.m), cIndex(b, loc, 1),
         ValueRange{tileInit},
@@ -473,11 +473,13 @@ private:
                     b, loc,
                     ValueRange{arith::AddFOp::create(b, loc, outAcc[0], f)});
               });
-          Value written =
-              vector::TransferWriteOp::create(
-                  b, loc, jLoop.getResult(0), mArgs[0],
-                  ValueRange{m, cIndex(b, loc, 0)}, ArrayRef<bool>{true})
-                  .getResult();
+          // Element by element: the tile's columns are strided.
+          Value written = mArgs[0];
+          for (int64_t r = 0; r < rows; ++r)
+            written = tensor::InsertOp::create(
+                b, loc,
+                vector::ExtractOp::create(b, loc, jLoop.getResult(0), r),
+                written, ValueRange{m, cIndex(b, loc, r)});
           scf::YieldOp::create(b, loc, written);
         });
     return mLoop.getResult(0);

@@ -35,7 +35,7 @@ std::optional<Tile> lpc::cpu::chooseTile(lq::TargetAttr target) {
 Value lpc::cpu::buildRowTiles(
     OpBuilder &b, Location loc, Value out, int64_t m, int64_t first,
     int64_t count, int64_t rows,
-    function_ref<Value(OpBuilder &, Location, ArrayRef<Value>)> body) {
+    function_ref<Value(OpBuilder &, Location, ArrayRef<Value>, Value)> body) {
   // Threads over tiles; a single tile is a one-iteration scf.for, whose
   // inserts chain (a one-iteration scf.forall folds its parallel inserts
   // into the same destination into independent ones).
@@ -66,32 +66,25 @@ Value lpc::cpu::buildRowTiles(
     rowIdx.push_back(arith::AddIOp::create(
         b, loc, tileIdx,
         arith::ConstantIndexOp::create(b, loc, first + r * count)));
-  Value tile = body(b, loc, rowIdx);
-
-  SmallVector<OpFoldResult> one = {b.getIndexAttr(1), b.getIndexAttr(1)};
-  SmallVector<OpFoldResult> size = {b.getIndexAttr(m), b.getIndexAttr(1)};
-  SmallVector<Value> columns;
-  for (int64_t r = 0; r < rows; ++r) {
-    SmallVector<OpFoldResult> at = {b.getIndexAttr(0), b.getIndexAttr(r)};
-    columns.push_back(
-        tensor::ExtractSliceOp::create(b, loc, tile, at, size, one));
-  }
+  // The tile's columns of the output as one strided slice, which the body
+  // fills in place (bufferized as a strided view: no buffer per tile).
+  SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), rowIdx[0]};
+  SmallVector<OpFoldResult> sizes = {b.getIndexAttr(m), b.getIndexAttr(rows)};
+  SmallVector<OpFoldResult> strides = {b.getIndexAttr(1),
+                                       b.getIndexAttr(count)};
+  Value slice =
+      tensor::ExtractSliceOp::create(b, loc, dest, offsets, sizes, strides);
+  Value tile = body(b, loc, rowIdx, slice);
   if (!forall) {
-    Value result = dest;
-    for (int64_t r = 0; r < rows; ++r) {
-      SmallVector<OpFoldResult> dst = {b.getIndexAttr(0), rowIdx[r]};
-      result = tensor::InsertSliceOp::create(b, loc, columns[r], result, dst,
-                                             size, one);
-    }
-    scf::YieldOp::create(b, loc, result);
+    scf::YieldOp::create(b, loc,
+                         tensor::InsertSliceOp::create(b, loc, tile, dest,
+                                                       offsets, sizes, strides)
+                             .getResult());
     return serial.getResult(0);
   }
   b.setInsertionPointToEnd(forall.getTerminator().getBody());
-  for (int64_t r = 0; r < rows; ++r) {
-    SmallVector<OpFoldResult> dst = {b.getIndexAttr(0), rowIdx[r]};
-    tensor::ParallelInsertSliceOp::create(b, loc, columns[r], dest, dst, size,
-                                          one);
-  }
+  tensor::ParallelInsertSliceOp::create(b, loc, tile, dest, offsets, sizes,
+                                        strides);
   return forall.getResult(0);
 }
 

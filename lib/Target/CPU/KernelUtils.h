@@ -44,13 +44,15 @@ std::optional<Tile> chooseTile(lq::TargetAttr target);
 /// Writes `count` tiles of `rows` output columns each into `out` (M x N),
 /// tile t holding columns first + t + r * count (r < rows): one scf.forall
 /// iteration per tile (threads), or a one-iteration scf.for for a single
-/// tile. `body(b, loc, columns)` builds the tile's M x rows result.
-mlir::Value
-buildRowTiles(mlir::OpBuilder &b, mlir::Location loc, mlir::Value out,
-              int64_t m, int64_t first, int64_t count, int64_t rows,
-              llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
-                                             llvm::ArrayRef<mlir::Value>)>
-                  body);
+/// tile. `body(b, loc, columns, init)` builds the tile's M x rows result
+/// from `init`, the tile's (strided) slice of `out`, so the tile is written
+/// in place.
+mlir::Value buildRowTiles(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::Value out, int64_t m,
+    int64_t first, int64_t count, int64_t rows,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   llvm::ArrayRef<mlir::Value>, mlir::Value)>
+        body);
 
 /// The attribute naming the LLVM intrinsic a declaration stands for.
 inline constexpr llvm::StringLiteral kIntrinsicAttrName = "lpc.llvm_intrinsic";

@@ -267,9 +267,9 @@ private:
                    int64_t first, int64_t count, int64_t rows) const {
     return lpc::cpu::buildRowTiles(
         b, loc, out, w.m, first, count, rows,
-        [&](OpBuilder &b, Location loc, ArrayRef<Value> rowIdx) {
+        [&](OpBuilder &b, Location loc, ArrayRef<Value> rowIdx, Value init) {
           return buildTile(b, loc, op, w, tile, codes, zeroPoints, acts,
-                           rowIdx);
+                           rowIdx, init);
         });
   }
 
@@ -277,7 +277,7 @@ private:
   Value buildTile(OpBuilder &b, Location loc, MatmulOp op,
                   const WeightOnlyMatmul &w, const Tile &tile, Value codes,
                   Value zeroPoints, ArrayRef<Value> acts,
-                  ArrayRef<Value> rowIdx) const {
+                  ArrayRef<Value> rowIdx, Value tileInit) const {
     int64_t rows = rowIdx.size();
     Type f32 = b.getF32Type();
     unsigned width = w.format.width;
@@ -377,8 +377,6 @@ private:
                                                     ArrayRef<bool>{true}));
       return xs;
     };
-    Value tileInit =
-        tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{w.m, rows}, f32);
 
     auto mLoop = scf::ForOp::create(
         b, loc, index(b, loc, 0), index(b, loc, w.m), index(b, loc, 1),
@@ -459,13 +457,10 @@ private:
                 b, loc, vector::CombiningKind::ADD, acc,
                 arith::FastMathFlags::reassoc));
           }
-          Value vec = vector::FromElementsOp::create(
-              b, loc, VectorType::get({rows}, f32), sums);
-          Value written =
-              vector::TransferWriteOp::create(
-                  b, loc, vec, mArgs[0], ValueRange{mIdx, index(b, loc, 0)},
-                  ArrayRef<bool>{true})
-                  .getResult();
+          Value written = mArgs[0];
+          for (int64_t r = 0; r < rows; ++r)
+            written = tensor::InsertOp::create(
+                b, loc, sums[r], written, ValueRange{mIdx, index(b, loc, r)});
           scf::YieldOp::create(b, loc, written);
         });
 
