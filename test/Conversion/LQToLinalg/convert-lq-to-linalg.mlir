@@ -242,3 +242,30 @@ func.func @loop(%x: tensor<8xf32>, %s: tensor<f32>, %n: index) -> tensor<8x!lq.i
   }
   return %r : tensor<8x!lq.int<3>>
 }
+
+// -----
+
+/// dynamic_quantize: per group the largest magnitude (loops over the group,
+/// the last block partial), the scale a / qmax, the multiplier qmax / a (0
+/// for a = 0), then the codes of x * r clamped to [-qmax, qmax].
+// CHECK-LABEL: func.func @dynamic_quantize_block(
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<2x2xf32>)
+// CHECK: %[[END:.*]] = arith.minui %{{.*}}, %c40 : index
+// CHECK: scf.for %{{.*}} = %{{.*}} to %[[END]]
+// CHECK: tensor.extract %{{.*}} : tensor<2x40xf32>
+// CHECK: math.absf
+// CHECK: arith.maximumf
+// CHECK: arith.divf %{{.*}}, %{{.*}} : f32
+// CHECK: arith.cmpf oeq
+// CHECK: arith.divf
+// CHECK: arith.select
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<2x40xf32>) outs(%{{.*}} : tensor<2x40xi8>)
+// CHECK: %[[P:.*]] = arith.mulf
+// CHECK: %[[LO:.*]] = arith.maximumf %[[P]]
+// CHECK: arith.minimumf %[[LO]]
+// CHECK: math.roundeven
+// CHECK: arith.fptosi
+func.func @dynamic_quantize_block(%x: tensor<2x40xf32>) -> (tensor<2x40x!lq.int<8>>, tensor<2x2xf32>) {
+  %q, %s = lq.dynamic_quantize %x layout <block = [1, 32]> : tensor<2x40xf32> -> tensor<2x40x!lq.int<8>>, tensor<2x2xf32>
+  return %q, %s : tensor<2x40x!lq.int<8>>, tensor<2x2xf32>
+}

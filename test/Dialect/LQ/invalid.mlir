@@ -821,3 +821,21 @@ func.func private @f() attributes {t = #lq.target<hls, {clock_ns = 5}>}
 /// The HLS part is a string.
 // expected-error @+1 {{target fact 'part' must be a string, got 3 : i64}}
 func.func private @f() attributes {t = #lq.target<hls, {part = 3}>}
+
+// -----
+
+/// Dynamic quantization is symmetric: signed integer codes only.
+func.func @f(%x: tensor<2x64xf32>) {
+  // expected-error @+1 {{'lq.dynamic_quantize' op dynamic quantization needs a signed integer format of at least 2 bits (symmetric codes), got '!lq.int<8, unsigned>'}}
+  %q, %s = lq.dynamic_quantize %x layout <axis = 0> : tensor<2x64xf32> -> tensor<2x64x!lq.int<8, unsigned>>, tensor<2xf32>
+  return
+}
+
+// -----
+
+/// Its scales have the layout's shape.
+func.func @f(%x: tensor<2x64xf32>) {
+  // expected-error @+1 {{'lq.dynamic_quantize' op scale has shape [2, 4] but layout #lq.layout<block = [1, 32]> of a tensor of shape [2, 64] needs [2, 2]}}
+  %q, %s = lq.dynamic_quantize %x layout <block = [1, 32]> : tensor<2x64xf32> -> tensor<2x64x!lq.int<8>>, tensor<2x4xf32>
+  return
+}

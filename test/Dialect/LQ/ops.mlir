@@ -17,6 +17,17 @@ func.func @quantize_axis(%x: tensor<4x8xf32>, %s: tensor<8xf32>, %z: tensor<8xi8
   return %q : tensor<4x8x!lq.int<8, unsigned>>
 }
 
+/// Dynamic quantization: codes and the scales it computed, per K-block or
+/// per row.
+// CHECK-LABEL: func.func @dynamic_quantize(
+// CHECK: lq.dynamic_quantize %{{.*}} layout <block = [1, 128]> : tensor<2x256xf32> -> tensor<2x256x!lq.int<8>>, tensor<2x2xf32>
+// CHECK: lq.dynamic_quantize %{{.*}} layout <axis = 0> : tensor<2x256xf32> -> tensor<2x256x!lq.int<4, narrow>>, tensor<2xf32>
+func.func @dynamic_quantize(%x: tensor<2x256xf32>) -> (tensor<2x256x!lq.int<8>>, tensor<2x2xf32>, tensor<2xf32>) {
+  %q, %s = lq.dynamic_quantize %x layout <block = [1, 128]> : tensor<2x256xf32> -> tensor<2x256x!lq.int<8>>, tensor<2x2xf32>
+  %q4, %s4 = lq.dynamic_quantize %x layout <axis = 0> : tensor<2x256xf32> -> tensor<2x256x!lq.int<4, narrow>>, tensor<2xf32>
+  return %q, %s, %s4 : tensor<2x256x!lq.int<8>>, tensor<2x2xf32>, tensor<2xf32>
+}
+
 /// Group-32 blocks with a float offset, every rounding mode keyword.
 // CHECK-LABEL: func.func @quantize_block(
 // CHECK: layout <block = [1, 32]> rounding <half_away>

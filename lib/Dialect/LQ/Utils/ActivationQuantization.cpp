@@ -15,8 +15,6 @@ std::string lpc::lq::whyActivationsStayFloat(MatmulOp op) {
     return "its activations are already quantized";
   if (op.getOutScale() || !op.getAcc().isF32())
     return "it has an output scale";
-  if (!op.getLhs().getType().getElementType().isF32())
-    return "its activations are not f32";
   std::optional<Format> rhs = getFormat(op.getRhs().getType().getElementType());
   if (!rhs || !rhs->isIntegerValued())
     return "its weights are not integer codes (integer accumulation needs "
