@@ -14,6 +14,9 @@
 #include "ImporterImpl.h"
 
 #include "lpc/Dialect/LQ/IR/LQ.h"
+#include "lpc/Dialect/LQ/Utils/ActivationQuantization.h"
+
+#include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
 using namespace lpc::frontend;
@@ -119,8 +122,11 @@ LogicalResult matMulNBitsOp(NodeContext &ctx, Results &results) {
   if (int64_t p = ctx.getInt("weight_prepacked", 0))
     return ctx.error() << "weight_prepacked = " << p
                        << " (an execution-provider layout) is not supported";
-  // accuracy_level only lets ORT quantize or downcast A internally; lpc
-  // computes in f32 (docs/Rationale.md).
+  // accuracy_level 4 lets ORT quantize A to int8 per block (its
+  // QuantizeARow_CompInt8); lpc then does the same, through
+  // lq::quantizeActivations. Other levels compute in f32
+  // (docs/Rationale.md).
+  int64_t accuracy = ctx.getInt("accuracy_level", 0);
 
   if (failed(ctx.require(0, "A")) || failed(ctx.require(1, "B")) ||
       failed(ctx.require(2, "scales")))
@@ -219,15 +225,30 @@ LogicalResult matMulNBitsOp(NodeContext &ctx, Results &results) {
     }
   Value q = codeConstant(b, loc, {n, kDim}, bits, codes);
   auto wType = RankedTensorType::get({n, kDim}, b.getF32Type());
-  Value w = lpc::lq::DequantizeOp::create(
-      b, loc, wType, q, scales, zp,
-      lpc::lq::LayoutAttr::getBlock(b.getContext(), {1, bs}));
+  auto layout = lpc::lq::LayoutAttr::getBlock(b.getContext(), {1, bs});
+  bool int8Activations = accuracy == 4 && !isa<FloatType>(elemOf(zp));
+  Value w;
+  if (!int8Activations)
+    w = lpc::lq::DequantizeOp::create(b, loc, wType, q, scales, zp, layout);
 
   // Y = A @ W^T over A flattened to [M, K].
   int64_t m = numElements(as.drop_back());
   Value a2 =
       convertFloats(b, loc, reshape(b, loc, a, {m, kDim}), b.getF32Type());
-  Value y = contraction(b, loc, a2, w, {}, m, n, kDim, false, true);
+  Value y;
+  if (int8Activations) {
+    // The weight-only lq.matmul, then int8 activations per block.
+    auto matmul = lpc::lq::MatmulOp::create(
+        b, loc, RankedTensorType::get({m, n}, b.getF32Type()), a2, q,
+        /*lhsScale=*/Value(), scales, /*lhsZeroPoint=*/Value(), zp,
+        /*lhsLayout=*/lpc::lq::LayoutAttr(), layout, /*rhsTransposed=*/true);
+    IRRewriter rewriter(b);
+    FailureOr<Value> quantized =
+        lpc::lq::quantizeActivations(rewriter, matmul, /*bits=*/8);
+    y = succeeded(quantized) ? *quantized : matmul.getResult();
+  } else {
+    y = contraction(b, loc, a2, w, {}, m, n, kDim, false, true);
+  }
   if (bias)
     y = elementwise(b, loc, {y, bias}, {m, n}, b.getF32Type(),
                     [](OpBuilder &nb, Location l, ValueRange v) -> Value {

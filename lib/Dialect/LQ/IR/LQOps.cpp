@@ -291,10 +291,15 @@ LogicalResult MatmulOp::verify() {
   if (acc.isInteger(32)) {
     if (!lhsFormat->isIntegerValued() || !rhsFormat->isIntegerValued())
       return emitOpError("acc = i32 needs integer formats on both operands");
-    for (Value zp : {getLhsZeroPoint(), getRhsZeroPoint()})
-      if (zp && !isa<mlir::IntegerType>(
-                    cast<ShapedType>(zp.getType()).getElementType()))
+    for (Value zp : {getLhsZeroPoint(), getRhsZeroPoint()}) {
+      if (!zp)
+        continue;
+      // Signless integers or integer formats, not float offsets.
+      std::optional<Format> zpFormat =
+          getFormat(cast<ShapedType>(zp.getType()).getElementType());
+      if (!zpFormat || !zpFormat->isInteger())
         return emitOpError("acc = i32 needs integer zero points");
+    }
     std::optional<int64_t> lb = getLhsLayout()->getBlockAlong(1);
     std::optional<int64_t> rb = getRhsLayout().getBlockAlong(rt ? 1 : 0);
     if (std::optional<int64_t> segment = getKSegment()) {

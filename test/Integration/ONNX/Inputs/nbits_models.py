@@ -287,13 +287,16 @@ def import_models(out):
         "w4_default_zp_rank3": (4, 32, (2, 3, 32), 2, "none", False),
         "w3_float_zp": (3, 16, (1, 16), 2, "float", False),
         "w8": (8, 16, (1, 16), 1, "none", False),
+        # accuracy_level 4: int8 activations per block
+        "w4_acc4": (4, 16, (2, 20), 3, "packed", True),
     }
     for name, (bits, bs, a_shape, n, zp, bias) in specs.items():
         c = Case(rng, "y", bits, bs, a_shape, n, zp, bias=bias)
         c.q = (np.arange(n * c.k).reshape(n, c.k)) % (1 << bits)
         if zp == "packed":
             c.zp = (np.arange(n * c.kb).reshape(n, c.kb) + 5) % (1 << bits)
-        save_cases(os.path.join(out, name), [c], accuracy_level=4)
+        save_cases(os.path.join(out, name), [c],
+                   accuracy_level=4 if name.endswith("_acc4") else 0)
 
 
 def error_models(out):
@@ -559,6 +562,11 @@ if __name__ == "__main__":
             for i, c in enumerate(cases):
                 with open(os.path.join(out, sub, "output_%d.pb" % i), "wb") as f:
                     f.write(nh.from_array(c.reference(msb), c.name).SerializeToString())
+    elif cmd == "cases4":
+        # accuracy_level 4: ORT (and lpc) quantize A to int8 per block.
+        out, zps = sys.argv[2], sys.argv[3].split(",")
+        bits = [int(b) for b in sys.argv[4:]]
+        save_cases(out, matrix_cases(bits, zps=zps), accuracy_level=4)
     elif cmd == "summary":
         summary(sys.argv[2])
     elif cmd == "caught":
