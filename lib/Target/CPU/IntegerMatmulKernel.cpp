@@ -381,108 +381,166 @@ private:
     llvm_unreachable("unknown dot");
   }
 
-  /// One tile: the M x rows result of output rows `rowIdx`.
+  /// Activation rows per register tile: the tile's rows x activation rows
+  /// accumulators fit one vector of sums and the register file.
+  int64_t activationRowsPerTile(const IntegerMatmul &mm, int64_t rows) const {
+    if (mm.dot == Dot::Wide || rows > tile.lanes)
+      return 1;
+    return std::max<int64_t>(1, std::min<int64_t>(4, tile.lanes / rows));
+  }
+
+  /// One tile: the M x rows result of output rows `rowIdx`, written into
+  /// `tileInit`. Activation rows go in blocks of activationRowsPerTile (each
+  /// weight vector is unpacked once per block), then one by one.
   Value buildTile(OpBuilder &b, Location loc, ModuleOp module, MatmulOp op,
                   const IntegerMatmul &mm, Value acts, Value codes,
                   Value zeroPoints, Value sums, ArrayRef<Value> rowIdx,
                   Value tileInit) const {
-    int64_t rows = rowIdx.size();
+    int64_t mt = activationRowsPerTile(mm, rowIdx.size());
+    int64_t blocked = mm.m / mt * mt;
+    Value result = tileInit;
+    auto loopOver = [&](int64_t from, int64_t to, int64_t step) {
+      auto mLoop = scf::ForOp::create(
+          b, loc, cIndex(b, loc, from), cIndex(b, loc, to),
+          cIndex(b, loc, step), ValueRange{result},
+          [&](OpBuilder &b, Location loc, Value m, ValueRange mArgs) {
+            scf::YieldOp::create(
+                b, loc,
+                buildRowBlock(b, loc, module, op, mm, acts, codes, zeroPoints,
+                              sums, rowIdx, m, step, mArgs[0]));
+          });
+      result = mLoop.getResult(0);
+    };
+    if (blocked && mt > 1)
+      loopOver(0, blocked, mt);
+    else
+      blocked = 0;
+    if (blocked < mm.m)
+      loopOver(blocked, mm.m, 1);
+    return result;
+  }
+
+  /// Activation rows m .. m + mt - 1 of the tile: the K-segment loop with
+  /// rows x mt integer accumulators, their sums in one vector (lane i * rows
+  /// + r for activation row m + i and output row r), and the f32 epilogue
+  /// on that vector.
+  Value buildRowBlock(OpBuilder &b, Location loc, ModuleOp module, MatmulOp op,
+                      const IntegerMatmul &mm, Value acts, Value codes,
+                      Value zeroPoints, Value sums, ArrayRef<Value> rowIdx,
+                      Value m, int64_t mt, Value out) const {
+    int64_t rows = rowIdx.size(), lanesOut = rows * mt;
     Type f32 = b.getF32Type(), i32 = b.getI32Type();
     auto bytes = VectorType::get({mm.step}, b.getI8Type());
     auto accType =
         VectorType::get({mm.dot == Dot::Wide ? mm.step : tile.lanes}, i32);
-    auto outType = VectorType::get({rows}, f32);
-    auto segType = VectorType::get({rows}, i32);
+    auto outType = VectorType::get({lanesOut}, f32);
+    auto segType = VectorType::get({lanesOut}, i32);
     Value pad = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
     int64_t bias = mm.format.isSigned ? (mm.format.width == 4 ? 8 : 128) : 0;
-    auto mLoop = scf::ForOp::create(
-        b, loc, cIndex(b, loc, 0), cIndex(b, loc, mm.m), cIndex(b, loc, 1),
-        ValueRange{tileInit},
-        [&](OpBuilder &b, Location loc, Value m, ValueRange mArgs) {
-          Value zeroOut = arith::ConstantOp::create(
-              b, loc, DenseElementsAttr::get(outType, b.getF32FloatAttr(0.0f)));
-          auto jLoop = scf::ForOp::create(
-              b, loc, cIndex(b, loc, 0), cIndex(b, loc, mm.k / mm.seg),
-              cIndex(b, loc, 1), ValueRange{zeroOut},
-              [&](OpBuilder &b, Location loc, Value j, ValueRange outAcc) {
-                Value k0 =
-                    arith::MulIOp::create(b, loc, j, cIndex(b, loc, mm.seg));
-                SmallVector<Value> init(rows, splatInt(b, loc, accType, 0));
-                auto cLoop = scf::ForOp::create(
-                    b, loc, cIndex(b, loc, 0), cIndex(b, loc, mm.seg),
-                    cIndex(b, loc, mm.step), init,
-                    [&](OpBuilder &b, Location loc, Value c, ValueRange accs) {
-                      Value k = arith::AddIOp::create(b, loc, k0, c);
-                      Value a = vector::TransferReadOp::create(
-                          b, loc, bytes, acts, ValueRange{m, k}, pad,
-                          ArrayRef<bool>{true});
-                      SmallVector<Value> next;
-                      for (int64_t r = 0; r < rows; ++r)
-                        next.push_back(dot(
-                            b, loc, module, mm, accs[r],
-                            readWeights(b, loc, mm, codes, rowIdx[r], k), a));
-                      scf::YieldOp::create(b, loc, next);
-                    });
-                SmallVector<Value> accs(cLoop.getResults());
-                Value s = transposeReduce(b, loc, accs);
-                // S_j = sum u * a - (bias + zp) * sum a.
-                if (sums) {
-                  SmallVector<Value> zs;
-                  for (Value row : rowIdx) {
-                    Value z = arith::ConstantOp::create(
-                        b, loc, b.getI32IntegerAttr(bias));
-                    if (zeroPoints) {
-                      Value zp = tensor::ExtractOp::create(
-                          b, loc, zeroPoints,
-                          segmentScaleIndex(b, loc, op.getRhsLayout(), row, j,
-                                            mm.seg));
-                      z = arith::AddIOp::create(
-                          b, loc, z,
-                          emitZeroPointI32(b, loc, *mm.zpFormat, zp));
-                    }
-                    zs.push_back(z);
-                  }
-                  Value zv =
-                      vector::FromElementsOp::create(b, loc, segType, zs);
-                  Value sa =
-                      tensor::ExtractOp::create(b, loc, sums, ValueRange{m, j});
-                  Value corr = arith::MulIOp::create(
-                      b, loc, zv,
-                      vector::BroadcastOp::create(b, loc, segType, sa));
-                  s = arith::SubIOp::create(b, loc, s, corr);
+    SmallVector<Value> actRows;
+    for (int64_t i = 0; i < mt; ++i)
+      actRows.push_back(
+          i ? arith::AddIOp::create(b, loc, m, cIndex(b, loc, i)).getResult()
+            : m);
+    // Lane i * rows + r of a vector whose values depend on the activation
+    // row (perAct[i]) or on the output row (perOut[r]).
+    auto byAct = [&](OpBuilder &b, Location loc, VectorType type,
+                     ArrayRef<Value> perAct) -> Value {
+      SmallVector<Value> lanes;
+      for (int64_t i = 0; i < mt; ++i)
+        lanes.append(rows, perAct[i]);
+      return vector::FromElementsOp::create(b, loc, type, lanes);
+    };
+    auto byOut = [&](OpBuilder &b, Location loc, VectorType type,
+                     ArrayRef<Value> perOut) -> Value {
+      SmallVector<Value> lanes;
+      for (int64_t i = 0; i < mt; ++i)
+        lanes.append(perOut.begin(), perOut.end());
+      return vector::FromElementsOp::create(b, loc, type, lanes);
+    };
+    Value zeroOut = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(outType, b.getF32FloatAttr(0.0f)));
+    auto jLoop = scf::ForOp::create(
+        b, loc, cIndex(b, loc, 0), cIndex(b, loc, mm.k / mm.seg),
+        cIndex(b, loc, 1), ValueRange{zeroOut},
+        [&](OpBuilder &b, Location loc, Value j, ValueRange outAcc) {
+          Value k0 = arith::MulIOp::create(b, loc, j, cIndex(b, loc, mm.seg));
+          SmallVector<Value> init(lanesOut, splatInt(b, loc, accType, 0));
+          auto cLoop = scf::ForOp::create(
+              b, loc, cIndex(b, loc, 0), cIndex(b, loc, mm.seg),
+              cIndex(b, loc, mm.step), init,
+              [&](OpBuilder &b, Location loc, Value c, ValueRange accs) {
+                Value k = arith::AddIOp::create(b, loc, k0, c);
+                SmallVector<Value> a;
+                for (Value row : actRows)
+                  a.push_back(vector::TransferReadOp::create(
+                      b, loc, bytes, acts, ValueRange{row, k}, pad,
+                      ArrayRef<bool>{true}));
+                SmallVector<Value> next(lanesOut);
+                for (int64_t r = 0; r < rows; ++r) {
+                  Value u = readWeights(b, loc, mm, codes, rowIdx[r], k);
+                  for (int64_t i = 0; i < mt; ++i)
+                    next[i * rows + r] = dot(b, loc, module, mm,
+                                             accs[i * rows + r], u, a[i]);
                 }
-                // (f32(S_j) * sa) * sb, added j ascending.
-                Value f = arith::SIToFPOp::create(b, loc, outType, s);
-                Value sa = tensor::ExtractOp::create(
-                    b, loc, op.getLhsScale(),
-                    segmentScaleIndex(b, loc, *op.getLhsLayout(), m, j,
-                                      mm.seg));
-                f = arith::MulFOp::create(
-                    b, loc, f,
-                    vector::BroadcastOp::create(b, loc, outType, sa));
-                SmallVector<Value> sb;
-                for (Value row : rowIdx)
-                  sb.push_back(tensor::ExtractOp::create(
-                      b, loc, op.getRhsScale(),
-                      segmentScaleIndex(b, loc, op.getRhsLayout(), row, j,
-                                        mm.seg)));
-                f = arith::MulFOp::create(
-                    b, loc, f,
-                    vector::FromElementsOp::create(b, loc, outType, sb));
-                scf::YieldOp::create(
-                    b, loc,
-                    ValueRange{arith::AddFOp::create(b, loc, outAcc[0], f)});
+                scf::YieldOp::create(b, loc, next);
               });
-          // Element by element: the tile's columns are strided.
-          Value written = mArgs[0];
-          for (int64_t r = 0; r < rows; ++r)
-            written = tensor::InsertOp::create(
-                b, loc,
-                vector::ExtractOp::create(b, loc, jLoop.getResult(0), r),
-                written, ValueRange{m, cIndex(b, loc, r)});
-          scf::YieldOp::create(b, loc, written);
+          SmallVector<Value> accs(cLoop.getResults());
+          Value s = transposeReduce(b, loc, accs);
+          // S_j = sum u * a - (bias + zp) * sum a.
+          if (sums) {
+            SmallVector<Value> zs, as;
+            for (Value row : rowIdx) {
+              Value z =
+                  arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(bias));
+              if (zeroPoints) {
+                Value zp = tensor::ExtractOp::create(
+                    b, loc, zeroPoints,
+                    segmentScaleIndex(b, loc, op.getRhsLayout(), row, j,
+                                      mm.seg));
+                z = arith::AddIOp::create(
+                    b, loc, z, emitZeroPointI32(b, loc, *mm.zpFormat, zp));
+              }
+              zs.push_back(z);
+            }
+            for (Value row : actRows)
+              as.push_back(
+                  tensor::ExtractOp::create(b, loc, sums, ValueRange{row, j}));
+            Value corr =
+                arith::MulIOp::create(b, loc, byOut(b, loc, segType, zs),
+                                      byAct(b, loc, segType, as));
+            s = arith::SubIOp::create(b, loc, s, corr);
+          }
+          // (f32(S_j) * sa) * sb, added j ascending.
+          SmallVector<Value> sa, sb;
+          for (Value row : actRows)
+            sa.push_back(tensor::ExtractOp::create(
+                b, loc, op.getLhsScale(),
+                segmentScaleIndex(b, loc, *op.getLhsLayout(), row, j,
+                                  mm.seg)));
+          for (Value row : rowIdx)
+            sb.push_back(tensor::ExtractOp::create(
+                b, loc, op.getRhsScale(),
+                segmentScaleIndex(b, loc, op.getRhsLayout(), row, j,
+                                  mm.seg)));
+          Value f = arith::SIToFPOp::create(b, loc, outType, s);
+          f = arith::MulFOp::create(
+              b, loc, f,
+              mt == 1 ? vector::BroadcastOp::create(b, loc, outType, sa[0])
+                            .getResult()
+                      : byAct(b, loc, outType, sa));
+          f = arith::MulFOp::create(b, loc, f, byOut(b, loc, outType, sb));
+          scf::YieldOp::create(
+              b, loc, ValueRange{arith::AddFOp::create(b, loc, outAcc[0], f)});
         });
-    return mLoop.getResult(0);
+    // Element by element: the tile's columns are strided.
+    for (int64_t i = 0; i < mt; ++i)
+      for (int64_t r = 0; r < rows; ++r)
+        out = tensor::InsertOp::create(
+            b, loc,
+            vector::ExtractOp::create(b, loc, jLoop.getResult(0), i * rows + r),
+            out, ValueRange{actRows[i], cIndex(b, loc, r)});
+    return out;
   }
 
   Tile tile;
