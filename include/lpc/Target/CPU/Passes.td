@@ -72,7 +72,7 @@ def LPCCPUExport : Pass<"lpc-cpu-export", "::mlir::ModuleOp"> {
 }
 
 def LPCCPUVectorizeMatmul : Pass<"lpc-cpu-vectorize-matmul", "::mlir::ModuleOp"> {
-  let summary = "Weight-only lq.matmul as threaded vector code, tiled for the module's #lq.target";
+  let summary = "Weight-only and int8-activation lq.matmul as threaded vector code, tiled for the module's #lq.target";
   let description = [{
     Runs on tensor-level lq IR, before `convert-lq-to-linalg`. Rewrites the
     weight-only `lq.matmul` (an `f32` lhs, `acc(f32)`, no output
@@ -105,6 +105,24 @@ def LPCCPUVectorizeMatmul : Pass<"lpc-cpu-vectorize-matmul", "::mlir::ModuleOp">
       permute, `vpermps`), with 8 lanes the nibble is placed in the mantissa
       of 2^23 and the offset subtracted, exactly; 8-bit codes are extended
       and converted.
+
+    Integer `lq.matmul ... acc(i32)` with signed 8-bit activation codes (as
+    `lq-quantize-activations` makes them) and 4- or 8-bit integer weights
+    stored NxK, f32 scales per K-block, row or tensor on both sides,
+    optional integer weight zero points, K-segments a multiple of one byte
+    vector (64 codes at 512 bits, 32 at 256): the same threads over row
+    tiles, a register tile of `rows` output rows x up to 4 activation rows,
+    every weight code turned into an unsigned byte `code + bias` and one
+    u8 x s8 dot per vector (`vpdpbusd` with AVX512-VNNI / AVX-VNNI,
+    `vpmaddubsw` + `vpmaddwd` for 4-bit weights otherwise, widened i32
+    products for 8-bit weights without VNNI), the bias and zero point
+    removed with the activation sums, the tile's segment sums reduced
+    together, and the f32 epilogue `(f32(S) * sa) * sb` added segment by
+    segment: bit-identical to the reference lowering. The intrinsics are
+    calls of declarations that `lpc-cpu-define-intrinsics` defines.
+    `lq.dynamic_quantize` of 8-bit codes per row or per K-block whose size is
+    a multiple of the f32 lanes becomes vector loops (absolute maximum,
+    multiplier, rounded products), exactly as the reference computes it.
 
     The float sum is reordered within docs/Semantics.md's bound. Other
     matmuls, shapes whose group or K is not a multiple of `lanes`, and
