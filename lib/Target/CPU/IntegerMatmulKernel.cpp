@@ -1,15 +1,15 @@
 //===- IntegerMatmulKernel.cpp - int8-activation lq.matmul as vector code -===//
 //
 // Part of lpc-cpu-vectorize-matmul (Passes.td): the integer lq.matmul
-// (signed 8-bit activation codes times 4- or 8-bit integer weights,
+// (signed 8-bit activation codes times 2-, 4- or 8-bit integer weights,
 // acc(i32)) as register tiles of output rows on threads, and its activation
 // quantization (lq.dynamic_quantize) as vector loops.
 //
-// Every weight code becomes an unsigned byte u = code + bias (bias 8 or 128
-// for signed formats, 0 for unsigned ones), so one u8 x s8 dot product
+// Every weight code becomes an unsigned byte u = code + bias (bias 2, 8 or
+// 128 for signed formats, 0 for unsigned ones), so one u8 x s8 dot product
 // serves every format: S_j = sum u * a - (bias + zp) * sum a, exact in i32.
 // The dot is vpdpbusd where the target has VNNI, vpmaddubsw + vpmaddwd for
-// 4-bit weights otherwise (|u * a| <= 15 * 128, a pair sum cannot saturate
+// 2- and 4-bit weights otherwise (|u * a| <= 15 * 128, a pair sum cannot saturate
 // i16), and widened i32 products for 8-bit weights without VNNI (pmaddubsw
 // could saturate). Segment sums are exact and the f32 epilogue
 // (f32(S_j) * sa) * sb is summed j ascending, as docs/Semantics.md defines
@@ -103,7 +103,7 @@ FailureOr<IntegerMatmul> matchInteger(MatmulOp op, const Tile &tile) {
   std::optional<Format> a = getFormat(lhs.getElementType());
   std::optional<Format> w = getFormat(rhs.getElementType());
   if (!a || !a->isInteger() || !a->isSigned || a->width != 8 || !w ||
-      !w->isInteger() || (w->width != 4 && w->width != 8))
+      !w->isInteger() || (w->width != 2 && w->width != 4 && w->width != 8))
     return failure();
   if (!isPlainF32(op.getLhsScale()) || !isPlainF32(op.getRhsScale()) ||
       !isRowLayout(*op.getLhsLayout()) || !isRowLayout(op.getRhsLayout()))
@@ -121,7 +121,7 @@ FailureOr<IntegerMatmul> matchInteger(MatmulOp op, const Tile &tile) {
   }
   if (tile.vnni)
     mm.dot = Dot::VNNI;
-  else if (tile.maddubs && w->width == 4)
+  else if (tile.maddubs && w->width <= 4)
     mm.dot = Dot::MaddUBS;
   else
     mm.dot = Dot::Wide;
@@ -215,7 +215,7 @@ struct VectorizeIntegerMatmul : OpRewritePattern<MatmulOp> {
     if (zeroPoints)
       zeroPoints = toStorage(zeroPoints);
     // 4-bit: a step's codes are the low nibbles, then the high ones.
-    if (mm->format.width == 4)
+    if (mm->format.width < 8)
       acts = permuteActivations(b, loc, acts, *mm);
     bool needSums = mm->format.isSigned || zeroPoints;
     Value sums = needSums ? activationSums(b, loc, acts, *mm) : Value();
@@ -237,13 +237,19 @@ struct VectorizeIntegerMatmul : OpRewritePattern<MatmulOp> {
   }
 
 private:
-  /// Each step of `step` activations as its even then its odd ones: the
-  /// order of the unpacked nibbles (low nibble = even code).
+  /// Each step of `step` activations in the order of the unpacked codes:
+  /// with c codes per byte, part p (the p-th bit field of every byte) holds
+  /// codes c * i + p, and the parts follow one another (4-bit: the even
+  /// codes, then the odd ones).
   Value permuteActivations(OpBuilder &b, Location loc, Value acts,
                            const IntegerMatmul &mm) const {
     auto vec = VectorType::get({mm.step}, b.getI8Type());
     Value pad = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
-    SmallVector<int64_t> concat = llvm::to_vector(llvm::seq<int64_t>(mm.step));
+    int64_t perByte = 8 / mm.format.width, parts = mm.step / perByte;
+    SmallVector<int64_t> order;
+    for (int64_t p = 0; p < perByte; ++p)
+      for (int64_t i = 0; i < parts; ++i)
+        order.push_back(perByte * i + p);
     Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{mm.m, mm.k},
                                          b.getI8Type());
     auto mLoop = scf::ForOp::create(
@@ -257,9 +263,7 @@ private:
                 Value x = vector::TransferReadOp::create(b, loc, vec, acts,
                                                          ValueRange{m, k}, pad,
                                                          ArrayRef<bool>{true});
-                auto halves = vector::DeinterleaveOp::create(b, loc, x);
-                Value p = vector::ShuffleOp::create(b, loc, halves.getRes1(),
-                                                    halves.getRes2(), concat);
+                Value p = vector::ShuffleOp::create(b, loc, x, x, order);
                 Value written = vector::TransferWriteOp::create(
                                     b, loc, p, kArgs[0], ValueRange{m, k},
                                     ArrayRef<bool>{true})
@@ -330,22 +334,49 @@ private:
                             .getResult()
                       : q;
     }
-    auto nibbles = VectorType::get({mm.step}, b.getIntegerType(4));
-    auto halfBytes = VectorType::get({mm.step / 2}, b.getI8Type());
+    // Sub-byte codes: the bytes, every code plus its bias at once (the top
+    // bit of each field flipped: 0x88 for 4 bits, 0xAA for 2), then the c
+    // fields of every byte, field p after field p - 1.
+    unsigned width = mm.format.width;
+    int64_t perByte = 8 / width;
+    auto packed = VectorType::get({mm.step}, b.getIntegerType(width));
+    auto byteType = VectorType::get({mm.step / perByte}, b.getI8Type());
     Value pad = arith::ConstantOp::create(
-        b, loc, b.getIntegerAttr(b.getIntegerType(4), 0));
+        b, loc, b.getIntegerAttr(b.getIntegerType(width), 0));
     Value q = vector::TransferReadOp::create(
-        b, loc, nibbles, codes, ValueRange{row, k}, pad, ArrayRef<bool>{true});
-    Value by = vector::BitCastOp::create(b, loc, halfBytes, q);
-    // Both nibbles plus 8 at once (0x88 as a signed byte).
-    if (isSigned)
-      by = arith::XOrIOp::create(b, loc, by, splatInt(b, loc, halfBytes, -120));
-    Value lo =
-        arith::AndIOp::create(b, loc, by, splatInt(b, loc, halfBytes, 15));
-    Value hi =
-        arith::ShRUIOp::create(b, loc, by, splatInt(b, loc, halfBytes, 4));
-    SmallVector<int64_t> concat = llvm::to_vector(llvm::seq<int64_t>(mm.step));
-    return vector::ShuffleOp::create(b, loc, lo, hi, concat);
+        b, loc, packed, codes, ValueRange{row, k}, pad, ArrayRef<bool>{true});
+    Value by = vector::BitCastOp::create(b, loc, byteType, q);
+    if (isSigned) {
+      uint8_t signBits = 0;
+      for (int64_t p = 0; p < perByte; ++p)
+        signBits |= uint8_t(1u << (width * p + width - 1));
+      by = arith::XOrIOp::create(b, loc, by,
+                                 splatInt(b, loc, byteType, int8_t(signBits)));
+    }
+    Value mask = splatInt(b, loc, byteType, (1 << width) - 1);
+    SmallVector<Value> fields;
+    for (int64_t p = 0; p < perByte; ++p) {
+      Value f = by;
+      if (p)
+        f = arith::ShRUIOp::create(b, loc, f,
+                                   splatInt(b, loc, byteType, width * p));
+      if (p + 1 < perByte)
+        f = arith::AndIOp::create(b, loc, f, mask);
+      fields.push_back(f);
+    }
+    // Concatenate pairwise until one vector of `step` bytes is left.
+    while (fields.size() > 1) {
+      SmallVector<Value> next;
+      for (size_t i = 0; i < fields.size(); i += 2) {
+        int64_t n = cast<VectorType>(fields[i].getType()).getNumElements();
+        SmallVector<int64_t> concat =
+            llvm::to_vector(llvm::seq<int64_t>(2 * n));
+        next.push_back(vector::ShuffleOp::create(b, loc, fields[i],
+                                                 fields[i + 1], concat));
+      }
+      fields = std::move(next);
+    }
+    return fields[0];
   }
 
   /// acc + the u8 x s8 products of `u` and `a`, by the matmul's Dot.
@@ -436,27 +467,36 @@ private:
     auto outType = VectorType::get({lanesOut}, f32);
     auto segType = VectorType::get({lanesOut}, i32);
     Value pad = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
-    int64_t bias = mm.format.isSigned ? (mm.format.width == 4 ? 8 : 128) : 0;
+    int64_t bias =
+        mm.format.isSigned ? int64_t(1) << (mm.format.width - 1) : 0;
     SmallVector<Value> actRows;
     for (int64_t i = 0; i < mt; ++i)
       actRows.push_back(
           i ? arith::AddIOp::create(b, loc, m, cIndex(b, loc, i)).getResult()
             : m);
     // Lane i * rows + r of a vector whose values depend on the activation
-    // row (perAct[i]) or on the output row (perOut[r]).
-    auto byAct = [&](OpBuilder &b, Location loc, VectorType type,
-                     ArrayRef<Value> perAct) -> Value {
-      SmallVector<Value> lanes;
+    // row (perAct[i]) or on the output row (perOut[r]): the few values in
+    // one short vector, then one shuffle across the lanes.
+    auto spread = [&](OpBuilder &b, Location loc, VectorType type,
+                      ArrayRef<Value> values, bool byActivation) -> Value {
+      auto shortType = VectorType::get({static_cast<int64_t>(values.size())},
+                                       type.getElementType());
+      Value v = vector::FromElementsOp::create(b, loc, shortType, values);
+      if (values.size() == static_cast<size_t>(lanesOut))
+        return v;
+      SmallVector<int64_t> mask;
       for (int64_t i = 0; i < mt; ++i)
-        lanes.append(rows, perAct[i]);
-      return vector::FromElementsOp::create(b, loc, type, lanes);
+        for (int64_t r = 0; r < rows; ++r)
+          mask.push_back(byActivation ? i : r);
+      return vector::ShuffleOp::create(b, loc, v, v, mask);
+    };
+    auto byAct = [&](OpBuilder &b, Location loc, VectorType type,
+                     ArrayRef<Value> perAct) {
+      return spread(b, loc, type, perAct, /*byActivation=*/true);
     };
     auto byOut = [&](OpBuilder &b, Location loc, VectorType type,
-                     ArrayRef<Value> perOut) -> Value {
-      SmallVector<Value> lanes;
-      for (int64_t i = 0; i < mt; ++i)
-        lanes.append(perOut.begin(), perOut.end());
-      return vector::FromElementsOp::create(b, loc, type, lanes);
+                     ArrayRef<Value> perOut) {
+      return spread(b, loc, type, perOut, /*byActivation=*/false);
     };
     Value zeroOut = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(outType, b.getF32FloatAttr(0.0f)));

@@ -34,6 +34,9 @@ FORMATS = {
     "uint4": ("!lq.int<4, unsigned>", onnx.TensorProto.UINT4, (0, 15), True),
     "int8": ("!lq.int<8>", onnx.TensorProto.INT8, (-128, 127), False),
     "uint8": ("!lq.int<8, unsigned>", onnx.TensorProto.UINT8, (0, 255), True),
+    # 2-bit codes do not cross lpc's ABI: constants in the model
+    "int2": ("!lq.int<2>", None, (-2, 1), False),
+    "uint2": ("!lq.int<2, unsigned>", None, (0, 3), True),
 }
 # format, layout (group / "row" / "tensor"), M, N, K
 CASES = [
@@ -48,6 +51,8 @@ CASES = [
     # there; groups no vector width divides: the reference lowering of
     # lq.dynamic_quantize and of the matmul on every target
     ("int4", 32, 2, 6, 96), ("int4", 20, 2, 5, 80), ("uint8", "row", 1, 3, 36),
+    # 2-bit weights (four codes per byte)
+    ("int2", 64, 1, 9, 256), ("uint2", 128, 5, 6, 256), ("int2", "row", 2, 5, 128),
 ]
 
 
@@ -90,10 +95,21 @@ for i, (fname, layout, m, n, k) in enumerate(CASES):
     st = "tensor<%sf32>" % "".join("%dx" % d for d in sshape)
     zt = "tensor<%si8>" % "".join("%dx" % d for d in sshape)
     xt, wt, yt = "tensor<%dx%dxf32>" % (m, k), "tensor<%dx%dx%s>" % (n, k, lq), "tensor<%dx%dxf32>" % (m, n)
-    args += ["%%x%d: %s" % (i, xt), "%%w%d: %s" % (i, wt), "%%s%d: %s" % (i, st)]
-    inputs += [onnxtensors.tensor_proto("x%d" % i, onnx.TensorProto.FLOAT, x),
-               onnxtensors.tensor_proto("w%d" % i, dtype, w),
-               onnxtensors.tensor_proto("s%d" % i, onnx.TensorProto.FLOAT, s)]
+    if dtype is None:
+        args += ["%%x%d: %s" % (i, xt), "%%s%d: %s" % (i, st)]
+        inputs += [onnxtensors.tensor_proto("x%d" % i, onnx.TensorProto.FLOAT, x),
+                   onnxtensors.tensor_proto("s%d" % i, onnx.TensorProto.FLOAT, s)]
+        bits = int(lq.split("<")[1].split(">")[0].split(",")[0])
+        raw = np.where(w >= 1 << (bits - 1), w - (1 << bits), w)  # two's complement
+        it = "tensor<%dx%dxi%d>" % (n, k, bits)
+        body.append("  %%wc%d = arith.constant dense<%s> : %s" % (
+            i, np.array2string(raw, separator=", ", threshold=10 ** 9).replace("\n", ""), it))
+        body.append("  %%w%d = lq.bitcast %%wc%d : %s to %s" % (i, i, it, wt))
+    else:
+        args += ["%%x%d: %s" % (i, xt), "%%w%d: %s" % (i, wt), "%%s%d: %s" % (i, st)]
+        inputs += [onnxtensors.tensor_proto("x%d" % i, onnx.TensorProto.FLOAT, x),
+                   onnxtensors.tensor_proto("w%d" % i, dtype, w),
+                   onnxtensors.tensor_proto("s%d" % i, onnx.TensorProto.FLOAT, s)]
     zp = ""
     if z is not None:
         args.append("%%z%d: %s" % (i, zt))

@@ -107,14 +107,14 @@ def LPCCPUVectorizeMatmul : Pass<"lpc-cpu-vectorize-matmul", "::mlir::ModuleOp">
       and converted.
 
     Integer `lq.matmul ... acc(i32)` with signed 8-bit activation codes (as
-    `lq-quantize-activations` makes them) and 4- or 8-bit integer weights
+    `lq-quantize-activations` makes them) and 2-, 4- or 8-bit integer weights
     stored NxK, f32 scales per K-block, row or tensor on both sides,
     optional integer weight zero points, K-segments a multiple of one byte
     vector (64 codes at 512 bits, 32 at 256): the same threads over row
     tiles, a register tile of `rows` output rows x up to 4 activation rows,
     every weight code turned into an unsigned byte `code + bias` and one
     u8 x s8 dot per vector (`vpdpbusd` with AVX512-VNNI / AVX-VNNI,
-    `vpmaddubsw` + `vpmaddwd` for 4-bit weights otherwise, widened i32
+    `vpmaddubsw` + `vpmaddwd` for 2- and 4-bit weights otherwise, widened i32
     products for 8-bit weights without VNNI), the bias and zero point
     removed with the activation sums, the tile's segment sums reduced
     together, and the f32 epilogue `(f32(S) * sa) * sb` added segment by
