@@ -56,7 +56,8 @@ cl::SubCommand gemvCommand("gemv", "Matrix-vector product, weights cold");
 cl::SubCommand gemmCommand("gemm", "Batched matmul, weights hot");
 
 cl::opt<std::string> format("format",
-                            cl::desc("Weight format: int4, uint4 (with zero "
+                            cl::desc("Weight format: int2, uint2 (with zero "
+                                     "points), int4, uint4 (with zero "
                                      "points), int8, uint8 (with zero "
                                      "points), nf4"),
                             cl::init("int4"), cl::sub(gemvCommand),
@@ -130,6 +131,10 @@ struct WeightFormat {
 };
 
 WeightFormat parseFormat(StringRef name) {
+  if (name == "int2")
+    return {"!lq.int<2>", 2, true, false, {}};
+  if (name == "uint2")
+    return {"!lq.int<2, unsigned>", 2, false, true, {}};
   if (name == "int4")
     return {"!lq.int<4>", 4, true, false, {}};
   if (name == "uint4")
@@ -150,7 +155,8 @@ WeightFormat parseFormat(StringRef name) {
     f.table.assign(format->table.begin(), format->table.end());
     return f;
   }
-  fail("unknown --format '" + name + "' (int4, uint4, int8, uint8, nf4)");
+  fail("unknown --format '" + name +
+       "' (int2, uint2, int4, uint4, int8, uint8, nf4)");
 }
 
 struct Problem {
@@ -231,10 +237,12 @@ double valueAt(const Problem &p, const Weights &w, int64_t n, int64_t k) {
   int64_t i = n * p.k + k;
   if (p.fmt.bits == 8)
     return p.fmt.isSigned ? int64_t(int8_t(w.codes[i])) : w.codes[i];
-  int v = (w.codes[i / 2] >> (4 * (i % 2))) & 0xF;
+  // Sub-byte codes, lowest bits first (as ONNX packs INT4 and INT2).
+  int bits = p.fmt.bits, perByte = 8 / bits;
+  int v = (w.codes[i / perByte] >> (bits * (i % perByte))) & ((1 << bits) - 1);
   if (!p.fmt.table.empty())
     return p.fmt.table[v];
-  return p.fmt.isSigned && v >= 8 ? v - 16 : v;
+  return p.fmt.isSigned && v >= (1 << (bits - 1)) ? v - (1 << bits) : v;
 }
 
 /// Checks the int8-activation library's y bit for bit against
@@ -564,8 +572,10 @@ Problem makeProblem(int64_t m) {
   if (p.g <= 0 || p.k % p.g)
     fail(formatv("--group {0} does not divide --cols {1}", group.getValue(),
                  cols.getValue()));
-  if (p.fmt.bits == 4 && (p.k % 2))
-    fail("4-bit weights need an even --cols (two codes per byte per row)");
+  if (p.fmt.bits < 8 && (p.k % (8 / p.fmt.bits)))
+    fail(formatv("{0}-bit weights need --cols a multiple of {1} (whole bytes "
+                 "per row)",
+                 p.fmt.bits, 8 / p.fmt.bits));
   if (threads < 1 || reps < 1)
     fail("--threads and --reps must be at least 1");
   return p;

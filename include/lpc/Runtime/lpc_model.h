@@ -48,7 +48,8 @@ extern const char lpc_cpu_requires[];
  * `outputs[i]` to a caller-allocated buffer for output i: dense, row-major,
  * the element size of the dtype (BOOL and FLOAT8* are one byte per element;
  * INT4, UINT4 and FLOAT4E2M1 are packed two per byte, the first element in
- * the low nibble, as ONNX stores them), any alignment the element type
+ * the low nibble, INT2 and UINT2 four per byte, the first element in the
+ * lowest two bits, as ONNX stores them), any alignment the element type
  * needs. Inputs are not modified; outputs may not
  * alias inputs or each other. Returns 0 on success. Safe to call from
  * several threads at once on distinct buffers. */

@@ -43,6 +43,9 @@ enum ONNXDType : int {
   kUInt4 = 21,
   kInt4 = 22,
   kFloat4E2M1 = 23,
+  kFloat8E8M0 = 24,
+  kUInt2 = 25,
+  kInt2 = 26,
 };
 
 /// A readable name of an ONNX dtype ("FLOAT", "INT4", "dtype 42").
@@ -53,18 +56,23 @@ inline std::string onnxDTypeName(int dtype) {
       "STRING",         "BOOL",         "FLOAT16",        "DOUBLE",
       "UINT32",         "UINT64",       "COMPLEX64",      "COMPLEX128",
       "BFLOAT16",       "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2",
-      "FLOAT8E5M2FNUZ", "UINT4",        "INT4",           "FLOAT4E2M1"};
+      "FLOAT8E5M2FNUZ", "UINT4",        "INT4",           "FLOAT4E2M1",
+      "FLOAT8E8M0",     "UINT2",        "INT2"};
   if (dtype >= 0 && dtype < (int)std::size(names))
     return names[dtype];
   return "dtype " + std::to_string(dtype);
 }
 
 /// Bits per element of an ONNX dtype as the C ABI and TensorProto raw_data
-/// store it: 4 for UINT4 / INT4 / FLOAT4E2M1 (two per byte, low nibble first),
+/// store it: 2 for UINT2 / INT2 (four per byte, lowest bits first), 4 for
+/// UINT4 / INT4 / FLOAT4E2M1 (two per byte, low nibble first),
 /// 8 for BOOL and the FLOAT8 types, 0 for types without fixed-size storage
 /// (STRING, COMPLEX*, UNDEFINED and unknown numbers).
 inline unsigned onnxDTypeBits(int dtype) {
   switch (dtype) {
+  case kUInt2:
+  case kInt2:
+    return 2;
   case kUInt4:
   case kInt4:
   case kFloat4E2M1:
@@ -110,6 +118,8 @@ inline bool onnxDTypeIsInteger(int dtype) {
   case kUInt64:
   case kUInt4:
   case kInt4:
+  case kUInt2:
+  case kInt2:
     return true;
   default:
     return false;

@@ -39,6 +39,8 @@ inline int onnxDTypeOf(mlir::Type type, bool isUnsigned) {
   switch (type.getIntOrFloatBitWidth()) {
   case 1:
     return kBool;
+  case 2:
+    return isUnsigned ? kUInt2 : kInt2;
   case 4:
     return isUnsigned ? kUInt4 : kInt4;
   case 8:

@@ -51,6 +51,9 @@ Type lpc::frontend::getElementType(MLIRContext *ctx, int dtype) {
   case kUInt4:
   case kInt4:
     return b.getIntegerType(4);
+  case kUInt2:
+  case kInt2:
+    return b.getIntegerType(2);
   case kFloat8E4M3FN:
     return Float8E4M3FNType::get(ctx);
   case kFloat8E4M3FNUZ:
@@ -68,7 +71,7 @@ Type lpc::frontend::getElementType(MLIRContext *ctx, int dtype) {
 
 bool lpc::frontend::isUnsignedDType(int dtype) {
   return dtype == kUInt8 || dtype == kUInt16 || dtype == kUInt32 ||
-         dtype == kUInt64 || dtype == kUInt4;
+         dtype == kUInt64 || dtype == kUInt4 || dtype == kUInt2;
 }
 
 namespace {
@@ -91,6 +94,8 @@ unsigned rawBytes(int dtype) {
   case kUInt4:
   case kInt4:
   case kFloat4E2M1:
+  case kUInt2:
+  case kInt2:
     return 0;
   default:
     return 1;
@@ -103,12 +108,15 @@ DenseElementsAttr fromRaw(RankedTensorType type, int dtype, StringRef raw) {
   int64_t n = type.getNumElements();
   unsigned bytes = rawBytes(dtype);
   if (bytes == 0) {
-    // Two 4-bit codes per byte, low nibble first.
+    // 8 / bits codes per byte, lowest bits first (two nibbles, four 2-bit
+    // fields).
+    unsigned bits = lpc::dtypes::onnxDTypeBits(dtype), perByte = 8 / bits;
     SmallVector<APInt> codes;
     codes.reserve(n);
     for (int64_t i = 0; i < n; ++i) {
-      uint8_t byte = raw[i / 2];
-      codes.push_back(APInt(4, (i % 2) ? (byte >> 4) : (byte & 0xF)));
+      uint8_t byte = raw[i / perByte];
+      codes.push_back(
+          APInt(bits, (byte >> (bits * (i % perByte))) & ((1u << bits) - 1)));
     }
     if (auto ft = dyn_cast<FloatType>(elem)) {
       SmallVector<APFloat> values;
@@ -243,7 +251,8 @@ DenseElementsAttr TensorReader::read(const onnx::TensorProto &tensor,
   auto type = RankedTensorType::get(shape, elem);
   int64_t n = type.getNumElements();
   unsigned bytes = rawBytes(dtype);
-  int64_t needBytes = bytes ? n * bytes : (n + 1) / 2;
+  unsigned perByte = bytes ? 1 : 8 / lpc::dtypes::onnxDTypeBits(dtype);
+  int64_t needBytes = bytes ? n * bytes : (n + perByte - 1) / perByte;
 
   if (tensor.data_location() == onnx::TensorProto::EXTERNAL) {
     auto buffer = openExternal(tensor, loc, needBytes);
@@ -289,8 +298,10 @@ DenseElementsAttr TensorReader::read(const onnx::TensorProto &tensor,
     return fromValues(type, dtype, tensor.uint64_data());
   case kUInt4:
   case kInt4:
-  case kFloat4E2M1: {
-    // Packed two per int32 entry's low byte.
+  case kFloat4E2M1:
+  case kUInt2:
+  case kInt2: {
+    // Packed codes, one byte per int32 entry's low byte.
     std::string raw;
     for (int32_t v : tensor.int32_data())
       raw.push_back((char)(v & 0xFF));

@@ -33,7 +33,7 @@ using llvm::StringRef;
 
 size_t lpc::runtime::dtypeSize(int dtype) {
   unsigned bits = dtypes::onnxDTypeBits(dtype);
-  return bits >= 8 ? bits / 8 : 0; // 4-bit types have no whole-byte size
+  return bits >= 8 ? bits / 8 : 0; // sub-byte types have no whole-byte size
 }
 
 size_t lpc::runtime::dtypeBits(int dtype) {
@@ -378,15 +378,20 @@ static double decodeSmallFloat(const llvm::fltSemantics &sem, unsigned width,
 }
 
 double lpc::runtime::elementAsDouble(const Tensor &t, int64_t i) {
-  if (dtypeBits(t.info.dtype) == 4) {
-    uint8_t nib = (t.data[i / 2] >> (4 * (i % 2))) & 0xF;
+  if (size_t bits = dtypeBits(t.info.dtype); bits < 8) {
+    // Sub-byte codes, lowest bits of each byte first.
+    size_t perByte = 8 / bits;
+    unsigned code =
+        (t.data[i / perByte] >> (bits * (i % perByte))) & ((1u << bits) - 1);
     switch (t.info.dtype) {
     case dtypes::kUInt4:
-      return nib;
+    case dtypes::kUInt2:
+      return code;
     case dtypes::kInt4:
-      return nib >= 8 ? (int)nib - 16 : nib;
+    case dtypes::kInt2:
+      return code >= (1u << (bits - 1)) ? (int)code - (1 << bits) : code;
     default:
-      return decodeSmallFloat(llvm::APFloat::Float4E2M1FN(), 4, nib);
+      return decodeSmallFloat(llvm::APFloat::Float4E2M1FN(), 4, code);
     }
   }
   const uint8_t *p = t.data.data() + i * dtypeSize(t.info.dtype);

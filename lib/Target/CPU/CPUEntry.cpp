@@ -91,7 +91,8 @@ struct LPCCPUEntryPass : lpc::impl::LPCCPUEntryBase<LPCCPUEntryPass> {
                           << " must be a statically shaped tensor, got " << t;
         return false;
       }
-      // lq codes of 4 and 8 bits cross as ONNX's INT4/UINT4/INT8/UINT8
+      // lq codes of 2, 4 and 8 bits cross as ONNX's INT2/UINT2/INT4/UINT4/
+      // INT8/UINT8
       // (their storage integers): integer formats by their signedness, other
       // formats (codebooks, minifloats) as unsigned raw codes. Other element
       // types have no dtype in the signature.
@@ -100,11 +101,12 @@ struct LPCCPUEntryPass : lpc::impl::LPCCPUEntryBase<LPCCPUEntryPass> {
           modelElem.isIntOrFloat() ? std::nullopt
                                    : lpc::lq::getFormat(modelElem);
       if (!modelElem.isIntOrFloat() &&
-          (!format || (format->width != 4 && format->width != 8))) {
+          (!format || (format->width != 2 && format->width != 4 &&
+                       format->width != 8))) {
         model.emitError() << "lpc-cpu-entry: " << kind << " " << i
                           << " has element type " << modelElem
                           << ", which has no ONNX dtype to cross the C ABI "
-                             "with (lq formats of 4 and 8 bits do)";
+                             "with (lq formats of 2, 4 and 8 bits do)";
         return false;
       }
       // BOOL crosses the ABI as one byte per element; FLOAT8 and FLOAT4 codes

@@ -1,6 +1,7 @@
 """lq codes as model inputs: a weight-only lq.matmul whose int4 / uint4 / int8
-weights, group scales and zero points are function arguments, compiled by
-`lpc compile` and run by `lpc run` on ONNX INT4/UINT4/INT8 tensor files.
+/ int2 / uint2 weights, group scales and zero points are function arguments,
+compiled by `lpc compile` and run by `lpc run` on ONNX INT4/UINT4/INT8/INT2/
+UINT2 tensor files.
 Values are chosen so every product and sum is exact in f32 (small integers,
 power-of-two scales): the result must equal numpy's float64 bit for bit.
 
@@ -26,6 +27,8 @@ CASES = [
     ("int4", "!lq.int<4>", onnx.TensorProto.INT4, (-8, 7), False, 1, 96, 5, 32),
     ("uint4_zp", "!lq.int<4, unsigned>", onnx.TensorProto.UINT4, (0, 15), True, 3, 64, 7, 16),
     ("int8", "!lq.int<8>", onnx.TensorProto.INT8, (-128, 127), False, 2, 40, 3, 8),
+    ("int2", "!lq.int<2>", onnx.TensorProto.INT2, (-2, 1), False, 2, 64, 3, 16),
+    ("uint2_zp", "!lq.int<2, unsigned>", onnx.TensorProto.UINT2, (0, 3), True, 1, 32, 5, 8),
 ]
 
 

@@ -85,7 +85,7 @@ func.func @main_graph(%w: tensor<4x2x!lq.int<4>>, %u: tensor<3x!lq.int<4, unsign
 // -----
 
 /// negative: a format without an ONNX dtype.
-// expected-error @+1 {{lpc-cpu-entry: input 0 has element type '!lq.int<3>', which has no ONNX dtype to cross the C ABI with (lq formats of 4 and 8 bits do)}}
+// expected-error @+1 {{lpc-cpu-entry: input 0 has element type '!lq.int<3>', which has no ONNX dtype to cross the C ABI with (lq formats of 2, 4 and 8 bits do)}}
 func.func @main_graph(%w: tensor<8x!lq.int<3>>) -> tensor<8xf32> {
   %0 = arith.constant dense<0.0> : tensor<8xf32>
   return %0 : tensor<8xf32>
