@@ -101,8 +101,8 @@ struct LPCCPUEntryPass : lpc::impl::LPCCPUEntryBase<LPCCPUEntryPass> {
           modelElem.isIntOrFloat() ? std::nullopt
                                    : lpc::lq::getFormat(modelElem);
       if (!modelElem.isIntOrFloat() &&
-          (!format || (format->width != 2 && format->width != 4 &&
-                       format->width != 8))) {
+          (!format ||
+           (format->width != 2 && format->width != 4 && format->width != 8))) {
         model.emitError() << "lpc-cpu-entry: " << kind << " " << i
                           << " has element type " << modelElem
                           << ", which has no ONNX dtype to cross the C ABI "

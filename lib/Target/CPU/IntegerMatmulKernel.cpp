@@ -9,9 +9,9 @@
 // 128 for signed formats, 0 for unsigned ones), so one u8 x s8 dot product
 // serves every format: S_j = sum u * a - (bias + zp) * sum a, exact in i32.
 // The dot is vpdpbusd where the target has VNNI, vpmaddubsw + vpmaddwd for
-// 2- and 4-bit weights otherwise (|u * a| <= 15 * 128, a pair sum cannot saturate
-// i16), and widened i32 products for 8-bit weights without VNNI (pmaddubsw
-// could saturate). Segment sums are exact and the f32 epilogue
+// 2- and 4-bit weights otherwise (|u * a| <= 15 * 128, a pair sum cannot
+// saturate i16), and widened i32 products for 8-bit weights without VNNI
+// (pmaddubsw could saturate). Segment sums are exact and the f32 epilogue
 // (f32(S_j) * sa) * sb is summed j ascending, as docs/Semantics.md defines
 // acc(i32): the results are bit-identical to the reference lowering.
 //
@@ -87,8 +87,13 @@ struct IntegerMatmul {
   Format format;
   std::optional<Format> zpFormat;
   Dot dot;
-  /// Bytes (codes) of one vector step.
+  /// Bytes (codes) of one dot vector.
   int64_t step;
+  /// Dot vectors one weight read gives per row (2-bit codes: 2, from the
+  /// four fields of a half-vector of bytes; else 1).
+  int64_t vecs = 1;
+  /// Codes of one row consumed per loop step.
+  int64_t chunk() const { return step * vecs; }
 };
 
 FailureOr<IntegerMatmul> matchInteger(MatmulOp op, const Tile &tile) {
@@ -127,6 +132,8 @@ FailureOr<IntegerMatmul> matchInteger(MatmulOp op, const Tile &tile) {
     mm.dot = Dot::Wide;
   // One step fills a vector of bytes.
   mm.step = 4 * tile.lanes;
+  if (w->width == 2 && mm.seg % (2 * mm.step) == 0)
+    mm.vecs = 2;
   if (mm.m == 0 || mm.n == 0 || mm.seg % mm.step || mm.k % mm.seg)
     return failure();
   return mm;
@@ -237,15 +244,16 @@ struct VectorizeIntegerMatmul : OpRewritePattern<MatmulOp> {
   }
 
 private:
-  /// Each step of `step` activations in the order of the unpacked codes:
-  /// with c codes per byte, part p (the p-th bit field of every byte) holds
-  /// codes c * i + p, and the parts follow one another (4-bit: the even
-  /// codes, then the odd ones).
+  /// Each chunk of activations in the order of the unpacked codes: with c
+  /// codes per byte, part p (the p-th bit field of every byte) holds codes
+  /// c * i + p, and the parts follow one another (4-bit: the even codes,
+  /// then the odd ones); the chunk's dot vectors are its consecutive slices.
   Value permuteActivations(OpBuilder &b, Location loc, Value acts,
                            const IntegerMatmul &mm) const {
-    auto vec = VectorType::get({mm.step}, b.getI8Type());
+    int64_t chunk = mm.chunk();
+    auto vec = VectorType::get({chunk}, b.getI8Type());
     Value pad = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
-    int64_t perByte = 8 / mm.format.width, parts = mm.step / perByte;
+    int64_t perByte = 8 / mm.format.width, parts = chunk / perByte;
     SmallVector<int64_t> order;
     for (int64_t p = 0; p < perByte; ++p)
       for (int64_t i = 0; i < parts; ++i)
@@ -258,7 +266,7 @@ private:
         [&](OpBuilder &b, Location loc, Value m, ValueRange mArgs) {
           auto kLoop = scf::ForOp::create(
               b, loc, cIndex(b, loc, 0), cIndex(b, loc, mm.k),
-              cIndex(b, loc, mm.step), mArgs,
+              cIndex(b, loc, chunk), mArgs,
               [&](OpBuilder &b, Location loc, Value k, ValueRange kArgs) {
                 Value x = vector::TransferReadOp::create(b, loc, vec, acts,
                                                          ValueRange{m, k}, pad,
@@ -319,28 +327,29 @@ private:
     return mLoop.getResult(0);
   }
 
-  /// The weight codes of `row` from column `k` as one vector of unsigned
-  /// bytes u = code + bias, in the order permuteActivations gives.
-  Value readWeights(OpBuilder &b, Location loc, const IntegerMatmul &mm,
-                    Value codes, Value row, Value k) const {
+  /// The weight codes of `row` from column `k` (one chunk) as `vecs`
+  /// vectors of unsigned bytes u = code + bias, in the order
+  /// permuteActivations gives.
+  SmallVector<Value> readWeights(OpBuilder &b, Location loc,
+                                 const IntegerMatmul &mm, Value codes,
+                                 Value row, Value k) const {
     auto bytes = VectorType::get({mm.step}, b.getI8Type());
     bool isSigned = mm.format.isSigned;
     if (mm.format.width == 8) {
       Value pad = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
       Value q = vector::TransferReadOp::create(
           b, loc, bytes, codes, ValueRange{row, k}, pad, ArrayRef<bool>{true});
-      return isSigned ? arith::XOrIOp::create(b, loc, q,
-                                              splatInt(b, loc, bytes, -128))
-                            .getResult()
-                      : q;
+      if (isSigned)
+        q = arith::XOrIOp::create(b, loc, q, splatInt(b, loc, bytes, -128));
+      return {q};
     }
     // Sub-byte codes: the bytes, every code plus its bias at once (the top
     // bit of each field flipped: 0x88 for 4 bits, 0xAA for 2), then the c
     // fields of every byte, field p after field p - 1.
     unsigned width = mm.format.width;
     int64_t perByte = 8 / width;
-    auto packed = VectorType::get({mm.step}, b.getIntegerType(width));
-    auto byteType = VectorType::get({mm.step / perByte}, b.getI8Type());
+    auto packed = VectorType::get({mm.chunk()}, b.getIntegerType(width));
+    auto byteType = VectorType::get({mm.chunk() / perByte}, b.getI8Type());
     Value pad = arith::ConstantOp::create(
         b, loc, b.getIntegerAttr(b.getIntegerType(width), 0));
     Value q = vector::TransferReadOp::create(
@@ -364,8 +373,8 @@ private:
         f = arith::AndIOp::create(b, loc, f, mask);
       fields.push_back(f);
     }
-    // Concatenate pairwise until one vector of `step` bytes is left.
-    while (fields.size() > 1) {
+    // Concatenate pairwise until `vecs` vectors of `step` bytes are left.
+    while (static_cast<int64_t>(fields.size()) > mm.vecs) {
       SmallVector<Value> next;
       for (size_t i = 0; i < fields.size(); i += 2) {
         int64_t n = cast<VectorType>(fields[i].getType()).getNumElements();
@@ -376,7 +385,7 @@ private:
       }
       fields = std::move(next);
     }
-    return fields[0];
+    return fields;
   }
 
   /// acc + the u8 x s8 products of `u` and `a`, by the matmul's Dot.
@@ -435,10 +444,10 @@ private:
           b, loc, cIndex(b, loc, from), cIndex(b, loc, to),
           cIndex(b, loc, step), ValueRange{result},
           [&](OpBuilder &b, Location loc, Value m, ValueRange mArgs) {
-            scf::YieldOp::create(
-                b, loc,
-                buildRowBlock(b, loc, module, op, mm, acts, codes, zeroPoints,
-                              sums, rowIdx, m, step, mArgs[0]));
+            scf::YieldOp::create(b, loc,
+                                 buildRowBlock(b, loc, module, op, mm, acts,
+                                               codes, zeroPoints, sums, rowIdx,
+                                               m, step, mArgs[0]));
           });
       result = mLoop.getResult(0);
     };
@@ -467,8 +476,7 @@ private:
     auto outType = VectorType::get({lanesOut}, f32);
     auto segType = VectorType::get({lanesOut}, i32);
     Value pad = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
-    int64_t bias =
-        mm.format.isSigned ? int64_t(1) << (mm.format.width - 1) : 0;
+    int64_t bias = mm.format.isSigned ? int64_t(1) << (mm.format.width - 1) : 0;
     SmallVector<Value> actRows;
     for (int64_t i = 0; i < mt; ++i)
       actRows.push_back(
@@ -508,20 +516,30 @@ private:
           SmallVector<Value> init(lanesOut, splatInt(b, loc, accType, 0));
           auto cLoop = scf::ForOp::create(
               b, loc, cIndex(b, loc, 0), cIndex(b, loc, mm.seg),
-              cIndex(b, loc, mm.step), init,
+              cIndex(b, loc, mm.chunk()), init,
               [&](OpBuilder &b, Location loc, Value c, ValueRange accs) {
                 Value k = arith::AddIOp::create(b, loc, k0, c);
-                SmallVector<Value> a;
-                for (Value row : actRows)
-                  a.push_back(vector::TransferReadOp::create(
-                      b, loc, bytes, acts, ValueRange{row, k}, pad,
-                      ArrayRef<bool>{true}));
-                SmallVector<Value> next(lanesOut);
+                // a[i][v]: dot vector v of activation row m + i.
+                SmallVector<SmallVector<Value>> a(mt);
+                for (int64_t i = 0; i < mt; ++i)
+                  for (int64_t v = 0; v < mm.vecs; ++v) {
+                    Value kv = v ? arith::AddIOp::create(
+                                       b, loc, k, cIndex(b, loc, v * mm.step))
+                                       .getResult()
+                                 : k;
+                    a[i].push_back(vector::TransferReadOp::create(
+                        b, loc, bytes, acts, ValueRange{actRows[i], kv}, pad,
+                        ArrayRef<bool>{true}));
+                  }
+                SmallVector<Value> next(accs);
                 for (int64_t r = 0; r < rows; ++r) {
-                  Value u = readWeights(b, loc, mm, codes, rowIdx[r], k);
-                  for (int64_t i = 0; i < mt; ++i)
-                    next[i * rows + r] = dot(b, loc, module, mm,
-                                             accs[i * rows + r], u, a[i]);
+                  SmallVector<Value> us =
+                      readWeights(b, loc, mm, codes, rowIdx[r], k);
+                  for (int64_t v = 0; v < mm.vecs; ++v)
+                    for (int64_t i = 0; i < mt; ++i)
+                      next[i * rows + r] =
+                          dot(b, loc, module, mm, next[i * rows + r], us[v],
+                              a[i][v]);
                 }
                 scf::YieldOp::create(b, loc, next);
               });
@@ -546,9 +564,8 @@ private:
             for (Value row : actRows)
               as.push_back(
                   tensor::ExtractOp::create(b, loc, sums, ValueRange{row, j}));
-            Value corr =
-                arith::MulIOp::create(b, loc, byOut(b, loc, segType, zs),
-                                      byAct(b, loc, segType, as));
+            Value corr = arith::MulIOp::create(
+                b, loc, byOut(b, loc, segType, zs), byAct(b, loc, segType, as));
             s = arith::SubIOp::create(b, loc, s, corr);
           }
           // (f32(S_j) * sa) * sb, added j ascending.
@@ -556,13 +573,11 @@ private:
           for (Value row : actRows)
             sa.push_back(tensor::ExtractOp::create(
                 b, loc, op.getLhsScale(),
-                segmentScaleIndex(b, loc, *op.getLhsLayout(), row, j,
-                                  mm.seg)));
+                segmentScaleIndex(b, loc, *op.getLhsLayout(), row, j, mm.seg)));
           for (Value row : rowIdx)
             sb.push_back(tensor::ExtractOp::create(
                 b, loc, op.getRhsScale(),
-                segmentScaleIndex(b, loc, op.getRhsLayout(), row, j,
-                                  mm.seg)));
+                segmentScaleIndex(b, loc, op.getRhsLayout(), row, j, mm.seg)));
           Value f = arith::SIToFPOp::create(b, loc, outType, s);
           f = arith::MulFOp::create(
               b, loc, f,

@@ -268,8 +268,8 @@ private:
     return lpc::cpu::buildRowTiles(
         b, loc, out, w.m, first, count, rows,
         [&](OpBuilder &b, Location loc, ArrayRef<Value> rowIdx, Value init) {
-          return buildTile(b, loc, op, w, tile, codes, zeroPoints, acts,
-                           rowIdx, init);
+          return buildTile(b, loc, op, w, tile, codes, zeroPoints, acts, rowIdx,
+                           init);
         });
   }
 
