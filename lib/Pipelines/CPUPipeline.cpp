@@ -54,8 +54,10 @@ void lpc::buildCPULoweringPipeline(OpPassManager &pm,
   pm.addPass(createInlinerPass());
   pm.addPass(createSymbolDCEPass());
 
-  // The matmuls the CPU has kernels for, tiled for the module's lq.target;
-  // the reference lowering takes the rest.
+  // The matmuls the CPU has kernels for, tiled for the module's lq.target
+  // (lq-tile-matmul chooses, the kernels follow); the reference lowering
+  // takes the rest.
+  pm.addPass(createLQTileMatmul());
   pm.addPass(createLPCCPUVectorizeMatmul());
   pm.addPass(createConvertLQToLinalg());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());

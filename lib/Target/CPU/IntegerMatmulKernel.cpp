@@ -79,14 +79,13 @@ bool isPlainF32(Value v) {
   return v && cast<ShapedType>(v.getType()).getElementType().isF32();
 }
 
-/// How the kernel forms the u8 x s8 dot products.
-enum class Dot { VNNI, MaddUBS, Wide };
-
 struct IntegerMatmul {
   int64_t m, n, k, seg;
   Format format;
   std::optional<Format> zpFormat;
   Dot dot;
+  /// Activation rows per register tile.
+  int64_t activationRows;
   /// Bytes (codes) of one dot vector.
   int64_t step;
   /// Dot vectors one weight read gives per row (2-bit codes: 2, from the
@@ -124,12 +123,10 @@ FailureOr<IntegerMatmul> matchInteger(MatmulOp op, const Tile &tile) {
     if (!mm.zpFormat || !mm.zpFormat->isInteger())
       return failure();
   }
-  if (tile.vnni)
-    mm.dot = Dot::VNNI;
-  else if (tile.maddubs && w->width <= 4)
-    mm.dot = Dot::MaddUBS;
-  else
-    mm.dot = Dot::Wide;
+  mm.dot = chooseDot(tile, w->width);
+  mm.activationRows = tile.activationRows
+                          ? tile.activationRows
+                          : chooseActivationRows(tile, mm.dot, tile.rows);
   // One step fills a vector of bytes.
   mm.step = 4 * tile.lanes;
   if (w->width == 2 && mm.seg % (2 * mm.step) == 0)
@@ -202,6 +199,8 @@ struct VectorizeIntegerMatmul : OpRewritePattern<MatmulOp> {
 
   LogicalResult matchAndRewrite(MatmulOp op,
                                 PatternRewriter &rewriter) const override {
+    // The register tile lq-tile-matmul chose, if it ran.
+    Tile tile = applyTileAttr(op, this->tile);
     FailureOr<IntegerMatmul> mm = matchInteger(op, tile);
     if (failed(mm))
       return rewriter.notifyMatchFailure(op, "not a vectorizable integer "
@@ -421,22 +420,14 @@ private:
     llvm_unreachable("unknown dot");
   }
 
-  /// Activation rows per register tile: the tile's rows x activation rows
-  /// accumulators fit one vector of sums and the register file.
-  int64_t activationRowsPerTile(const IntegerMatmul &mm, int64_t rows) const {
-    if (mm.dot == Dot::Wide || rows > tile.lanes)
-      return 1;
-    return std::max<int64_t>(1, std::min<int64_t>(4, tile.lanes / rows));
-  }
-
   /// One tile: the M x rows result of output rows `rowIdx`, written into
-  /// `tileInit`. Activation rows go in blocks of activationRowsPerTile (each
-  /// weight vector is unpacked once per block), then one by one.
+  /// `tileInit`. Activation rows go in blocks of the tile's activation rows
+  /// (each weight vector is unpacked once per block), then one by one.
   Value buildTile(OpBuilder &b, Location loc, ModuleOp module, MatmulOp op,
                   const IntegerMatmul &mm, Value acts, Value codes,
                   Value zeroPoints, Value sums, ArrayRef<Value> rowIdx,
                   Value tileInit) const {
-    int64_t mt = activationRowsPerTile(mm, rowIdx.size());
+    int64_t mt = mm.activationRows;
     int64_t blocked = mm.m / mt * mt;
     Value result = tileInit;
     auto loopOver = [&](int64_t from, int64_t to, int64_t step) {

@@ -32,6 +32,29 @@ std::optional<Tile> lpc::cpu::chooseTile(lq::TargetAttr target) {
   return tile;
 }
 
+Dot lpc::cpu::chooseDot(const Tile &tile, unsigned width) {
+  if (tile.vnni)
+    return Dot::VNNI;
+  if (tile.maddubs && width <= 4)
+    return Dot::MaddUBS;
+  return Dot::Wide;
+}
+
+int64_t lpc::cpu::chooseActivationRows(const Tile &tile, Dot dot,
+                                       int64_t rows) {
+  if (dot == Dot::Wide || rows > tile.lanes)
+    return 1;
+  return std::max<int64_t>(1, std::min<int64_t>(4, tile.lanes / rows));
+}
+
+Tile lpc::cpu::applyTileAttr(Operation *op, Tile base) {
+  if (auto attr = op->getAttrOfType<lq::TileAttr>(lq::TileAttr::kAttrName)) {
+    base.rows = attr.getRows();
+    base.activationRows = attr.getActivationRows();
+  }
+  return base;
+}
+
 Value lpc::cpu::buildRowTiles(
     OpBuilder &b, Location loc, Value out, int64_t m, int64_t first,
     int64_t count, int64_t rows,

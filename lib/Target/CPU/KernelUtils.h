@@ -30,6 +30,9 @@ struct Tile {
   /// u8 x s8 pair products into i16 (vpmaddubsw) and i16 pairs into i32
   /// (vpmaddwd) at this vector width.
   bool maddubs = false;
+  /// Activation rows per register tile of the integer kernel; 0: choose
+  /// (chooseActivationRows).
+  int64_t activationRows = 0;
   /// f32 vectors one read of `width`-bit codes gives.
   static int64_t vectorsPerRead(unsigned width) { return width == 4 ? 2 : 1; }
   /// Codes of one row consumed per step.
@@ -40,6 +43,23 @@ struct Tile {
 
 /// The tile for `target`, or nothing without a CPU description.
 std::optional<Tile> chooseTile(lq::TargetAttr target);
+
+/// How the integer kernel forms u8 x s8 dot products.
+enum class Dot { VNNI, MaddUBS, Wide };
+
+/// The dot for `width`-bit weights on `tile`'s ISA: vpdpbusd with VNNI,
+/// vpmaddubsw + vpmaddwd for weights of at most 4 bits (their i16 pair sums
+/// cannot saturate), widened i32 products otherwise.
+Dot chooseDot(const Tile &tile, unsigned width);
+
+/// Activation rows per register tile of `rows` output rows: the rows x
+/// activation rows accumulators fit one vector of sums (at most 4; 1 for
+/// widened products, which take four registers each).
+int64_t chooseActivationRows(const Tile &tile, Dot dot, int64_t rows);
+
+/// `base` with the rows and activation rows of `op`'s `lq.tile` attribute
+/// (lq-tile-matmul), when it has one.
+Tile applyTileAttr(mlir::Operation *op, Tile base);
 
 /// Writes `count` tiles of `rows` output columns each into `out` (M x N),
 /// tile t holding columns first + t + r * count (r < rows): one scf.forall

@@ -105,7 +105,8 @@ struct VectorizeWeightOnlyMatmul : OpRewritePattern<MatmulOp> {
   LogicalResult matchAndRewrite(MatmulOp op,
                                 PatternRewriter &rewriter) const override {
     // The widest step the K-groups allow.
-    Tile tile = this->tile;
+    // The register tile lq-tile-matmul chose, if it ran.
+    Tile tile = lpc::cpu::applyTileAttr(op, this->tile);
     // 4-bit reads already fill two vectors per row: unrolling them too
     // would spill the accumulators of a 4-row tile.
     if (auto f = getFormat(op.getRhs().getType().getElementType());

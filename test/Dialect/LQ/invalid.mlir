@@ -839,3 +839,15 @@ func.func @f(%x: tensor<2x64xf32>) {
   %q, %s = lq.dynamic_quantize %x layout <block = [1, 32]> : tensor<2x64xf32> -> tensor<2x64x!lq.int<8>>, tensor<2x4xf32>
   return
 }
+
+// -----
+
+/// A register tile has at least one row of each kind.
+// expected-error @+1 {{tile rows and activation_rows must be at least 1, got 0 and 4}}
+func.func private @f() attributes {t = #lq.tile<rows = 0, activation_rows = 4, vector_bits = 512>}
+
+// -----
+
+/// Tiles are chosen for x86 vector widths.
+// expected-error @+1 {{tile vector_bits must be 128, 256 or 512, got 64}}
+func.func private @f() attributes {t = #lq.tile<rows = 4, activation_rows = 1, vector_bits = 64>}

@@ -71,6 +71,37 @@ def LPCCPUExport : Pass<"lpc-cpu-export", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def LQTileMatmul : Pass<"lq-tile-matmul", "::mlir::ModuleOp"> {
+  let summary = "Choose the register tile of every lq.matmul from the module's #lq.target";
+  let description = [{
+    Sets `lq.tile = #lq.tile<rows = R, activation_rows = A, vector_bits = V>`
+    on every `lq.matmul` the CPU kernels of `lpc-cpu-vectorize-matmul` may
+    take (weights stored NxK: the weight-only form and the integer
+    `acc(i32)` form), chosen from the module's CPU `#lq.target`: `V` is its
+    `vector_bits` (at most 512), `R` output rows per tile (the `rows`
+    option), and for the integer form `A` activation rows computed against
+    each weight vector read, as many as keep the R x A accumulators' sums in
+    one vector (at most 4) where the target's dot product is `vpdpbusd` or
+    `vpmaddubsw` (`avx512vnni`, `avxvnni`, `avx512bw`, `avx2`), 1 where it
+    has to widen products (8-bit weights without VNNI); the weight-only
+    kernel takes one activation row at a time (A = 1). The kernels read the
+    attribute, so two targets give two tilings of the same IR; without a CPU
+    target nothing is set. An existing `lq.tile` is kept (a user's choice).
+
+    ```mlir
+    // #lq.target<cpu, {features = ["avx512f", "avx512bw", "avx512vnni", ...], vector_bits = 512}>
+    %y = lq.matmul %q, %w ... acc(i32) {lq.tile = #lq.tile<rows = 4, activation_rows = 4, vector_bits = 512>}
+    // #lq.target<cpu, {features = ["avx2", "fma"], vector_bits = 256}>
+    %y = lq.matmul %q, %w ... acc(i32) {lq.tile = #lq.tile<rows = 4, activation_rows = 2, vector_bits = 256>}
+    ```
+  }];
+  let options = [
+    Option<"rows", "rows", "int64_t", /*default=*/"4",
+           "Output rows per register tile">,
+  ];
+  let dependentDialects = ["::lpc::lq::LQDialect"];
+}
+
 def LPCCPUVectorizeMatmul : Pass<"lpc-cpu-vectorize-matmul", "::mlir::ModuleOp"> {
   let summary = "Weight-only and int8-activation lq.matmul as threaded vector code, tiled for the module's #lq.target";
   let description = [{

@@ -335,3 +335,16 @@ StringRef TargetAttr::getString(StringRef name) const {
   auto s = getFacts().getAs<StringAttr>(name);
   return s ? s.getValue() : "";
 }
+
+LogicalResult TileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                               int64_t rows, int64_t activationRows,
+                               int64_t vectorBits) {
+  if (rows < 1 || activationRows < 1)
+    return emitError() << "tile rows and activation_rows must be at least 1, "
+                          "got "
+                       << rows << " and " << activationRows;
+  if (vectorBits != 128 && vectorBits != 256 && vectorBits != 512)
+    return emitError() << "tile vector_bits must be 128, 256 or 512, got "
+                       << vectorBits;
+  return success();
+}

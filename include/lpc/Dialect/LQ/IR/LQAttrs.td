@@ -121,4 +121,27 @@ def LQ_TargetAttr : LQ_Attr<"Target", "target"> {
   }];
 }
 
+def LQ_TileAttr : LQ_Attr<"Tile", "tile"> {
+  let summary = "The register tile a matmul kernel uses";
+  let description = [{
+    Set on an `lq.matmul` (as its `lq.tile` attribute) by `lq-tile-matmul`
+    from the module's `#lq.target`, read by the kernels that lower it: `rows`
+    output rows (weight rows) per register tile, `activation_rows` lhs rows
+    computed together against each weight vector read, and `vector_bits`,
+    the vector width the tile was chosen for. Both counts are at least 1.
+
+    ```mlir
+    %y = lq.matmul ... {lq.tile = #lq.tile<rows = 4, activation_rows = 4, vector_bits = 512>}
+    ```
+  }];
+  let parameters = (ins "int64_t":$rows, "int64_t":$activation_rows,
+                        "int64_t":$vector_bits);
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The discardable attribute name an lq.matmul carries it under.
+    static constexpr ::llvm::StringLiteral kAttrName = "lq.tile";
+  }];
+}
+
 #endif // LPC_DIALECT_LQ_IR_LQATTRS_TD
