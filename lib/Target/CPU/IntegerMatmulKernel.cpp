@@ -220,7 +220,8 @@ struct VectorizeIntegerMatmul : OpRewritePattern<MatmulOp> {
     Value zeroPoints = op.getRhsZeroPoint();
     if (zeroPoints)
       zeroPoints = toStorage(zeroPoints);
-    // 4-bit: a step's codes are the low nibbles, then the high ones.
+    // Sub-byte weights: the activations in the order of the unpacked bit
+    // fields (4-bit: the low nibbles, then the high ones).
     if (mm->format.width < 8)
       acts = permuteActivations(b, loc, acts, *mm);
     bool needSums = mm->format.isSigned || zeroPoints;

@@ -53,6 +53,8 @@ CASES = [
     ("int4", 32, 2, 6, 96), ("int4", 20, 2, 5, 80), ("uint8", "row", 1, 3, 36),
     # 2-bit weights (four codes per byte)
     ("int2", 64, 1, 9, 256), ("uint2", 128, 5, 6, 256), ("int2", "row", 2, 5, 128),
+    # a batch: blocks of activation rows and a remainder, ragged N
+    ("int4", 64, 37, 19, 192), ("uint8", 128, 23, 9, 256),
 ]
 
 
