@@ -21,6 +21,7 @@ import onnx
 from onnx import numpy_helper
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+import modelcases  # noqa: E402
 import onnxtensors  # noqa: E402
 
 work, flags = sys.argv[1], sys.argv[2:]
@@ -34,7 +35,7 @@ FORMATS = {
     "uint4": ("!lq.int<4, unsigned>", onnx.TensorProto.UINT4, (0, 15), True),
     "int8": ("!lq.int<8>", onnx.TensorProto.INT8, (-128, 127), False),
     "uint8": ("!lq.int<8, unsigned>", onnx.TensorProto.UINT8, (0, 255), True),
-    # 2-bit codes do not cross lpc's ABI: constants in the model
+    # 2-bit weights as constants in the model (the others are inputs)
     "int2": ("!lq.int<2>", None, (-2, 1), False),
     "uint2": ("!lq.int<2, unsigned>", None, (0, 3), True),
 }
@@ -151,19 +152,12 @@ for i, (fname, layout, m, n, k) in enumerate(CASES):
         y = (y + term).astype(F32)
     expected.append(y)
 
-mlir = "func.func @main_graph(%s) -> (%s) {\n%s\n  return %s : %s\n}\n" % (
-    ", ".join(args), ", ".join(t for _, t in results), "\n".join(body),
-    ", ".join(v for v, _ in results), ", ".join(t for _, t in results))
-open(os.path.join(work, "model.mlir"), "w").write(mlir)
-paths = []
-for j, t in enumerate(inputs):
-    paths.append(os.path.join(work, "in_%02d.pb" % j))
-    open(paths[-1], "wb").write(t.SerializeToString())
+model, paths = modelcases.write_model(work, args, body, results, inputs)
 
 lib = os.path.join(work, "model.so")
 compile_flags = ["--activations=int8"] + flags
-subprocess.run(["lpc", "compile", os.path.join(work, "model.mlir"), "-o", lib] + compile_flags, check=True)
-lqir = subprocess.run(["lpc", "compile", os.path.join(work, "model.mlir"), "--emit=lq", "-o", "-"] + compile_flags,
+subprocess.run(["lpc", "compile", model, "-o", lib] + compile_flags, check=True)
+lqir = subprocess.run(["lpc", "compile", model, "--emit=lq", "-o", "-"] + compile_flags,
                       check=True, capture_output=True, text=True).stdout
 print("integer matmuls: %d/%d" % (lqir.count("acc(i32)"), len(CASES)))
 vec = subprocess.run(["lpc-opt", "-", "--lpc-cpu-entry", "--lpc-cpu-vectorize-matmul"], input=lqir,

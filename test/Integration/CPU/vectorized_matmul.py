@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import fbound  # noqa: E402
 import lqmodel  # noqa: E402
 import lqops  # noqa: E402
+import modelcases  # noqa: E402
 import onnxtensors  # noqa: E402
 
 work, flags = sys.argv[1], sys.argv[2:]
@@ -103,18 +104,11 @@ for i, (fname, layout, m, n, k) in enumerate(CASES):
             deq = (deq + per_element(z).astype(np.float32)).astype(np.float32)
     expected.append(x.astype(np.float64)[:, None, :] * deq.astype(np.float64)[None, :, :])
 
-mlir = "func.func @main_graph(%s) -> (%s) {\n%s\n  return %s : %s\n}\n" % (
-    ", ".join(args), ", ".join(t for _, t in results), "\n".join(body),
-    ", ".join(v for v, _ in results), ", ".join(t for _, t in results))
-open(os.path.join(work, "model.mlir"), "w").write(mlir)
-paths = []
-for j, t in enumerate(inputs):
-    paths.append(os.path.join(work, "in_%02d.pb" % j))
-    open(paths[-1], "wb").write(t.SerializeToString())
+model, paths = modelcases.write_model(work, args, body, results, inputs)
 
 lib = os.path.join(work, "model.so")
-subprocess.run(["lpc", "compile", os.path.join(work, "model.mlir"), "-o", lib] + flags, check=True)
-target = subprocess.run(["lpc", "compile", os.path.join(work, "model.mlir"), "--emit=lq", "-o", "-"] + flags,
+subprocess.run(["lpc", "compile", model, "-o", lib] + flags, check=True)
+target = subprocess.run(["lpc", "compile", model, "--emit=lq", "-o", "-"] + flags,
                         check=True, capture_output=True, text=True).stdout
 vec = subprocess.run(["lpc-opt", "-", "--lpc-cpu-entry", "--lpc-cpu-vectorize-matmul"], input=target,
                      check=True, capture_output=True, text=True).stdout
