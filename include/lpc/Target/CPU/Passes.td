@@ -174,7 +174,8 @@ def LPCCPUVectorizeMatmul : Pass<"lpc-cpu-vectorize-matmul", "::mlir::ModuleOp">
   let options = [
     Option<"rows", "rows", "int64_t", /*default=*/"4",
            "Output rows per register tile (one scf.forall iteration), each "
-           "N / rows rows from the next">,
+           "N / rows rows from the next, for matmuls without an lq.tile "
+           "(lq-tile-matmul's choice wins)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect",
