@@ -25,6 +25,7 @@
 #include "OneDNNPeer.h"
 
 #include "mlir/AsmParser/AsmParser.h"
+#include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -59,7 +60,7 @@ cl::opt<std::string> format("format",
                             cl::desc("Weight format: int2, uint2 (with zero "
                                      "points), int4, uint4 (with zero "
                                      "points), int8, uint8 (with zero "
-                                     "points), nf4"),
+                                     "points), nf4, fp8 (E4M3FN)"),
                             cl::init("int4"), cl::sub(gemvCommand),
                             cl::sub(gemmCommand));
 cl::opt<int64_t> group("group",
@@ -125,9 +126,11 @@ struct WeightFormat {
   bool isSigned;
   /// Unsigned integers come with integer zero points.
   bool zeroPoint;
-  /// A codebook's values by code (empty for integers), read from lq's own
-  /// definition of the format.
+  /// A codebook's or minifloat's values by code (empty for integers), read
+  /// from lq's own definition of the format (FP8: LLVM's APFloat).
   std::vector<float> table;
+  /// FP8 E4M3FN: random codes skip NaN (S.1111.111).
+  bool fp8 = false;
 };
 
 WeightFormat parseFormat(StringRef name) {
@@ -155,8 +158,16 @@ WeightFormat parseFormat(StringRef name) {
     f.table.assign(format->table.begin(), format->table.end());
     return f;
   }
+  if (name == "fp8") {
+    WeightFormat f{"f8E4M3FN", 8, false, false, {}, true};
+    for (unsigned c = 0; c < 256; ++c) {
+      llvm::APFloat v(llvm::APFloat::Float8E4M3FN(), llvm::APInt(8, c));
+      f.table.push_back(v.convertToFloat());
+    }
+    return f;
+  }
   fail("unknown --format '" + name +
-       "' (int2, uint2, int4, uint4, int8, uint8, nf4)");
+       "' (int2, uint2, int4, uint4, int8, uint8, nf4, fp8)");
 }
 
 struct Problem {
@@ -220,6 +231,10 @@ Weights makeWeights(const Problem &p, uint64_t seed) {
     uint64_t v = r.next();
     std::memcpy(&w.codes[i], &v, std::min<size_t>(8, w.codes.size() - i));
   }
+  if (p.fmt.fp8)
+    for (uint8_t &c : w.codes)
+      if ((c & 0x7F) == 0x7F)
+        c = 0x38; // NaN -> 1.0
   w.scales.resize(p.n * p.groups());
   for (float &s : w.scales)
     s = std::ldexp(1.0f + float(r.next() % 1024) / 1024.0f, -7);
@@ -235,6 +250,8 @@ Weights makeWeights(const Problem &p, uint64_t seed) {
 /// The value of code [n, k]: the integer, or the codebook's entry.
 double valueAt(const Problem &p, const Weights &w, int64_t n, int64_t k) {
   int64_t i = n * p.k + k;
+  if (p.fmt.bits == 8 && !p.fmt.table.empty())
+    return p.fmt.table[w.codes[i]];
   if (p.fmt.bits == 8)
     return p.fmt.isSigned ? int64_t(int8_t(w.codes[i])) : w.codes[i];
   // Sub-byte codes, lowest bits first (as ONNX packs INT4 and INT2).
@@ -568,7 +585,7 @@ Problem makeProblem(int64_t m) {
   Problem p{parseFormat(format), m, rows, cols, group == 0 ? cols : group};
   if (activations == "int8" && !p.fmt.table.empty())
     fail("--activations=int8 needs integer weights (" + format +
-         " is a codebook)");
+         " is not an integer format)");
   if (p.g <= 0 || p.k % p.g)
     fail(formatv("--group {0} does not divide --cols {1}", group.getValue(),
                  cols.getValue()));

@@ -55,10 +55,15 @@ FailureOr<WeightOnlyMatmul> matchWeightOnly(MatmulOp op, const Tile &tile) {
   w.k = lhs.getDimSize(1);
   w.n = rhs.getDimSize(0);
   // Integers of 4 and 8 bits; any 4-bit format (codebooks such as NF4,
-  // minifloats such as E2M1) where a code indexes a 16-lane table.
+  // minifloats such as E2M1) where a code indexes a 16-lane table; 8-bit
+  // minifloats (FP8 E4M3, E5M2, ...), decoded in registers by the semantics
+  // library's own decoder.
   std::optional<Format> format = getFormat(rhs.getElementType());
-  if (!format || (format->width != 4 && format->width != 8) ||
-      (!format->isInteger() && !(format->width == 4 && tile.lanes == 16)))
+  if (!format || (format->width != 4 && format->width != 8))
+    return failure();
+  bool table = format->width == 4 && tile.lanes == 16;
+  bool fp8 = format->width == 8 && format->isMiniFloat();
+  if (!format->isInteger() && !table && !fp8)
     return failure();
   w.format = *format;
   if (!op.getRhsScale().getType().getElementType().isF32())
@@ -340,6 +345,8 @@ private:
       Value q = vector::TransferReadOp::create(b, loc, codeType, codes,
                                                ValueRange{row, k}, padCode,
                                                ArrayRef<bool>{true});
+      if (width == 8 && w.format.isMiniFloat())
+        return {emitDecodeF32(b, loc, w.format, q)};
       if (width == 8) {
         Value qi = isSigned
                        ? arith::ExtSIOp::create(b, loc, i32Type, q).getResult()

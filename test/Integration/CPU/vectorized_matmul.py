@@ -43,6 +43,17 @@ FORMATS = {
             lambda c: np.float32(lqops.NF4[c])),
     "e2m1": ("!lq.float<e2m1>", onnx.TensorProto.UINT4, (0, 15), "float",
              lambda c: np.float32(lqmodel.decode_f32(lqmodel.e2m1(), int(c)))),
+    # FP8 codes: decoded in registers on every target
+    "e4m3fn": ("!lq.float<e4m3fn>", onnx.TensorProto.UINT8, (0, 255), None,
+               lambda c: np.float32(lqmodel.decode_f32(lqmodel.e4m3fn(), int(c)))),
+    "e5m2": ("!lq.float<e5m2>", onnx.TensorProto.UINT8, (0, 255), "float",
+             lambda c: np.float32(lqmodel.decode_f32(lqmodel.e5m2(), int(c)))),
+}
+# Codes left out of the random weights (NaN and Inf would make most sums
+# non-finite): replaced by the code of 1.0.
+SPECIAL = {
+    "e4m3fn": (lambda c: (c & 0x7F) == 0x7F, 0x38),
+    "e5m2": (lambda c: (c & 0x7C) == 0x7C, 0x3C),
 }
 # format, layout (group / "row" / "tensor"), M, N, K
 CASES = [
@@ -54,6 +65,7 @@ CASES = [
     ("int4", 24, 2, 5, 96),
     ("uint4_off", 64, 2, 7, 128), ("int8_off", "row", 1, 5, 64),
     ("nf4", 32, 3, 9, 128), ("e2m1", 64, 1, 6, 192),
+    ("e4m3fn", 128, 3, 9, 256), ("e4m3fn", "row", 1, 5, 64), ("e5m2", 32, 2, 7, 128),
 ]
 
 
@@ -68,6 +80,9 @@ for i, (fname, layout, m, n, k) in enumerate(CASES):
         sshape, lay, g = (n, k // layout), "<block = [1, %d]>" % layout, layout
     x = rng.standard_normal((m, k)).astype(np.float32)
     w = rng.integers(lo, hi + 1, size=(n, k))
+    if fname in SPECIAL:
+        is_special, one = SPECIAL[fname]
+        w = np.where(is_special(w), one, w)
     s = (rng.uniform(0.5, 2, size=sshape) * 2.0 ** -6).astype(np.float32)
     z = None
     if zp_kind == "int":

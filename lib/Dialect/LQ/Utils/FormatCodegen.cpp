@@ -257,7 +257,11 @@ Value lpc::lq::emitDecodeInt(OpBuilder &b, Location loc, const Format &format,
 
 Value lpc::lq::emitDecodeF32(OpBuilder &b, Location loc, const Format &f,
                              Value code) {
-  ScalarBuilder e{b, loc};
+  // Codes may be a vector (kernels decode a vector of codes at once):
+  // minifloats only.
+  auto vec = dyn_cast<VectorType>(code.getType());
+  ScalarBuilder e{b, loc, vec ? vec.getNumElements() : 0};
+  assert((!vec || f.isMiniFloat()) && "vector decode is for minifloats");
   if (f.isCodebook()) {
     auto tableType =
         RankedTensorType::get({static_cast<int64_t>(f.table.size())}, e.f32());
@@ -282,7 +286,7 @@ Value lpc::lq::emitDecodeF32(OpBuilder &b, Location loc, const Format &f,
 
   Value isSub = f.hasSubnormals
                     ? e.cmpi(arith::CmpIPredicate::eq, field, e.constI32(0))
-                    : arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0);
+                    : e.constI1(false);
   Value sig =
       e.select(isSub, mant, e.addi(mant, e.constI32(int64_t(1) << mBits)));
   Value k =
@@ -305,9 +309,7 @@ Value lpc::lq::emitDecodeF32(OpBuilder &b, Location loc, const Format &f,
     Value isNan =
         f.hasInf ? arith::AndIOp::create(
                        b, loc, topField,
-                       arith::XOrIOp::create(b, loc, zeroMant,
-                                             arith::ConstantIntOp::create(
-                                                 b, loc, b.getI1Type(), 1)))
+                       arith::XOrIOp::create(b, loc, zeroMant, e.constI1(true)))
                  : special;
     value = e.select(isNan, nan, value);
     break;

@@ -34,7 +34,8 @@ mlir::Value emitDecodeInt(mlir::OpBuilder &b, mlir::Location loc,
                           const Format &format, mlir::Value code,
                           mlir::Value zeroPoint);
 
-/// Decodes a code of any format to its exact f32 value.
+/// Decodes a code of any format to its exact f32 value; a vector of minifloat
+/// codes decodes lane by lane into a vector of f32.
 mlir::Value emitDecodeF32(mlir::OpBuilder &b, mlir::Location loc,
                           const Format &format, mlir::Value code);
 

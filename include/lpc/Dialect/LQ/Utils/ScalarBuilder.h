@@ -19,23 +19,36 @@ namespace lpc::lq {
 
 /// Builds scalar ops with `b` at `loc`. Integer ops are the `i` ones (the
 /// semantics code computes in i32, hashes in i64), float ops the `f` ones.
+/// With `lanes` > 0 every value is a vector of that many lanes (types and
+/// constants are vectors and splats; the ops are elementwise), so the same
+/// semantics code builds vector kernels' bodies.
 struct ScalarBuilder {
   mlir::OpBuilder &b;
   mlir::Location loc;
+  int64_t lanes = 0;
 
-  mlir::Type i32() { return b.getI32Type(); }
-  mlir::Type f32() { return b.getF32Type(); }
-  mlir::Value constI32(int64_t v) {
-    return mlir::arith::ConstantIntOp::create(b, loc, i32(), v);
+  /// `t`, or a vector of `lanes` of it.
+  mlir::Type shaped(mlir::Type t) {
+    return lanes ? mlir::Type(mlir::VectorType::get({lanes}, t)) : t;
   }
+  mlir::Type i1() { return shaped(b.getI1Type()); }
+  mlir::Type i32() { return shaped(b.getI32Type()); }
+  mlir::Type f32() { return shaped(b.getF32Type()); }
+  /// A constant of `attr`'s value, splat across the lanes.
+  mlir::Value constant(mlir::TypedAttr attr) {
+    if (!lanes)
+      return mlir::arith::ConstantOp::create(b, loc, attr);
+    auto type = mlir::VectorType::get({lanes}, attr.getType());
+    return mlir::arith::ConstantOp::create(
+        b, loc, mlir::DenseElementsAttr::get(type, mlir::Attribute(attr)));
+  }
+  mlir::Value constI1(bool v) { return constant(b.getBoolAttr(v)); }
+  mlir::Value constI32(int64_t v) { return constant(b.getI32IntegerAttr(v)); }
   mlir::Value constI64(uint64_t v) {
-    return mlir::arith::ConstantIntOp::create(b, loc, b.getI64Type(),
-                                              static_cast<int64_t>(v));
+    return constant(b.getI64IntegerAttr(static_cast<int64_t>(v)));
   }
   /// `v` rounded to the nearest f32.
-  mlir::Value constF32(double v) {
-    return mlir::arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
-  }
+  mlir::Value constF32(double v) { return constant(b.getF32FloatAttr(v)); }
 
   mlir::Value addi(mlir::Value x, mlir::Value y) {
     return mlir::arith::AddIOp::create(b, loc, x, y);
