@@ -39,12 +39,15 @@ func.func @quantize_group_stochastic(%x: tensor<4x64xf32>, %s: tensor<4x2xf32>) 
 
 // -----
 
-/// Dequantize of a minifloat with a float offset: decode, scale, add.
+/// Dequantize of a minifloat with a float offset: decode (the fields placed
+/// in an f32 with the exponent rebiased, 2^(1 - bias) subtracted for
+/// subnormal codes), scale, add.
 // CHECK-LABEL: func.func @dequantize_e2m1_offset(
 // CHECK-SAME: tensor<8xi4>
 // CHECK: linalg.generic
 // CHECK: arith.extui %{{.*}} : i4 to i32
-// CHECK: arith.mulf
+// CHECK: arith.bitcast %{{.*}} : i32 to f32
+// CHECK: arith.subf
 // CHECK: arith.mulf
 // CHECK: arith.addf
 // CHECK: -> tensor<8xf32>
