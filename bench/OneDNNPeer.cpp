@@ -1,8 +1,9 @@
 //===- OneDNNPeer.cpp - oneDNN matmuls as lpc-bench's peers ---------------===//
 //
-// oneDNN's (Debian libdnnl-dev) u8 x s8 -> s32 and f32 matmul of one row by
-// prepacked weights, through its C API: every call is checked and a failure
-// is an error message, never a trap.
+// oneDNN's (Debian libdnnl-dev) u8 x s8 -> s32 and f32 matmul of M rows
+// (one for the GEMV, the batch for the GEMM) by prepacked weights, through
+// its C API: every call is checked and a failure is an error message, never
+// a trap.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,10 +26,11 @@ namespace {
     }                                                                          \
   } while (0)
 
-class OneDNNGemv : public lpc::bench::Peer {
+class OneDNNMatmul : public lpc::bench::Peer {
 public:
-  OneDNNGemv(bool int8, int64_t n, int64_t k) : int8(int8), n(n), k(k) {}
-  ~OneDNNGemv() override {
+  OneDNNMatmul(bool int8, int64_t m, int64_t n, int64_t k)
+      : int8(int8), m(m), n(n), k(k) {}
+  ~OneDNNMatmul() override {
     for (dnnl_memory_t m : weights)
       dnnl_memory_destroy(m);
     if (src)
@@ -52,7 +54,7 @@ public:
     dnnl_data_type_t a = int8 ? dnnl_u8 : dnnl_f32,
                      w = int8 ? dnnl_s8 : dnnl_f32,
                      c = int8 ? dnnl_s32 : dnnl_f32;
-    dnnl_dims_t srcDims = {1, k}, wDims = {k, n}, dstDims = {1, n};
+    dnnl_dims_t srcDims = {m, k}, wDims = {k, n}, dstDims = {m, n};
     dnnl_memory_desc_t srcMd, anyMd, userMd, dstMd;
     LPC_DNNL_CHECK(
         dnnl_memory_desc_init_by_tag(&srcMd, 2, srcDims, a, dnnl_ab));
@@ -139,7 +141,7 @@ private:
   }
 
   bool int8;
-  int64_t n, k;
+  int64_t m, n, k;
   dnnl_engine_t engine = nullptr;
   dnnl_stream_t stream = nullptr;
   dnnl_primitive_desc_t pd = nullptr;
@@ -152,9 +154,9 @@ private:
 } // namespace
 
 std::unique_ptr<lpc::bench::Peer>
-lpc::bench::makeOneDNNGemv(bool int8, int64_t n, int64_t k, int64_t coldBytes,
-                           std::string &error) {
-  auto peer = std::make_unique<OneDNNGemv>(int8, n, k);
+lpc::bench::makeOneDNNMatmul(bool int8, int64_t m, int64_t n, int64_t k,
+                             int64_t coldBytes, std::string &error) {
+  auto peer = std::make_unique<OneDNNMatmul>(int8, m, n, k);
   int64_t bytes = n * k * (int8 ? 1 : 4);
   int64_t copies = std::max<int64_t>(1, (coldBytes + bytes - 1) / bytes);
   if (!peer->init(copies, error))

@@ -1,8 +1,8 @@
 //===- OneDNNPeer.h - Peers lpc-bench times beside lpc ----------*- C++ -*-===//
 //
-// A peer is another library's GEMV on its own cold weight copies; lpc-bench
-// times it and pairs every sample with a read of the same buffers, as it
-// does for lpc's code.
+// A peer is another library's matmul on its own weight copies; lpc-bench
+// times it as it times lpc's code (GEMV: cold copies, each sample paired
+// with a read of the same buffers; GEMM: hot, against the int8 peak).
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,15 +25,16 @@ public:
   /// Bytes of one weight copy as the peer stores it (prepacked).
   virtual size_t weightBytes() const = 0;
   virtual const uint8_t *weightData(int64_t copy) const = 0;
-  /// One GEMV on weight copy `copy`; false on failure.
+  /// One matmul on weight copy `copy`; false on failure.
   virtual bool run(int64_t copy) = 0;
 };
 
-/// oneDNN's matmul of a 1 x K row by prepacked K x N weights: u8 x s8 -> s32
-/// (`int8`) or f32, with weight copies filling at least `coldBytes`. Null
-/// with `error` set when oneDNN fails.
-std::unique_ptr<Peer> makeOneDNNGemv(bool int8, int64_t n, int64_t k,
-                                     int64_t coldBytes, std::string &error);
+/// oneDNN's matmul of M x K rows by prepacked K x N weights: u8 x s8 -> s32
+/// (`int8`) or f32, with weight copies filling at least `coldBytes` (one copy
+/// for 0: hot weights). Null with `error` set when oneDNN fails.
+std::unique_ptr<Peer> makeOneDNNMatmul(bool int8, int64_t m, int64_t n,
+                                       int64_t k, int64_t coldBytes,
+                                       std::string &error);
 
 } // namespace lpc::bench
 

@@ -97,9 +97,9 @@ cl::opt<std::string> cpu("cpu", cl::desc("CPU to compile for (lpc --cpu)"),
 cl::opt<std::string> cpuFeatures("cpu-features", cl::desc("lpc --cpu-features"),
                                  cl::sub(gemvCommand), cl::sub(gemmCommand));
 cl::opt<bool> peers("peers",
-                    cl::desc("Time oneDNN's int8 and f32 GEMV beside lpc's "
+                    cl::desc("Time oneDNN's int8 and f32 matmul beside lpc's "
                              "(when lpc-bench was built with oneDNN)"),
-                    cl::init(true), cl::sub(gemvCommand));
+                    cl::init(true), cl::sub(gemvCommand), cl::sub(gemmCommand));
 cl::opt<std::string> keep("keep",
                           cl::desc("Keep the generated model.mlir and "
                                    "model.so in this directory"),
@@ -686,8 +686,8 @@ int runGemv() {
 #ifdef LPC_BENCH_ONEDNN
     for (bool int8 : {true, false}) {
       std::string error;
-      auto peer = lpc::bench::makeOneDNNGemv(int8, p.n, p.k,
-                                             coldMiB * (1 << 20), error);
+      auto peer = lpc::bench::makeOneDNNMatmul(int8, /*m=*/1, p.n, p.k,
+                                               coldMiB * (1 << 20), error);
       if (!peer) {
         outs() << "peer: " << error << "\n";
         continue;
@@ -729,27 +729,68 @@ int runGemm() {
   runner.run(w);
   checkResult(p, runner.x, w, runner.y);
   std::string sequence;
-  std::vector<double> pct, rates;
   double ops = 2.0 * p.m * p.n * p.k;
-  for (int r = 0; r < reps; ++r) {
-    double peak = int8PeakOpsPerSecond(threads, sequence);
-    int64_t calls = 0;
-    double t0 = nowSeconds(), t;
-    do {
-      runner.run(w);
-      ++calls;
-      t = nowSeconds() - t0;
-    } while (t * 1e3 < minMs);
-    double rate = ops * calls / t;
-    rates.push_back(rate / 1e9);
-    pct.push_back(100 * rate / peak);
-    outs() << formatv("sample {0}: {1} calls, lpc {2:f2} GOP/s, int8 peak "
-                      "({3}) {4:f1} GOP/s, {5:f3} %\n",
-                      r, calls, rate / 1e9, sequence, peak / 1e9, pct.back());
+  // lpc, then the peers (oneDNN on the same shape, hot prepacked weights),
+  // each sample of each against the int8 peak measured just before it.
+  struct Timed {
+    std::string name;
+    std::function<void()> run;
+    std::vector<double> pct, rates;
+  };
+  std::vector<Timed> timed;
+  timed.push_back({"lpc", [&] { runner.run(w); }, {}, {}});
+  std::vector<std::unique_ptr<lpc::bench::Peer>> peerLibs;
+  if (peers) {
+#ifdef LPC_BENCH_ONEDNN
+    for (bool int8 : {true, false}) {
+      std::string error;
+      auto peer = lpc::bench::makeOneDNNMatmul(int8, p.m, p.n, p.k,
+                                               /*coldBytes=*/0, error);
+      if (!peer) {
+        outs() << "peer: " << error << "\n";
+        continue;
+      }
+      lpc::bench::Peer *raw = peer.get();
+      peerLibs.push_back(std::move(peer));
+      timed.push_back({raw->name(),
+                       [raw] {
+                         if (!raw->run(0))
+                           fail(raw->name() + " failed");
+                       },
+                       {},
+                       {}});
+    }
+#else
+    outs() << "peers: none (lpc-bench was built without oneDNN)\n";
+#endif
   }
-  Stats s = stats(pct), g = stats(rates);
-  outs() << formatv("lpc: {0:f2} GOP/s ({1:f2}..{2:f2})\n", g.median, g.min,
-                    g.max);
+  for (int r = 0; r < reps; ++r) {
+    for (Timed &t : timed) {
+      double peak = int8PeakOpsPerSecond(threads, sequence);
+      int64_t calls = 0;
+      double t0 = nowSeconds(), el;
+      do {
+        t.run();
+        ++calls;
+        el = nowSeconds() - t0;
+      } while (el * 1e3 < minMs);
+      double rate = ops * calls / el;
+      t.rates.push_back(rate / 1e9);
+      t.pct.push_back(100 * rate / peak);
+      outs() << formatv("sample {0}: {1} calls, {2} {3:f2} GOP/s, int8 peak "
+                        "({4}) {5:f1} GOP/s, {6:f3} %\n",
+                        r, calls, t.name, rate / 1e9, sequence, peak / 1e9,
+                        t.pct.back());
+    }
+  }
+  for (Timed &t : timed) {
+    Stats ts = stats(t.pct), tg = stats(t.rates);
+    outs() << formatv("{0}: {1:f2} GOP/s ({2:f2}..{3:f2}); "
+                      "pct_of_int8_peak={4:f3} (min {5:f3}, max {6:f3})\n",
+                      t.name, tg.median, tg.min, tg.max, ts.median, ts.min,
+                      ts.max);
+  }
+  Stats s = stats(timed[0].pct);
   outs() << formatv("result: gemm {0} g{1} b{2} {3}x{4} t{5} "
                     "pct_of_int8_peak={6:f3} (min {7:f3}, max {8:f3})\n",
                     format, p.g, p.m, p.n, p.k, threads.getValue(), s.median,
