@@ -1,7 +1,8 @@
 //===- IntegerMatmulKernel.cpp - int8-activation lq.matmul as vector code -===//
 //
 // Part of lpc-cpu-vectorize-matmul (Passes.td): the integer lq.matmul
-// (signed 8-bit activation codes times 2-, 4- or 8-bit integer weights,
+// (8-bit activation codes, signed or unsigned with a zero point, times 2-,
+// 4- or 8-bit integer weights,
 // acc(i32)) as register tiles of output rows on threads, and its activation
 // quantization (lq.dynamic_quantize) as vector loops.
 //
@@ -93,11 +94,17 @@ struct IntegerMatmul {
   int64_t vecs = 1;
   /// Codes of one row consumed per loop step.
   int64_t chunk() const { return step * vecs; }
+  /// Unsigned activation codes (made signed, a - 128, before the kernel),
+  /// and the format of their zero points, if any.
+  bool unsignedLhs = false;
+  std::optional<Format> lhsZpFormat;
+  /// The activation zero points in storage integers (set by the rewrite).
+  Value lhsZeroPoints;
 };
 
 FailureOr<IntegerMatmul> matchInteger(MatmulOp op, const Tile &tile) {
   if (op.hasFloatLhs() || !op.getAcc().isInteger(32) ||
-      !op.getRhsTransposed() || op.getOutScale() || op.getLhsZeroPoint())
+      !op.getRhsTransposed() || op.getOutScale())
     return failure();
   auto lhs = op.getLhs().getType(), rhs = op.getRhs().getType();
   auto result = cast<RankedTensorType>(op.getType());
@@ -106,13 +113,23 @@ FailureOr<IntegerMatmul> matchInteger(MatmulOp op, const Tile &tile) {
     return failure();
   std::optional<Format> a = getFormat(lhs.getElementType());
   std::optional<Format> w = getFormat(rhs.getElementType());
-  if (!a || !a->isInteger() || !a->isSigned || a->width != 8 || !w ||
-      !w->isInteger() || (w->width != 2 && w->width != 4 && w->width != 8))
+  if (!a || !a->isInteger() || a->width != 8 || !w || !w->isInteger() ||
+      (w->width != 2 && w->width != 4 && w->width != 8))
     return failure();
+  // Signed codes, or unsigned ones (QDQ's uint8 activations) with or without
+  // an integer zero point.
+  std::optional<Format> lhsZp;
+  if (Value zp = op.getLhsZeroPoint()) {
+    lhsZp = getFormat(cast<ShapedType>(zp.getType()).getElementType());
+    if (!lhsZp || !lhsZp->isInteger() || a->isSigned)
+      return failure();
+  }
   if (!isPlainF32(op.getLhsScale()) || !isPlainF32(op.getRhsScale()) ||
       !isRowLayout(*op.getLhsLayout()) || !isRowLayout(op.getRhsLayout()))
     return failure();
   IntegerMatmul mm;
+  mm.unsignedLhs = !a->isSigned;
+  mm.lhsZpFormat = lhsZp;
   mm.m = lhs.getDimSize(0);
   mm.k = lhs.getDimSize(1);
   mm.n = rhs.getDimSize(0);
@@ -216,6 +233,10 @@ struct VectorizeIntegerMatmul : OpRewritePattern<MatmulOp> {
       return BitcastOp::create(b, loc, type.clone(storage), v);
     };
     Value acts = toStorage(op.getLhs());
+    if (mm->unsignedLhs)
+      acts = signActivations(b, loc, acts, *mm);
+    if (Value zp = op.getLhsZeroPoint())
+      mm->lhsZeroPoints = toStorage(zp);
     Value codes = toStorage(op.getRhs());
     Value zeroPoints = op.getRhsZeroPoint();
     if (zeroPoints)
@@ -224,7 +245,7 @@ struct VectorizeIntegerMatmul : OpRewritePattern<MatmulOp> {
     // fields (4-bit: the low nibbles, then the high ones).
     if (mm->format.width < 8)
       acts = permuteActivations(b, loc, acts, *mm);
-    bool needSums = mm->format.isSigned || zeroPoints;
+    bool needSums = mm->format.isSigned || zeroPoints || mm->unsignedLhs;
     Value sums = needSums ? activationSums(b, loc, acts, *mm) : Value();
 
     Value out = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{mm->m, mm->n},
@@ -244,6 +265,38 @@ struct VectorizeIntegerMatmul : OpRewritePattern<MatmulOp> {
   }
 
 private:
+  /// Unsigned activation codes a as the signed bytes a - 128 (the sign bit
+  /// flipped); the kernel adds the 128 back through the weight sums.
+  Value signActivations(OpBuilder &b, Location loc, Value acts,
+                        const IntegerMatmul &mm) const {
+    auto vec = VectorType::get({mm.step}, b.getI8Type());
+    Value pad = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
+    Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{mm.m, mm.k},
+                                         b.getI8Type());
+    auto mLoop = scf::ForOp::create(
+        b, loc, cIndex(b, loc, 0), cIndex(b, loc, mm.m), cIndex(b, loc, 1),
+        ValueRange{init},
+        [&](OpBuilder &b, Location loc, Value m, ValueRange mArgs) {
+          auto kLoop = scf::ForOp::create(
+              b, loc, cIndex(b, loc, 0), cIndex(b, loc, mm.k),
+              cIndex(b, loc, mm.step), mArgs,
+              [&](OpBuilder &b, Location loc, Value k, ValueRange kArgs) {
+                Value x = vector::TransferReadOp::create(b, loc, vec, acts,
+                                                         ValueRange{m, k}, pad,
+                                                         ArrayRef<bool>{true});
+                x = arith::XOrIOp::create(b, loc, x,
+                                          splatInt(b, loc, vec, -128));
+                scf::YieldOp::create(b, loc,
+                                     vector::TransferWriteOp::create(
+                                         b, loc, x, kArgs[0], ValueRange{m, k},
+                                         ArrayRef<bool>{true})
+                                         .getResult());
+              });
+          scf::YieldOp::create(b, loc, kLoop.getResults());
+        });
+    return mLoop.getResult(0);
+  }
+
   /// Each chunk of activations in the order of the unpacked codes: with c
   /// codes per byte, part p (the p-th bit field of every byte) holds codes
   /// c * i + p, and the parts follow one another (4-bit: the even codes,
@@ -506,6 +559,11 @@ private:
         [&](OpBuilder &b, Location loc, Value j, ValueRange outAcc) {
           Value k0 = arith::MulIOp::create(b, loc, j, cIndex(b, loc, mm.seg));
           SmallVector<Value> init(lanesOut, splatInt(b, loc, accType, 0));
+          // Unsigned activations: also sum u per weight row (a dot with
+          // ones), for the 128 the activations were shifted by.
+          if (mm.unsignedLhs)
+            init.append(rows, splatInt(b, loc, accType, 0));
+          Value ones = splatInt(b, loc, bytes, 1);
           auto cLoop = scf::ForOp::create(
               b, loc, cIndex(b, loc, 0), cIndex(b, loc, mm.seg),
               cIndex(b, loc, mm.chunk()), init,
@@ -527,15 +585,19 @@ private:
                 for (int64_t r = 0; r < rows; ++r) {
                   SmallVector<Value> us =
                       readWeights(b, loc, mm, codes, rowIdx[r], k);
-                  for (int64_t v = 0; v < mm.vecs; ++v)
+                  for (int64_t v = 0; v < mm.vecs; ++v) {
                     for (int64_t i = 0; i < mt; ++i)
                       next[i * rows + r] =
                           dot(b, loc, module, mm, next[i * rows + r], us[v],
                               a[i][v]);
+                    if (mm.unsignedLhs)
+                      next[lanesOut + r] = dot(b, loc, module, mm,
+                                               next[lanesOut + r], us[v], ones);
+                  }
                 }
                 scf::YieldOp::create(b, loc, next);
               });
-          SmallVector<Value> accs(cLoop.getResults());
+          SmallVector<Value> accs(cLoop.getResults().take_front(lanesOut));
           Value s = transposeReduce(b, loc, accs);
           // S_j = sum u * a - (bias + zp) * sum a.
           if (sums) {
@@ -556,9 +618,43 @@ private:
             for (Value row : actRows)
               as.push_back(
                   tensor::ExtractOp::create(b, loc, sums, ValueRange{row, j}));
-            Value corr = arith::MulIOp::create(
-                b, loc, byOut(b, loc, segType, zs), byAct(b, loc, segType, as));
+            Value zv = byOut(b, loc, segType, zs);
+            Value corr =
+                arith::MulIOp::create(b, loc, zv, byAct(b, loc, segType, as));
             s = arith::SubIOp::create(b, loc, s, corr);
+            if (mm.unsignedLhs) {
+              // The activations entered as a - 128: S_j gains
+              // (128 - za) * (sum u - (bias + zp) * seg).
+              SmallVector<Value> usumAccs(
+                  cLoop.getResults().drop_front(lanesOut));
+              Value usumVec = transposeReduce(b, loc, usumAccs);
+              SmallVector<Value> usum, shift;
+              for (int64_t r = 0; r < rows; ++r)
+                usum.push_back(vector::ExtractOp::create(b, loc, usumVec, r));
+              for (Value row : actRows) {
+                Value za =
+                    arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+                if (mm.lhsZeroPoints)
+                  za = emitZeroPointI32(
+                      b, loc, *mm.lhsZpFormat,
+                      tensor::ExtractOp::create(
+                          b, loc, mm.lhsZeroPoints,
+                          segmentScaleIndex(b, loc, *op.getLhsLayout(), row, j,
+                                            mm.seg)));
+                shift.push_back(arith::SubIOp::create(
+                    b, loc,
+                    arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(128)),
+                    za));
+              }
+              Value rest = arith::SubIOp::create(
+                  b, loc, byOut(b, loc, segType, usum),
+                  arith::MulIOp::create(b, loc, zv,
+                                        splatInt(b, loc, segType, mm.seg)));
+              s = arith::AddIOp::create(
+                  b, loc, s,
+                  arith::MulIOp::create(b, loc, byAct(b, loc, segType, shift),
+                                        rest));
+            }
           }
           // (f32(S_j) * sa) * sb, added j ascending.
           SmallVector<Value> sa, sb;

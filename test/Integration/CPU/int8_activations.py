@@ -65,7 +65,7 @@ def quantize_rows(x, g):
     xs = x.reshape(m, k // g, g)
     a = np.abs(xs).max(axis=2).astype(F32)  # NaN if any element is NaN
     s = (a / F32(127)).astype(F32)
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):
         r = np.where(a == 0, F32(0), (F32(127) / a).astype(F32)).astype(F32)
     with np.errstate(invalid="ignore"):
         t = (xs * r[:, :, None]).astype(F32)
@@ -151,6 +151,55 @@ for i, (fname, layout, m, n, k) in enumerate(CASES):
             term = ((S.astype(F32) * sa[:, j:j + 1]).astype(F32) * sb[None, :, j]).astype(F32)
         y = (y + term).astype(F32)
     expected.append(y)
+
+# QDQ's integer matmuls: uint8 activation codes with a per-tensor zero point
+# (as lq-fuse-qdq makes them from QuantizeLinear -> DequantizeLinear ->
+# MatMul), int8 or uint8 + zero-point weights: M, N, K, weight layout, format.
+QDQ = [(3, 7, 128, "row", "int8"), (1, 9, 256, 64, "uint8"), (37, 5, 192, "row", "int8")]
+for q, (m, n, k, layout, fname) in enumerate(QDQ):
+    i = len(CASES) + q
+    lq, dtype, (lo, hi), has_zp = FORMATS[fname]
+    g = k if layout == "row" else layout
+    sshape = (n,) if layout == "row" else (n, k // g)
+    lay = "<axis = 0>" if layout == "row" else "<block = [1, %d]>" % g
+    a = rng.integers(0, 256, size=(m, k))
+    za = int(rng.integers(0, 256))
+    sa = np.float32(rng.uniform(0.5, 2) * 2.0 ** -7)
+    w = rng.integers(lo, hi + 1, size=(n, k))
+    s = (rng.uniform(0.5, 2, size=sshape) * 2.0 ** -6).astype(F32)
+    z = rng.integers(lo, min(hi, 127) + 1, size=sshape) if has_zp else None
+    at, ut = "tensor<%dx%dx!lq.int<8, unsigned>>" % (m, k), "tensor<!lq.int<8, unsigned>>"
+    st = "tensor<%sf32>" % "".join("%dx" % d for d in sshape)
+    zt = "tensor<%si8>" % "".join("%dx" % d for d in sshape)
+    wt, yt = "tensor<%dx%dx%s>" % (n, k, lq), "tensor<%dx%dxf32>" % (m, n)
+    args += ["%%a%d: %s" % (i, at), "%%sa%d: tensor<f32>" % i, "%%za%d: %s" % (i, ut),
+             "%%w%d: %s" % (i, wt), "%%s%d: %s" % (i, st)]
+    inputs += [onnxtensors.tensor_proto("a%d" % i, onnx.TensorProto.UINT8, a),
+               onnxtensors.tensor_proto("sa%d" % i, onnx.TensorProto.FLOAT, np.array(sa)),
+               onnxtensors.tensor_proto("za%d" % i, onnx.TensorProto.UINT8, np.array(za)),
+               onnxtensors.tensor_proto("w%d" % i, dtype, w),
+               onnxtensors.tensor_proto("s%d" % i, onnx.TensorProto.FLOAT, s)]
+    zp = ""
+    if z is not None:
+        args.append("%%z%d: %s" % (i, zt))
+        inputs.append(onnxtensors.tensor_proto("z%d" % i, onnx.TensorProto.INT8, z))
+        zp = " rhs_zero_point(%%z%d : %s)" % (i, zt)
+    body.append("  %%y%d = lq.matmul %%a%d, %%w%d scales(%%sa%d, %%s%d) lhs_zero_point(%%za%d : %s)%s "
+                "lhs_layout(<tensor>) rhs_layout(%s) rhs_transposed acc(i32) : %s, %s, tensor<f32>, %s -> %s"
+                % (i, i, i, i, i, i, ut, zp, lay, at, wt, st, yt))
+    results.append(("%%y%d" % i, yt))
+    segs = k // g
+    zb = (np.repeat(np.reshape(z, (n, -1)), 1, axis=1) if z is not None else np.zeros((n, segs), np.int64))
+    zb = np.broadcast_to(np.reshape(zb, (n, -1)), (n, segs)).astype(np.int64)
+    sb = np.broadcast_to(np.reshape(s, (n, -1)), (n, segs)).astype(F32)
+    y = np.zeros((m, n), F32)
+    for j in range(segs):
+        cols = slice(j * g, (j + 1) * g)
+        S = (a[:, cols] - za) @ (w[:, cols] - zb[:, j:j + 1]).T
+        term = ((S.astype(F32) * sa).astype(F32) * sb[None, :, j]).astype(F32)
+        y = (y + term).astype(F32)
+    expected.append(y)
+CASES = CASES + [("qdq",) + c for c in QDQ]
 
 model, paths = modelcases.write_model(work, args, body, results, inputs)
 

@@ -138,7 +138,9 @@ def LPCCPUVectorizeMatmul : Pass<"lpc-cpu-vectorize-matmul", "::mlir::ModuleOp">
       and converted.
 
     Integer `lq.matmul ... acc(i32)` with signed 8-bit activation codes (as
-    `lq-quantize-activations` makes them) and 2-, 4- or 8-bit integer weights
+    `lq-quantize-activations` makes them), or unsigned ones with an integer
+    zero point (QDQ's uint8 activations: shifted to signed codes once, the
+    shift restored through per-row weight sums), and 2-, 4- or 8-bit integer weights
     stored NxK, f32 scales per K-block, row or tensor on both sides,
     optional integer weight zero points, K-segments a multiple of one byte
     vector (64 codes at 512 bits, 32 at 256): the same threads over row
