@@ -2,9 +2,9 @@
 //
 // Part of lpc-cpu-vectorize-matmul (Passes.td): the integer lq.matmul
 // (8-bit activation codes, signed or unsigned with a zero point, times 2-,
-// 4- or 8-bit integer weights,
-// acc(i32)) as register tiles of output rows on threads, and its activation
-// quantization (lq.dynamic_quantize) as vector loops.
+// 4- or 8-bit integer weights, acc(i32)) as register tiles of output rows on
+// threads, and its activation quantization (lq.dynamic_quantize) as vector
+// loops.
 //
 // Every weight code becomes an unsigned byte u = code + bias (bias 2, 8 or
 // 128 for signed formats, 0 for unsigned ones), so one u8 x s8 dot product
