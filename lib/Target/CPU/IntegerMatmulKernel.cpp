@@ -100,6 +100,10 @@ struct IntegerMatmul {
   std::optional<Format> lhsZpFormat;
   /// The activation zero points in storage integers (set by the rewrite).
   Value lhsZeroPoints;
+  /// K is not a multiple of `step`: reads past K are masked (one segment).
+  bool ragged = false;
+  /// The in_bounds flag of the kernel's 1-D reads and writes along K.
+  bool inBounds() const { return !ragged; }
 };
 
 FailureOr<IntegerMatmul> matchInteger(MatmulOp op, const Tile &tile) {
@@ -148,7 +152,14 @@ FailureOr<IntegerMatmul> matchInteger(MatmulOp op, const Tile &tile) {
   mm.step = 4 * tile.lanes;
   if (w->width == 2 && mm.seg % (2 * mm.step) == 0)
     mm.vecs = 2;
-  if (mm.m == 0 || mm.n == 0 || mm.seg % mm.step || mm.k % mm.seg)
+  // One K-segment that no byte vector divides (per-channel scales over a
+  // short K, as in convolutions): the last step reads past K with masked
+  // reads, padded so that the padding adds nothing (8-bit codes only, which
+  // need no byte alignment).
+  mm.ragged = mm.seg % mm.step != 0;
+  if (mm.ragged && (mm.seg != mm.k || w->width != 8))
+    return failure();
+  if (mm.m == 0 || mm.n == 0 || mm.k % mm.seg)
     return failure();
   return mm;
 }
@@ -281,15 +292,15 @@ private:
               b, loc, cIndex(b, loc, 0), cIndex(b, loc, mm.k),
               cIndex(b, loc, mm.step), mArgs,
               [&](OpBuilder &b, Location loc, Value k, ValueRange kArgs) {
-                Value x = vector::TransferReadOp::create(b, loc, vec, acts,
-                                                         ValueRange{m, k}, pad,
-                                                         ArrayRef<bool>{true});
+                Value x = vector::TransferReadOp::create(
+                    b, loc, vec, acts, ValueRange{m, k}, pad,
+                    ArrayRef<bool>{mm.inBounds()});
                 x = arith::XOrIOp::create(b, loc, x,
                                           splatInt(b, loc, vec, -128));
                 scf::YieldOp::create(b, loc,
                                      vector::TransferWriteOp::create(
                                          b, loc, x, kArgs[0], ValueRange{m, k},
-                                         ArrayRef<bool>{true})
+                                         ArrayRef<bool>{mm.inBounds()})
                                          .getResult());
               });
           scf::YieldOp::create(b, loc, kLoop.getResults());
@@ -363,7 +374,7 @@ private:
                       Value k = arith::AddIOp::create(b, loc, k0, c);
                       Value x = vector::TransferReadOp::create(
                           b, loc, bytes, acts, ValueRange{m, k}, pad,
-                          ArrayRef<bool>{true});
+                          ArrayRef<bool>{mm.inBounds()});
                       Value xi = arith::ExtSIOp::create(b, loc, wide, x);
                       scf::YieldOp::create(b, loc,
                                            ValueRange{arith::AddIOp::create(
@@ -389,9 +400,13 @@ private:
     auto bytes = VectorType::get({mm.step}, b.getI8Type());
     bool isSigned = mm.format.isSigned;
     if (mm.format.width == 8) {
-      Value pad = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
-      Value q = vector::TransferReadOp::create(
-          b, loc, bytes, codes, ValueRange{row, k}, pad, ArrayRef<bool>{true});
+      // Past K (ragged K): the code whose u is 0, so padding adds nothing
+      // to the dot or to the weight sums.
+      Value pad = arith::ConstantOp::create(
+          b, loc, b.getI8IntegerAttr(isSigned ? -128 : 0));
+      Value q = vector::TransferReadOp::create(b, loc, bytes, codes,
+                                               ValueRange{row, k}, pad,
+                                               ArrayRef<bool>{mm.inBounds()});
       if (isSigned)
         q = arith::XOrIOp::create(b, loc, q, splatInt(b, loc, bytes, -128));
       return {q};
@@ -579,7 +594,7 @@ private:
                                  : k;
                     a[i].push_back(vector::TransferReadOp::create(
                         b, loc, bytes, acts, ValueRange{actRows[i], kv}, pad,
-                        ArrayRef<bool>{true}));
+                        ArrayRef<bool>{mm.inBounds()}));
                   }
                 SmallVector<Value> next(accs);
                 for (int64_t r = 0; r < rows; ++r) {

@@ -155,7 +155,10 @@ for i, (fname, layout, m, n, k) in enumerate(CASES):
 # QDQ's integer matmuls: uint8 activation codes with a per-tensor zero point
 # (as lq-fuse-qdq makes them from QuantizeLinear -> DequantizeLinear ->
 # MatMul), int8 or uint8 + zero-point weights: M, N, K, weight layout, format.
-QDQ = [(3, 7, 128, "row", "int8"), (1, 9, 256, 64, "uint8"), (37, 5, 192, "row", "int8")]
+QDQ = [(3, 7, 128, "row", "int8"), (1, 9, 256, 64, "uint8"), (37, 5, 192, "row", "int8"),
+       # K that no byte vector divides, one segment (a 3x3x3 and a 100-wide
+       # convolution's im2col): the last step reads past K, masked
+       (2, 6, 27, "row", "int8"), (5, 4, 100, "row", "uint8")]
 for q, (m, n, k, layout, fname) in enumerate(QDQ):
     i = len(CASES) + q
     lq, dtype, (lo, hi), has_zp = FORMATS[fname]

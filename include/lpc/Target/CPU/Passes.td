@@ -143,7 +143,9 @@ def LPCCPUVectorizeMatmul : Pass<"lpc-cpu-vectorize-matmul", "::mlir::ModuleOp">
     shift restored through per-row weight sums), and 2-, 4- or 8-bit integer weights
     stored NxK, f32 scales per K-block, row or tensor on both sides,
     optional integer weight zero points, K-segments a multiple of one byte
-    vector (64 codes at 512 bits, 32 at 256): the same threads over row
+    vector (64 codes at 512 bits, 32 at 256; or, for 8-bit weights, one
+    segment over a K no vector divides, read with a masked last step padded
+    so that it adds nothing): the same threads over row
     tiles, a register tile of `rows` output rows x up to 4 activation rows,
     every weight code turned into an unsigned byte `code + bias` and one
     u8 x s8 dot per vector (`vpdpbusd` with AVX512-VNNI / AVX-VNNI,
