@@ -243,19 +243,13 @@ struct VectorizeIntegerMatmul : OpRewritePattern<MatmulOp> {
         return v;
       return BitcastOp::create(b, loc, type.clone(storage), v);
     };
-    Value acts = toStorage(op.getLhs());
-    if (mm->unsignedLhs)
-      acts = signActivations(b, loc, acts, *mm);
+    Value acts = prepareActivations(b, loc, toStorage(op.getLhs()), *mm);
     if (Value zp = op.getLhsZeroPoint())
       mm->lhsZeroPoints = toStorage(zp);
     Value codes = toStorage(op.getRhs());
     Value zeroPoints = op.getRhsZeroPoint();
     if (zeroPoints)
       zeroPoints = toStorage(zeroPoints);
-    // Sub-byte weights: the activations in the order of the unpacked bit
-    // fields (4-bit: the low nibbles, then the high ones).
-    if (mm->format.width < 8)
-      acts = permuteActivations(b, loc, acts, *mm);
     bool needSums = mm->format.isSigned || zeroPoints || mm->unsignedLhs;
     Value sums = needSums ? activationSums(b, loc, acts, *mm) : Value();
 
@@ -276,52 +270,29 @@ struct VectorizeIntegerMatmul : OpRewritePattern<MatmulOp> {
   }
 
 private:
-  /// Unsigned activation codes a as the signed bytes a - 128 (the sign bit
-  /// flipped); the kernel adds the 128 back through the weight sums.
-  Value signActivations(OpBuilder &b, Location loc, Value acts,
-                        const IntegerMatmul &mm) const {
-    auto vec = VectorType::get({mm.step}, b.getI8Type());
-    Value pad = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
-    Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{mm.m, mm.k},
-                                         b.getI8Type());
-    auto mLoop = scf::ForOp::create(
-        b, loc, cIndex(b, loc, 0), cIndex(b, loc, mm.m), cIndex(b, loc, 1),
-        ValueRange{init},
-        [&](OpBuilder &b, Location loc, Value m, ValueRange mArgs) {
-          auto kLoop = scf::ForOp::create(
-              b, loc, cIndex(b, loc, 0), cIndex(b, loc, mm.k),
-              cIndex(b, loc, mm.step), mArgs,
-              [&](OpBuilder &b, Location loc, Value k, ValueRange kArgs) {
-                Value x = vector::TransferReadOp::create(
-                    b, loc, vec, acts, ValueRange{m, k}, pad,
-                    ArrayRef<bool>{mm.inBounds()});
-                x = arith::XOrIOp::create(b, loc, x,
-                                          splatInt(b, loc, vec, -128));
-                scf::YieldOp::create(b, loc,
-                                     vector::TransferWriteOp::create(
-                                         b, loc, x, kArgs[0], ValueRange{m, k},
-                                         ArrayRef<bool>{mm.inBounds()})
-                                         .getResult());
-              });
-          scf::YieldOp::create(b, loc, kLoop.getResults());
-        });
-    return mLoop.getResult(0);
-  }
-
-  /// Each chunk of activations in the order of the unpacked codes: with c
-  /// codes per byte, part p (the p-th bit field of every byte) holds codes
-  /// c * i + p, and the parts follow one another (4-bit: the even codes,
-  /// then the odd ones); the chunk's dot vectors are its consecutive slices.
-  Value permuteActivations(OpBuilder &b, Location loc, Value acts,
+  /// The activation codes as the kernel reads them, in one pass (none when
+  /// nothing changes): unsigned codes a as the signed bytes a - 128 (the
+  /// sign bit flipped; the kernel adds the 128 back through the weight
+  /// sums), and, for sub-byte weights, each chunk in the order of the
+  /// unpacked codes: with c codes per byte, part p (the p-th bit field of
+  /// every byte) holds codes c * i + p, and the parts follow one another
+  /// (4-bit: the even codes, then the odd ones); the chunk's dot vectors
+  /// are its consecutive slices.
+  Value prepareActivations(OpBuilder &b, Location loc, Value acts,
                            const IntegerMatmul &mm) const {
-    int64_t chunk = mm.chunk();
+    bool permute = mm.format.width < 8;
+    if (!permute && !mm.unsignedLhs)
+      return acts;
+    int64_t chunk = permute ? mm.chunk() : mm.step;
     auto vec = VectorType::get({chunk}, b.getI8Type());
     Value pad = arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(0));
-    int64_t perByte = 8 / mm.format.width, parts = chunk / perByte;
     SmallVector<int64_t> order;
-    for (int64_t p = 0; p < perByte; ++p)
-      for (int64_t i = 0; i < parts; ++i)
-        order.push_back(perByte * i + p);
+    if (permute) {
+      int64_t perByte = 8 / mm.format.width, parts = chunk / perByte;
+      for (int64_t p = 0; p < perByte; ++p)
+        for (int64_t i = 0; i < parts; ++i)
+          order.push_back(perByte * i + p);
+    }
     Value init = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{mm.m, mm.k},
                                          b.getI8Type());
     auto mLoop = scf::ForOp::create(
@@ -332,15 +303,19 @@ private:
               b, loc, cIndex(b, loc, 0), cIndex(b, loc, mm.k),
               cIndex(b, loc, chunk), mArgs,
               [&](OpBuilder &b, Location loc, Value k, ValueRange kArgs) {
-                Value x = vector::TransferReadOp::create(b, loc, vec, acts,
-                                                         ValueRange{m, k}, pad,
-                                                         ArrayRef<bool>{true});
-                Value p = vector::ShuffleOp::create(b, loc, x, x, order);
-                Value written = vector::TransferWriteOp::create(
-                                    b, loc, p, kArgs[0], ValueRange{m, k},
-                                    ArrayRef<bool>{true})
-                                    .getResult();
-                scf::YieldOp::create(b, loc, written);
+                Value x = vector::TransferReadOp::create(
+                    b, loc, vec, acts, ValueRange{m, k}, pad,
+                    ArrayRef<bool>{mm.inBounds()});
+                if (mm.unsignedLhs)
+                  x = arith::XOrIOp::create(b, loc, x,
+                                            splatInt(b, loc, vec, -128));
+                if (permute)
+                  x = vector::ShuffleOp::create(b, loc, x, x, order);
+                scf::YieldOp::create(b, loc,
+                                     vector::TransferWriteOp::create(
+                                         b, loc, x, kArgs[0], ValueRange{m, k},
+                                         ArrayRef<bool>{mm.inBounds()})
+                                         .getResult());
               });
           scf::YieldOp::create(b, loc, kLoop.getResults());
         });
@@ -393,7 +368,7 @@ private:
 
   /// The weight codes of `row` from column `k` (one chunk) as `vecs`
   /// vectors of unsigned bytes u = code + bias, in the order
-  /// permuteActivations gives.
+  /// prepareActivations gives.
   SmallVector<Value> readWeights(OpBuilder &b, Location loc,
                                  const IntegerMatmul &mm, Value codes,
                                  Value row, Value k) const {
@@ -578,7 +553,7 @@ private:
           // ones), for the 128 the activations were shifted by.
           if (mm.unsignedLhs)
             init.append(rows, splatInt(b, loc, accType, 0));
-          Value ones = splatInt(b, loc, bytes, 1);
+          Value ones = mm.unsignedLhs ? splatInt(b, loc, bytes, 1) : Value();
           auto cLoop = scf::ForOp::create(
               b, loc, cIndex(b, loc, 0), cIndex(b, loc, mm.seg),
               cIndex(b, loc, mm.chunk()), init,
