@@ -74,6 +74,36 @@ def quantize_rows(x, g):
     return q.reshape(m, k), s
 
 
+def per_segment(v, n, segs):
+    """Per-tensor (rank 0), per-row (rank 1) or per-group scales or zero
+    points as an n x segs array."""
+    v = np.asarray(v)
+    return np.broadcast_to(v.reshape((n, -1)) if v.ndim else v, (n, segs))
+
+
+def weight_zero_point(i, z, zt):
+    """Adds case i's weight zero points (or none) as an argument and an input;
+    returns the op's rhs_zero_point clause."""
+    if z is None:
+        return ""
+    args.append("%%z%d: %s" % (i, zt))
+    inputs.append(onnxtensors.tensor_proto("z%d" % i, onnx.TensorProto.INT8, z))
+    return " rhs_zero_point(%%z%d : %s)" % (i, zt)
+
+
+def accumulate(sums, sa, sb):
+    """docs/Semantics.md's acc(i32) result from the exact segment sums
+    (int64, M x N each): (f32(S_j) * sa) * sb added j ascending in f32; sa is
+    M x segs, sb N x segs."""
+    y = np.zeros(sums[0].shape, F32)
+    for j, S in enumerate(sums):
+        assert np.abs(S).max() < 2 ** 31
+        with np.errstate(invalid="ignore"):
+            term = ((S.astype(F32) * sa[:, j:j + 1]).astype(F32) * sb[None, :, j]).astype(F32)
+        y = (y + term).astype(F32)
+    return y
+
+
 args, body, results, inputs, expected = [], [], [], [], []
 for i, (fname, layout, m, n, k) in enumerate(CASES):
     lq, dtype, (lo, hi), has_zp = FORMATS[fname]
@@ -113,11 +143,7 @@ for i, (fname, layout, m, n, k) in enumerate(CASES):
         inputs += [onnxtensors.tensor_proto("x%d" % i, onnx.TensorProto.FLOAT, x),
                    onnxtensors.tensor_proto("w%d" % i, dtype, w),
                    onnxtensors.tensor_proto("s%d" % i, onnx.TensorProto.FLOAT, s)]
-    zp = ""
-    if z is not None:
-        args.append("%%z%d: %s" % (i, zt))
-        inputs.append(onnxtensors.tensor_proto("z%d" % i, onnx.TensorProto.INT8, z))
-        zp = " rhs_zero_point(%%z%d : %s)" % (i, zt)
+    zp = weight_zero_point(i, z, zt)
     body.append("  %%y%d = lq.matmul %%x%d, %%w%d scales(%%s%d)%s rhs_layout(%s) rhs_transposed acc(f32) "
                 ": %s, %s, %s -> %s" % (i, i, i, i, zp, lay, xt, wt, st, yt))
     results.append(("%%y%d" % i, yt))
@@ -132,25 +158,11 @@ for i, (fname, layout, m, n, k) in enumerate(CASES):
     wp[:, :k] = w
     qa, sa = quantize_rows(xp, seg)
     segs = kp // seg
-
-    def per_segment(v):
-        v = np.asarray(v)
-        if v.ndim == 0:
-            return np.full((n, segs), v)
-        if v.ndim == 1:
-            return np.repeat(v[:, None], segs, axis=1)
-        return v
-    sb = per_segment(s).astype(F32)
-    zb = per_segment(z if z is not None else 0).astype(np.int64)
-    y = np.zeros((m, n), F32)
-    for j in range(segs):
-        cols = slice(j * seg, (j + 1) * seg)
-        S = qa[:, cols] @ (wp[:, cols] - zb[:, j:j + 1]).T  # exact, int64
-        assert np.abs(S).max() < 2 ** 31
-        with np.errstate(invalid="ignore"):
-            term = ((S.astype(F32) * sa[:, j:j + 1]).astype(F32) * sb[None, :, j]).astype(F32)
-        y = (y + term).astype(F32)
-    expected.append(y)
+    sb = per_segment(s, n, segs).astype(F32)
+    zb = per_segment(z if z is not None else 0, n, segs).astype(np.int64)
+    expected.append(accumulate(
+        [qa[:, j * seg:(j + 1) * seg] @ (wp[:, j * seg:(j + 1) * seg] - zb[:, j:j + 1]).T
+         for j in range(segs)], sa, sb))
 
 # QDQ's integer matmuls: uint8 activation codes with a per-tensor zero point
 # (as lq-fuse-qdq makes them from QuantizeLinear -> DequantizeLinear ->
@@ -182,26 +194,17 @@ for q, (m, n, k, layout, fname) in enumerate(QDQ):
                onnxtensors.tensor_proto("za%d" % i, onnx.TensorProto.UINT8, np.array(za)),
                onnxtensors.tensor_proto("w%d" % i, dtype, w),
                onnxtensors.tensor_proto("s%d" % i, onnx.TensorProto.FLOAT, s)]
-    zp = ""
-    if z is not None:
-        args.append("%%z%d: %s" % (i, zt))
-        inputs.append(onnxtensors.tensor_proto("z%d" % i, onnx.TensorProto.INT8, z))
-        zp = " rhs_zero_point(%%z%d : %s)" % (i, zt)
+    zp = weight_zero_point(i, z, zt)
     body.append("  %%y%d = lq.matmul %%a%d, %%w%d scales(%%sa%d, %%s%d) lhs_zero_point(%%za%d : %s)%s "
                 "lhs_layout(<tensor>) rhs_layout(%s) rhs_transposed acc(i32) : %s, %s, tensor<f32>, %s -> %s"
                 % (i, i, i, i, i, i, ut, zp, lay, at, wt, st, yt))
     results.append(("%%y%d" % i, yt))
     segs = k // g
-    zb = (np.repeat(np.reshape(z, (n, -1)), 1, axis=1) if z is not None else np.zeros((n, segs), np.int64))
-    zb = np.broadcast_to(np.reshape(zb, (n, -1)), (n, segs)).astype(np.int64)
-    sb = np.broadcast_to(np.reshape(s, (n, -1)), (n, segs)).astype(F32)
-    y = np.zeros((m, n), F32)
-    for j in range(segs):
-        cols = slice(j * g, (j + 1) * g)
-        S = (a[:, cols] - za) @ (w[:, cols] - zb[:, j:j + 1]).T
-        term = ((S.astype(F32) * sa).astype(F32) * sb[None, :, j]).astype(F32)
-        y = (y + term).astype(F32)
-    expected.append(y)
+    sb = per_segment(s, n, segs).astype(F32)
+    zb = per_segment(z if z is not None else 0, n, segs).astype(np.int64)
+    expected.append(accumulate(
+        [(a[:, j * g:(j + 1) * g] - za) @ (w[:, j * g:(j + 1) * g] - zb[:, j:j + 1]).T
+         for j in range(segs)], np.full((m, segs), sa, F32), sb))
 CASES = CASES + [("qdq",) + c for c in QDQ]
 
 model, paths = modelcases.write_model(work, args, body, results, inputs)
