@@ -650,6 +650,36 @@ struct ColdSeries {
   }
 };
 
+/// oneDNN's int8 and f32 matmul of `m` rows by the problem's weights (copies
+/// filling `coldBytes`; one copy for 0), when --peers and lpc-bench has
+/// oneDNN; a peer oneDNN cannot make is reported and left out.
+std::vector<std::unique_ptr<lpc::bench::Peer>>
+makePeers(int64_t m, const Problem &p, int64_t coldBytes) {
+  std::vector<std::unique_ptr<lpc::bench::Peer>> made;
+  if (!peers)
+    return made;
+#ifdef LPC_BENCH_ONEDNN
+  for (bool int8 : {true, false}) {
+    std::string error;
+    auto peer =
+        lpc::bench::makeOneDNNMatmul(int8, m, p.n, p.k, coldBytes, error);
+    if (peer)
+      made.push_back(std::move(peer));
+    else
+      outs() << "peer: " << error << "\n";
+  }
+#else
+  outs() << "peers: none (lpc-bench was built without oneDNN)\n";
+#endif
+  return made;
+}
+
+/// One call of `peer` on weight copy `copy`; a failure ends the run.
+void runPeer(lpc::bench::Peer &peer, int64_t copy) {
+  if (!peer.run(copy))
+    fail(peer.name() + " failed");
+}
+
 int runGemv() {
   Problem p = makeProblem(1);
   printHeader(p, "gemv");
@@ -681,31 +711,15 @@ int runGemv() {
                  {(const uint8_t *)w.zeroPoints.data(), w.zeroPoints.size()}};
        }});
   // Peers in the same run, interleaved sample by sample.
-  std::vector<std::unique_ptr<lpc::bench::Peer>> peerLibs;
-  if (peers) {
-#ifdef LPC_BENCH_ONEDNN
-    for (bool int8 : {true, false}) {
-      std::string error;
-      auto peer = lpc::bench::makeOneDNNMatmul(int8, /*m=*/1, p.n, p.k,
-                                               coldMiB * (1 << 20), error);
-      if (!peer) {
-        outs() << "peer: " << error << "\n";
-        continue;
-      }
-      lpc::bench::Peer *raw = peer.get();
-      peerLibs.push_back(std::move(peer));
-      series.push_back({raw->name(), raw->copies(), raw->weightBytes(),
-                        [raw](int64_t c) {
-                          if (!raw->run(c))
-                            fail(raw->name() + " failed");
-                        },
-                        [raw](int64_t c) -> Buffers {
-                          return {{raw->weightData(c), raw->weightBytes()}};
-                        }});
-    }
-#else
-    outs() << "peers: none (lpc-bench was built without oneDNN)\n";
-#endif
+  std::vector<std::unique_ptr<lpc::bench::Peer>> peerLibs =
+      makePeers(/*m=*/1, p, coldMiB * (1 << 20));
+  for (auto &peer : peerLibs) {
+    lpc::bench::Peer *raw = peer.get();
+    series.push_back({raw->name(), raw->copies(), raw->weightBytes(),
+                      [raw](int64_t c) { runPeer(*raw, c); },
+                      [raw](int64_t c) -> Buffers {
+                        return {{raw->weightData(c), raw->weightBytes()}};
+                      }});
   }
   for (int r = 0; r < reps; ++r)
     for (ColdSeries &c : series)
@@ -739,30 +753,11 @@ int runGemm() {
   };
   std::vector<Timed> timed;
   timed.push_back({"lpc", [&] { runner.run(w); }, {}, {}});
-  std::vector<std::unique_ptr<lpc::bench::Peer>> peerLibs;
-  if (peers) {
-#ifdef LPC_BENCH_ONEDNN
-    for (bool int8 : {true, false}) {
-      std::string error;
-      auto peer = lpc::bench::makeOneDNNMatmul(int8, p.m, p.n, p.k,
-                                               /*coldBytes=*/0, error);
-      if (!peer) {
-        outs() << "peer: " << error << "\n";
-        continue;
-      }
-      lpc::bench::Peer *raw = peer.get();
-      peerLibs.push_back(std::move(peer));
-      timed.push_back({raw->name(),
-                       [raw] {
-                         if (!raw->run(0))
-                           fail(raw->name() + " failed");
-                       },
-                       {},
-                       {}});
-    }
-#else
-    outs() << "peers: none (lpc-bench was built without oneDNN)\n";
-#endif
+  std::vector<std::unique_ptr<lpc::bench::Peer>> peerLibs =
+      makePeers(p.m, p, /*coldBytes=*/0);
+  for (auto &peer : peerLibs) {
+    lpc::bench::Peer *raw = peer.get();
+    timed.push_back({raw->name(), [raw] { runPeer(*raw, 0); }, {}, {}});
   }
   for (int r = 0; r < reps; ++r) {
     for (Timed &t : timed) {
