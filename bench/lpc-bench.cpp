@@ -526,7 +526,7 @@ std::unique_ptr<lpc::runtime::ModelLibrary> compileModel(const Problem &p) {
   options.backend.cpu = cpu;
   options.backend.cpuFeatures = cpuFeatures;
   options.backend.parallel = true;
-  options.backend.activationBits = activations == "int8" ? 8 : 0;
+  options.backend.lqStage.activationBits = activations == "int8" ? 8 : 0;
   double t0 = nowSeconds();
   if (failed(lpc::driver::compile(mlirPath, soPath, options)))
     fail("lpc could not compile " + mlirPath);

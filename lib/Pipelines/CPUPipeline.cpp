@@ -27,15 +27,22 @@
 
 using namespace mlir;
 
-void lpc::buildLQStagePipeline(OpPassManager &pm, unsigned activationBits) {
+void lpc::buildLQStagePipeline(OpPassManager &pm, const LQStageOptions &stage) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Float weights quantized by a recipe (constant codes, lq.matmul).
+  if (!stage.quantizeRecipe.empty()) {
+    lq::LQQuantizeOptions options;
+    options.recipe = stage.quantizeRecipe;
+    pm.addPass(lq::createLQQuantize(options));
+    pm.addPass(createCanonicalizerPass());
+  }
   // QDQ chains become quantized lq ops (bit-identical results).
   pm.addPass(lq::createLQFuseQDQ());
   pm.addPass(createCanonicalizerPass());
-  if (activationBits) {
+  if (stage.activationBits) {
     lq::LQQuantizeActivationsOptions options;
-    options.bits = activationBits;
+    options.bits = stage.activationBits;
     pm.addPass(lq::createLQQuantizeActivations(options));
   }
 }

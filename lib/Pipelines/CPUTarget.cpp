@@ -55,7 +55,7 @@ public:
   void buildPipeline(OpPassManager &pm, Phase from, Phase to,
                      const TargetOptions &options) const override {
     if (from < Phase::LQ)
-      buildLQStagePipeline(pm, options.activationBits);
+      buildLQStagePipeline(pm, options.lqStage);
     if (to < Phase::Lowered)
       return;
     CPUPipelineOptions cpuOptions;

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lpc/Dialect/LQ/Utils/Recipes.h"
 #include "lpc/Driver/Driver.h"
 #include "lpc/InitAll.h"
 
@@ -63,6 +64,14 @@ static cl::opt<std::string> activations(
              "run time per weight K-block, integer accumulation; "
              "lq-quantize-activations)"),
     cl::init("f32"), cl::sub(compileCmd), cl::sub(runCmd), cl::cat(category));
+static cl::opt<std::string> quantize(
+    "quantize",
+    cl::desc("Quantize the float weights of MatMul, Gemm and Conv (and, "
+             "where the recipe says, activations) with RECIPE: w8a8, w4a8, "
+             "w4a4, w4g128, w3g64, w2g64, ternary, nf4, mxfp4, nvfp4, fp8 "
+             "(lq-quantize; docs/Quantization.md)"),
+    cl::value_desc("RECIPE"), cl::sub(compileCmd), cl::sub(runCmd),
+    cl::cat(category));
 static cl::opt<bool> timing("timing", cl::desc("Print phase times"),
                             cl::sub(compileCmd), cl::sub(runCmd),
                             cl::cat(category));
@@ -202,12 +211,19 @@ int main(int argc, char **argv) {
   copts.backend.cpuFeatures = cpuFeatures;
   copts.printLocations = printLocations;
   if (activations == "int8") {
-    copts.backend.activationBits = 8;
+    copts.backend.lqStage.activationBits = 8;
   } else if (activations != "f32") {
     WithColor::error(errs(), "lpc")
         << "--activations expects f32 or int8, got '" << activations << "'\n";
     return 1;
   }
+  if (!quantize.empty() && !lpc::lq::lookupRecipe(quantize)) {
+    WithColor::error(errs(), "lpc")
+        << "--quantize: unknown recipe '" << quantize
+        << "' (lpc has: " << lpc::lq::getRecipeNames() << ")\n";
+    return 1;
+  }
+  copts.backend.lqStage.quantizeRecipe = quantize;
   copts.backend.log.timing = timing;
   copts.backend.parallel = !serial;
   copts.backend.log.progress = sys::Process::StandardErrIsDisplayed();

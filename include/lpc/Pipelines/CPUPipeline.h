@@ -6,6 +6,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
+#include <string>
+
 namespace lpc {
 
 /// Options of the CPU pipeline.
@@ -21,11 +23,21 @@ struct CPUPipelineOptions
       llvm::cl::init(true)};
 };
 
+/// What the graph-level stage does besides canonicalising and fusing QDQ
+/// chains.
+struct LQStageOptions {
+  /// Quantize float weights (and activations) with this recipe first
+  /// (lq-quantize, `--quantize=RECIPE`); "": none.
+  std::string quantizeRecipe;
+  /// Quantize the activations of weight-only matmuls at run time to this
+  /// many bits (lq-quantize-activations, `--activations=int8`); 0: none.
+  unsigned activationBits = 0;
+};
+
 /// The graph-level stage (imported IR -> lq IR). Float models pass through
-/// canonicalisation; quantization transforms join here. `activationBits`
-/// (0: none) quantizes the activations of weight-only matmuls at run time
-/// (lq-quantize-activations).
-void buildLQStagePipeline(mlir::OpPassManager &pm, unsigned activationBits = 0);
+/// canonicalisation unless a recipe quantizes them; QDQ chains become lq ops.
+void buildLQStagePipeline(mlir::OpPassManager &pm,
+                          const LQStageOptions &options = {});
 
 /// Imported (or lq) IR on tensors -> LLVM dialect with lpc's C ABI
 /// (`lpc_signature`, `lpc_run`). This is exactly what `lpc compile

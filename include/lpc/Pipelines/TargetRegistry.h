@@ -14,6 +14,7 @@
 #define LPC_PIPELINES_TARGETREGISTRY_H
 
 #include "lpc/Dialect/LQ/IR/LQ.h"
+#include "lpc/Pipelines/CPUPipeline.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
@@ -82,9 +83,9 @@ struct TargetOptions {
   std::string cpu;
   /// ISA features to turn on or off in the CPU's description ("+a,-b").
   std::string cpuFeatures;
-  /// Quantize the activations of weight-only matmuls at run time to this
-  /// many bits (`--activations=int8`: 8); 0 keeps them f32.
-  unsigned activationBits = 0;
+  /// The graph-level stage's quantization (`--quantize=RECIPE`,
+  /// `--activations=int8`).
+  LQStageOptions lqStage;
   PhaseLog log;
 };
 

@@ -15,6 +15,7 @@
 
 #include "lpc/Dialect/LQ/IR/LQ.h"
 #include "lpc/Dialect/LQ/Utils/ActivationQuantization.h"
+#include "lpc/Dialect/LQ/Utils/HostQuantization.h"
 
 #include "mlir/IR/PatternMatch.h"
 
@@ -56,17 +57,12 @@ uint64_t readCode(ArrayRef<uint8_t> bytes, int64_t j, int64_t bits) {
   return code;
 }
 
-/// A constant tensor<shape x !lq.int<bits, unsigned>> of `codes`: an
-/// arith.constant of i<bits> reinterpreted by lq.bitcast.
+/// A constant tensor<shape x !lq.int<bits, unsigned>> of `codes`.
 Value codeConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
-                   int64_t bits, ArrayRef<APInt> codes) {
-  auto storage = RankedTensorType::get(shape, b.getIntegerType(bits));
-  Value c =
-      arith::ConstantOp::create(b, loc, DenseElementsAttr::get(storage, codes));
+                   int64_t bits, ArrayRef<uint64_t> codes) {
   auto format = lpc::lq::IntType::get(b.getContext(), bits, /*isSigned=*/false,
                                       /*narrow=*/false);
-  return lpc::lq::BitcastOp::create(b, loc,
-                                    RankedTensorType::get(shape, format), c);
+  return lpc::lq::buildCodeConstant(b, loc, shape, format, codes);
 }
 
 /// Whether `v` is defined by a constant op (dense or resource weights).
@@ -171,7 +167,7 @@ LogicalResult matMulNBitsOp(NodeContext &ctx, Results &results) {
                            nb, l, arith::MulFOp::create(nb, l, v[0], v[1]));
                      });
   } else {
-    SmallVector<APInt> zps;
+    SmallVector<uint64_t> zps;
     zps.reserve(n * kBlocks);
     if (ctx.hasInput(3)) {
       int64_t rowBytes = (kBlocks * bits + 7) / 8;
@@ -189,10 +185,10 @@ LogicalResult matMulNBitsOp(NodeContext &ctx, Results &results) {
       for (int64_t r = 0; r < n; ++r) {
         ArrayRef<uint8_t> row = ArrayRef(*zBytes).slice(r * rowBytes, rowBytes);
         for (int64_t j = 0; j < kBlocks; ++j)
-          zps.push_back(APInt(bits, readCode(row, j, bits)));
+          zps.push_back(readCode(row, j, bits));
       }
     } else {
-      zps.assign(n * kBlocks, APInt(bits, uint64_t(1) << (bits - 1)));
+      zps.assign(n * kBlocks, uint64_t(1) << (bits - 1));
     }
     zp = codeConstant(b, loc, {n, kBlocks}, bits, zps);
   }
@@ -215,13 +211,13 @@ LogicalResult matMulNBitsOp(NodeContext &ctx, Results &results) {
     bias = convertFloats(ctx.b, ctx.loc, bias, ctx.b.getF32Type());
 
   // Unpack B: code k of row r lies in blob (r, k / bs) at code index k % bs.
-  SmallVector<APInt> codes;
+  SmallVector<uint64_t> codes;
   codes.reserve(n * kDim);
   for (int64_t r = 0; r < n; ++r)
     for (int64_t k = 0; k < kDim; ++k) {
       ArrayRef<uint8_t> blk =
           ArrayRef(*bBytes).slice((r * kBlocks + k / bs) * blob, blob);
-      codes.push_back(APInt(bits, readCode(blk, k % bs, bits)));
+      codes.push_back(readCode(blk, k % bs, bits));
     }
   Value q = codeConstant(b, loc, {n, kDim}, bits, codes);
   auto wType = RankedTensorType::get({n, kDim}, b.getF32Type());

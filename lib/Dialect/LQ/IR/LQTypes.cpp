@@ -238,15 +238,18 @@ static const float kNF4[16] = {-1.0f,
                                0.7229568362236023f,
                                1.0f};
 
+CodebookType CodebookType::getNF4(MLIRContext *ctx) {
+  return CodebookType::get(ctx, 4,
+                           DenseF32ArrayAttr::get(ctx, ArrayRef<float>(kNF4)));
+}
+
 Type CodebookType::parse(AsmParser &parser) {
   if (parser.parseLess())
     return {};
   if (succeeded(parser.parseOptionalKeyword("nf4"))) {
     if (parser.parseGreater())
       return {};
-    return CodebookType::get(
-        parser.getContext(), 4,
-        DenseF32ArrayAttr::get(parser.getContext(), ArrayRef<float>(kNF4)));
+    return getNF4(parser.getContext());
   }
   unsigned width = 0;
   SmallVector<float> values;

@@ -38,9 +38,6 @@ bool lpc::lq::detail::isZeroFilled(Value v) {
   return f && f.getValue().isPosZero();
 }
 
-namespace {
-using lpc::lq::detail::isZeroFilled;
-
 /// If `op` is a plain matrix multiply-accumulate, whether its B operand is
 /// stored transposed; nullopt if it is not one. Recognized by structure, on
 /// any linalg op (linalg.matmul, with or without indexing_maps, or a generic
@@ -48,7 +45,7 @@ using lpc::lq::detail::isZeroFilled;
 /// projected-permutation maps, a multiply-add body) whose
 /// linalg::inferContractionDims are one m, one n and one k dimension and no
 /// batch, with A indexed (m, k), C (m, n) and B (k, n) or (n, k).
-std::optional<bool> matchMatmul(linalg::LinalgOp op) {
+std::optional<bool> lpc::lq::detail::matchMatmul(linalg::LinalgOp op) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
       op.getNumLoops() != 3 || !linalg::isaContractionOpInterface(op))
     return std::nullopt;
@@ -72,6 +69,10 @@ std::optional<bool> matchMatmul(linalg::LinalgOp op) {
     return true;
   return std::nullopt;
 }
+
+namespace {
+using lpc::lq::detail::isZeroFilled;
+using lpc::lq::detail::matchMatmul;
 
 /// Replaces `op` (a float matmul into a zero-filled f32 accumulator whose
 /// rhs is dequantized) with lq.matmul: on the codes of both operands when the

@@ -3,6 +3,7 @@
 #ifndef LPC_LIB_DIALECT_LQ_TRANSFORMS_FUSEQDQ_H
 #define LPC_LIB_DIALECT_LQ_TRANSFORMS_FUSEQDQ_H
 
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/Value.h"
 
@@ -10,6 +11,11 @@ namespace lpc::lq::detail {
 
 /// True if `v` is a tensor filled with +0.0 (linalg.fill of a constant).
 bool isZeroFilled(mlir::Value v);
+
+/// If `op` is a plain matrix multiply-accumulate (A (m, k) times B (k, n)
+/// or (n, k) into C (m, n), no batch), whether B is stored transposed;
+/// nullopt if it is not one.
+std::optional<bool> matchMatmul(mlir::linalg::LinalgOp op);
 
 /// The convolution rewrites of lq-fuse-qdq (FuseQDQConv.cpp).
 void populateFuseQDQConvPatterns(mlir::RewritePatternSet &patterns);

@@ -109,6 +109,8 @@ def LQ_CodebookType : LQ_Type<"Codebook", "codebook", LQ_ElementTraits> {
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     ::llvm::ArrayRef<float> getValues() const { return getTable().asArrayRef(); }
+    /// QLoRA's NormalFloat-4 table (the keyword `nf4`).
+    static CodebookType getNF4(::mlir::MLIRContext *ctx);
   }];
 }
 

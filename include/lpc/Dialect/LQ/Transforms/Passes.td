@@ -113,6 +113,53 @@ def LQFuseQDQ : Pass<"lq-fuse-qdq"> {
                            "::mlir::linalg::LinalgDialect"];
 }
 
+def LQQuantize : Pass<"lq-quantize"> {
+  let summary = "Post-training quantization of float weights (and activations) by recipe";
+  let description = [{
+    Quantizes the constant float weights of every matrix product (the
+    importer's MatMul and Gemm: a matmul whose rhs is an f32 constant, stored
+    K x N or N x K) and every convolution (constant F x C x kh x kw filters)
+    with one recipe (docs/Quantization.md lists them: `w8a8`, `w4a8`, `w4a4`,
+    `w4g128`, `w3g64`, `w2g64`, `ternary`, `nf4`, `mxfp4`, `nvfp4`, `fp8`).
+    Scales are chosen on the host per output channel or per group along the
+    reduction axis, and the codes are those `lq.quantize` gives with them
+    (lq's host-side semantics library), so the result is ordinary lq IR: a
+    matmul becomes a weight-only `lq.matmul` on constant N x K codes with
+    `rhs_transposed` (plus the accumulator's start value when it is not
+    +0.0), a convolution reads `lq.dequantize` of constant codes. Scales
+    that are codes themselves (MXFP4's E8M0, NVFP4's UE4M3 with a tensor
+    scale, NF4's double-quantized scales) are `lq.dequantize`d or decoded in
+    the IR. Recipes with integer activations then quantize each matmul's
+    activations at run time through lq-quantize-activations' implementation
+    (`lq.dynamic_quantize`, `lq.matmul acc(i32)`); convolutions keep f32
+    activations, with a remark. `fp8` needs static activation scales from
+    calibration statistics.
+
+    ```mlir
+    %y = linalg.matmul ins(%x, %w : tensor<1x256xf32>, tensor<256x64xf32>) ...
+    // with recipe=w4g128 becomes
+    %y = lq.matmul %x, %codes scales(%s), %zp rhs_layout(<block = [1, 128]>)
+        rhs_transposed acc(f32) : tensor<1x256xf32>,
+        tensor<64x256x!lq.int<4, unsigned>>, ... -> tensor<1x64xf32>
+    ```
+  }];
+  let options = [
+    Option<"recipe", "recipe", "std::string", /*default=*/"\"\"",
+           "The quantization recipe (w8a8, w4a8, w4a4, w4g128, w3g64, w2g64, "
+           "ternary, nf4, mxfp4, nvfp4, fp8)">
+  ];
+  let statistics = [
+    Statistic<"numMatmuls", "matmuls", "Matmul weights quantized">,
+    Statistic<"numConvs", "convolutions", "Convolution weights quantized">,
+    Statistic<"numActivations", "activations",
+              "Matmuls given run-time quantized activations">
+  ];
+  let dependentDialects = ["::lpc::lq::LQDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def LQQuantizeActivations : Pass<"lq-quantize-activations"> {
   let summary = "Quantize the activations of weight-only matmuls at run time";
   let description = [{

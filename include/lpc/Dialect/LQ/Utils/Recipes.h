@@ -1,0 +1,110 @@
+//===- Recipes.h - Post-training quantization recipes -----------*- C++ -*-===//
+//
+// The recipes of lq-quantize (`lpc --quantize=RECIPE`): for each, the weight
+// format, the scale layout and how scales are chosen, and whether the
+// activations are quantized too. quantizeWeights computes codes and scales on
+// the host; the codes are those lq.quantize gives with those scales
+// (HostQuantization.h), so the IR the pass builds is the folded form of an
+// ordinary lq.quantize. docs/Quantization.md describes every recipe.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LPC_DIALECT_LQ_UTILS_RECIPES_H
+#define LPC_DIALECT_LQ_UTILS_RECIPES_H
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Types.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lpc::lq {
+
+/// How a recipe chooses codes and scales for one block of weights.
+enum class RecipeScheme {
+  /// Signed integers, scale max|w| / qmax, no zero point.
+  Symmetric,
+  /// Unsigned integers over [min(w, 0), max(w, 0)] with an integer zero
+  /// point.
+  Asymmetric,
+  /// {-1, 0, 1} times a scale fitted by Lloyd iterations.
+  Ternary,
+  /// NF4 codebook, absmax scales double-quantized to 8 bits.
+  NF4,
+  /// OCP MXFP4: E2M1 codes, an E8M0 power of two per 32.
+  MXFP4,
+  /// NVFP4: E2M1 codes, a UE4M3 scale per 16 times one f32 per tensor.
+  NVFP4,
+  /// E4M3FN codes, scale max|w| / 448 per output channel.
+  FP8,
+};
+
+struct Recipe {
+  llvm::StringLiteral name;
+  llvm::StringLiteral summary;
+  RecipeScheme scheme;
+  /// Width of the weight codes.
+  unsigned bits;
+  /// Weights per scale along the reduction axis; 0: one scale per output
+  /// channel.
+  int64_t group;
+  /// Activations quantized at run time to this many bits (lq.dynamic_quantize
+  /// per token, or per weight group); 0: f32 activations.
+  unsigned activationBits;
+  /// Activations quantized to E4M3FN with a static per-tensor scale from
+  /// calibration statistics.
+  bool staticFP8Activations;
+};
+
+/// Every recipe, in the order `lpc --help` lists them.
+llvm::ArrayRef<Recipe> getRecipes();
+/// The recipe called `name`, or null.
+const Recipe *lookupRecipe(llvm::StringRef name);
+/// "w8a8, w4a8, ...", for messages.
+std::string getRecipeNames();
+
+/// The scale block of `recipe` for a weight tensor of `shape` whose dim 0 is
+/// the output channel and dim 1 the reduction axis groups run along (a
+/// matmul's N x K, a convolution's F x C x kh x kw): per output channel
+/// [1, D_1, D_2, ...], or [1, min(group, D_1), 1, ...] (a partial last
+/// group where D_1 is not a multiple of the group).
+llvm::SmallVector<int64_t> getWeightBlock(const Recipe &recipe,
+                                          llvm::ArrayRef<int64_t> shape);
+
+/// Codes and scales of one weight tensor (row-major, as the weights).
+struct QuantizedWeights {
+  /// The codes' format (an lq or builtin format type) and the codes.
+  mlir::Type codeType;
+  std::vector<uint64_t> codes;
+  /// ceil(D_d / B_d) for the block shape quantizeWeights was given.
+  llvm::SmallVector<int64_t> scaleShape;
+  /// The f32 scale each block's codes were computed with (the decoded value
+  /// where scales are themselves codes).
+  std::vector<float> scales;
+  /// Integer zero points (unsigned codes of zeroPointType), or empty.
+  mlir::Type zeroPointType;
+  std::vector<uint64_t> zeroPoints;
+  /// Scales stored as codes of scaleCodeType (null: plain f32 scales). With
+  /// an empty scale2Block they are the scales (MX's E8M0); otherwise the
+  /// scales are lq.dequantize(scaleCodes, scale2 [, offset2]) under a block
+  /// layout of scale2Block over scaleShape (two-level scales).
+  mlir::Type scaleCodeType;
+  std::vector<uint64_t> scaleCodes;
+  llvm::SmallVector<int64_t> scale2Block, scale2Shape;
+  std::vector<float> scale2, offset2;
+};
+
+/// Quantizes `values` (a tensor of `shape`, row-major) with `recipe`, one
+/// scale per block of `block` (getWeightBlock).
+QuantizedWeights quantizeWeights(mlir::MLIRContext *ctx, const Recipe &recipe,
+                                 llvm::ArrayRef<float> values,
+                                 llvm::ArrayRef<int64_t> shape,
+                                 llvm::ArrayRef<int64_t> block);
+
+} // namespace lpc::lq
+
+#endif // LPC_DIALECT_LQ_UTILS_RECIPES_H

@@ -1,0 +1,251 @@
+//===- Quantize.cpp - Post-training quantization by recipe ----------------===//
+//
+// lq-quantize (Passes.td): the constant f32 weights of matmuls and
+// convolutions become constant codes and scales of a recipe
+// (lpc/Dialect/LQ/Utils/Recipes.h), read by lq.matmul or lq.dequantize;
+// recipes with integer activations then go through the one activation
+// quantization (lpc/Dialect/LQ/Utils/ActivationQuantization.h).
+//
+//===----------------------------------------------------------------------===//
+
+#include "FuseQDQ.h"
+
+#include "lpc/Dialect/LQ/IR/LQ.h"
+#include "lpc/Dialect/LQ/Transforms/Passes.h"
+#include "lpc/Dialect/LQ/Utils/ActivationQuantization.h"
+#include "lpc/Dialect/LQ/Utils/HostQuantization.h"
+#include "lpc/Dialect/LQ/Utils/Recipes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace lpc::lq {
+#define GEN_PASS_DEF_LQQUANTIZE
+#include "lpc/Dialect/LQ/Transforms/Passes.h.inc"
+} // namespace lpc::lq
+
+using namespace mlir;
+using namespace lpc::lq;
+
+namespace {
+
+/// The f32 values of a constant (dense or resource blob), or nullopt.
+std::optional<std::vector<float>> constantFloats(Value v) {
+  auto cst = v.getDefiningOp<arith::ConstantOp>();
+  if (!cst)
+    return std::nullopt;
+  auto type = dyn_cast<RankedTensorType>(cst.getType());
+  if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
+    return std::nullopt;
+  if (auto res = dyn_cast<DenseF32ResourceElementsAttr>(cst.getValue())) {
+    std::optional<ArrayRef<float>> data = res.tryGetAsArrayRef();
+    if (!data)
+      return std::nullopt;
+    return std::vector<float>(data->begin(), data->end());
+  }
+  auto dense = dyn_cast<DenseElementsAttr>(cst.getValue());
+  if (!dense)
+    return std::nullopt;
+  auto values = dense.getValues<float>();
+  return std::vector<float>(values.begin(), values.end());
+}
+
+/// A constant f32 tensor.
+Value floatConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                    ArrayRef<float> values) {
+  auto type = RankedTensorType::get(shape, b.getF32Type());
+  return arith::ConstantOp::create(b, loc,
+                                   DenseElementsAttr::get(type, values));
+}
+
+/// The IR of quantized weights of `shape`: codes, scales, zero points and
+/// the layout they are read with.
+struct WeightValues {
+  Value codes, scales, zeroPoint;
+  LayoutAttr layout;
+};
+
+WeightValues buildWeights(OpBuilder &b, Location loc, const Recipe &recipe,
+                          const QuantizedWeights &q, ArrayRef<int64_t> shape,
+                          ArrayRef<int64_t> block) {
+  MLIRContext *ctx = b.getContext();
+  WeightValues w;
+  w.codes = buildCodeConstant(b, loc, shape, q.codeType, q.codes);
+  // One scale per output channel reads as <axis = 0>, groups as blocks.
+  SmallVector<int64_t> scaleShape(q.scaleShape);
+  if (recipe.group == 0) {
+    scaleShape = {shape[0]};
+    w.layout = LayoutAttr::getAxis(ctx, 0);
+  } else {
+    w.layout = LayoutAttr::getBlock(ctx, block);
+  }
+  if (!q.scaleCodeType) {
+    w.scales = floatConstant(b, loc, scaleShape, q.scales);
+  } else {
+    Value codes =
+        buildCodeConstant(b, loc, scaleShape, q.scaleCodeType, q.scaleCodes);
+    if (q.scale2Block.empty()) {
+      w.scales = codes; // decoded where they are used (MX)
+    } else {
+      // Two-level: the scales are themselves dequantized.
+      bool perTensor = q.scale2.size() == 1;
+      LayoutAttr layout2 = perTensor ? LayoutAttr::getTensor(ctx)
+                                     : LayoutAttr::getBlock(ctx, q.scale2Block);
+      SmallVector<int64_t> shape2 =
+          perTensor ? SmallVector<int64_t>{} : q.scale2Shape;
+      Value s2 = floatConstant(b, loc, shape2, q.scale2);
+      Value o2 = q.offset2.empty() ? Value()
+                                   : floatConstant(b, loc, shape2, q.offset2);
+      w.scales = DequantizeOp::create(
+          b, loc, RankedTensorType::get(scaleShape, b.getF32Type()), codes, s2,
+          o2, layout2);
+    }
+  }
+  if (!q.zeroPoints.empty())
+    w.zeroPoint =
+        buildCodeConstant(b, loc, scaleShape, q.zeroPointType, q.zeroPoints);
+  return w;
+}
+
+/// The constant a convolution's filter operand reads through
+/// tensor.expand_shape ops (the importer's grouped view), and the first of
+/// those ops (null when the operand is the constant itself).
+std::pair<Value, OpOperand *> filterConstant(OpOperand &operand) {
+  OpOperand *use = &operand;
+  Value v = operand.get();
+  while (auto expand = v.getDefiningOp<tensor::ExpandShapeOp>()) {
+    use = &expand.getSrcMutable();
+    v = expand.getSrc();
+  }
+  return {v, use};
+}
+
+struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    Operation *root = getOperation();
+    const Recipe *r = lookupRecipe(recipe);
+    if (!r) {
+      if (recipe.empty())
+        root->emitError() << "lq-quantize: give recipe=NAME, one of: "
+                          << getRecipeNames();
+      else
+        root->emitError() << "lq-quantize: unknown recipe '" << recipe
+                          << "' (lpc has: " << getRecipeNames() << ")";
+      return signalPassFailure();
+    }
+    if (r->staticFP8Activations) {
+      root->emitError() << "lq-quantize: recipe '" << r->name
+                        << "' quantizes activations with static scales from "
+                           "calibration statistics, which this build of "
+                           "lq-quantize cannot read yet";
+      return signalPassFailure();
+    }
+    SmallVector<linalg::LinalgOp> ops;
+    root->walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics())
+        ops.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : ops) {
+      if (std::optional<bool> transposed = lpc::lq::detail::matchMatmul(op))
+        quantizeMatmul(rewriter, *r, op, *transposed);
+      else if (linalg::isaConvolutionOpInterface(op))
+        quantizeConv(rewriter, *r, op);
+    }
+  }
+
+  /// A matmul with a constant f32 rhs: a weight-only lq.matmul on N x K
+  /// codes, then the recipe's activations.
+  void quantizeMatmul(IRRewriter &rewriter, const Recipe &recipe,
+                      linalg::LinalgOp op, bool transposed) {
+    Value lhs = op.getDpsInputs()[0], rhs = op.getDpsInputs()[1];
+    Value init = op.getDpsInits()[0];
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+    if (!resultType.getElementType().isF32() ||
+        !cast<RankedTensorType>(lhs.getType()).getElementType().isF32())
+      return;
+    std::optional<std::vector<float>> w = constantFloats(rhs);
+    if (!w)
+      return;
+    ArrayRef<int64_t> rs = cast<RankedTensorType>(rhs.getType()).getShape();
+    int64_t n = transposed ? rs[0] : rs[1], k = transposed ? rs[1] : rs[0];
+    std::vector<float> nk(w->size());
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < k; ++j)
+        nk[i * k + j] = transposed ? (*w)[i * k + j] : (*w)[j * n + i];
+    SmallVector<int64_t> shape = {n, k};
+    SmallVector<int64_t> block = getWeightBlock(recipe, shape);
+    QuantizedWeights q =
+        quantizeWeights(&getContext(), recipe, nk, shape, block);
+
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(op);
+    WeightValues wv = buildWeights(rewriter, loc, recipe, q, shape, block);
+    auto mm = MatmulOp::create(rewriter, loc, resultType, lhs, wv.codes,
+                               /*lhsScale=*/Value(), wv.scales,
+                               /*lhsZeroPoint=*/Value(), wv.zeroPoint,
+                               /*lhsLayout=*/LayoutAttr(), wv.layout,
+                               /*rhsTransposed=*/true);
+    Value result = mm.getResult();
+    if (!lpc::lq::detail::isZeroFilled(init)) {
+      // The product starts at +0.0; the old accumulator is added after.
+      result = linalg::AddOp::create(rewriter, loc, ValueRange{init, result},
+                                     ValueRange{tensor::EmptyOp::create(
+                                         rewriter, loc, resultType.getShape(),
+                                         rewriter.getF32Type())})
+                   .getResult(0);
+    }
+    rewriter.replaceOp(op, result);
+    ++numMatmuls;
+    if (!recipe.activationBits)
+      return;
+    std::string why = whyActivationsStayFloat(mm);
+    if (!why.empty()) {
+      mm.emitRemark() << "activations stay f32: " << why;
+      return;
+    }
+    (void)quantizeActivations(rewriter, mm, recipe.activationBits);
+    ++numActivations;
+  }
+
+  /// A convolution whose filter is a constant F x C x ...: the filter
+  /// becomes lq.dequantize of codes, blocks along C.
+  void quantizeConv(IRRewriter &rewriter, const Recipe &recipe,
+                    linalg::LinalgOp op) {
+    FailureOr<linalg::ConvolutionDimensions> dims =
+        linalg::inferConvolutionDims(op);
+    if (failed(dims) || op.getNumDpsInputs() != 2)
+      return;
+    std::pair<Value, OpOperand *> found = filterConstant(op->getOpOperand(1));
+    Value filter = found.first;
+    OpOperand *use = found.second;
+    auto type = dyn_cast<RankedTensorType>(filter.getType());
+    if (!type || type.getRank() < 3)
+      return;
+    std::optional<std::vector<float>> w = constantFloats(filter);
+    if (!w)
+      return;
+    ArrayRef<int64_t> shape = type.getShape();
+    SmallVector<int64_t> block = getWeightBlock(recipe, shape);
+    QuantizedWeights q =
+        quantizeWeights(&getContext(), recipe, *w, shape, block);
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(use->getOwner());
+    WeightValues wv = buildWeights(rewriter, loc, recipe, q, shape, block);
+    Value deq = DequantizeOp::create(rewriter, loc, type, wv.codes, wv.scales,
+                                     wv.zeroPoint, wv.layout);
+    rewriter.modifyOpInPlace(use->getOwner(), [&] { use->set(deq); });
+    ++numConvs;
+    if (recipe.activationBits)
+      op->emitRemark() << "activations stay f32: run-time activation "
+                          "quantization covers matmuls, not convolutions";
+  }
+};
+
+} // namespace
