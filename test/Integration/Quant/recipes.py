@@ -1,0 +1,303 @@
+"""lpc --quantize=RECIPE against an independent numpy model of every recipe.
+
+One float model: MatMul (weights K x N), Gemm (transB, with bias) and Conv
+(F x C x 3 x 3 filters). K = 160 makes the groups of 128 and 64 partial.
+For each recipe the numpy model below chooses the scales (and zero points)
+the way docs/Quantization.md describes and rounds with numpy (integers) or
+lqmodel.py's exact minifloat encoder (E2M1, UE4M3, E8M0): its codes are
+written without looking at lpc's.
+
+- Weight-only recipes: the matmul inputs are the identity, so lpc's outputs
+  are its dequantized weights (the weight-only lq.matmul sums products with
+  0 and 1 exactly): they must equal numpy's bit for bit. The convolution
+  runs on random data and is compared with ONNX Runtime running the float
+  Conv on numpy's dequantized filters (float reassociation only).
+- Recipes with integer activations: random inputs, and the expected value is
+  docs/Semantics.md's dynamic_quantize and acc(i32) matmul emulated exactly
+  (integer segment sums in int64, the f32 epilogue in order): bit for bit.
+"""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
+import intdot  # noqa: E402
+import lqmodel  # noqa: E402
+import ort_run  # noqa: E402
+
+F32 = np.float32
+LPC = os.environ.get("LPC", "lpc")
+WORK = sys.argv[1]
+K, N, F, C = 160, 24, 8, 40
+NF4 = np.array([-1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453,
+                -0.28444138169288635, -0.18477343022823334, -0.09105003625154495, 0.0,
+                0.07958029955625534, 0.16093020141124725, 0.24611230194568634,
+                0.33791524171829224, 0.44070982933044434, 0.5626170039176941,
+                0.7229568362236023, 1.0], F32)
+
+
+def blocks_of(w, g):
+    """Splits rows of w (N x K) into groups of g columns (last one partial)."""
+    return [w[:, j:j + g] for j in range(0, w.shape[1], g)]
+
+
+def symmetric(w, g, bits):
+    qmax = F32(2 ** (bits - 1) - 1)
+    out = np.empty_like(w)
+    for j, blk in zip(range(0, w.shape[1], g), blocks_of(w, g)):
+        a = np.abs(blk).max(axis=1, keepdims=True)
+        s = np.where(a == 0, F32(1), (a / qmax).astype(F32)).astype(F32)
+        q = np.clip(np.rint((blk / s).astype(F32)), -qmax - 1, qmax)
+        out[:, j:j + g] = (q.astype(F32) * s).astype(F32)
+    return out
+
+
+def asymmetric(w, g, bits):
+    qmax = F32(2 ** bits - 1)
+    out, codes, zps, scales = np.empty_like(w), np.empty(w.shape, np.int64), [], []
+    for j, blk in zip(range(0, w.shape[1], g), blocks_of(w, g)):
+        lo = np.minimum(blk.min(axis=1, keepdims=True), F32(0))
+        hi = np.maximum(blk.max(axis=1, keepdims=True), F32(0))
+        s = ((hi - lo).astype(F32) / qmax).astype(F32)
+        zero = s == 0
+        s = np.where(zero, F32(1), s).astype(F32)
+        z = np.where(zero, 0, np.clip(np.rint((-lo / s).astype(F32)), 0, qmax)).astype(np.int64)
+        q = np.clip(np.rint((blk / s).astype(F32)).astype(np.int64) + z, 0, int(qmax))
+        codes[:, j:j + g] = q
+        out[:, j:j + g] = ((q - z).astype(F32) * s).astype(F32)
+        zps.append(z)
+        scales.append(s)
+    return out, codes, np.hstack(zps), np.hstack(scales)
+
+
+def ternary(w):
+    out = np.empty_like(w)
+    for r in range(w.shape[0]):
+        a = np.abs(w[r].astype(np.float64))
+        delta = 0.7 * (np.cumsum(a)[-1] / len(a))
+        sel = a[a > delta]
+        s = F32(np.cumsum(sel)[-1] / len(sel)) if len(sel) else F32(1)
+        for _ in range(20):
+            q = np.clip(np.rint((w[r] / s).astype(F32)), -1, 1)
+            sel = a[q != 0]
+            if not len(sel):
+                break
+            s_new = F32(np.cumsum(sel)[-1] / len(sel))
+            if s_new == s:
+                break
+            s = s_new
+        q = np.clip(np.rint((w[r] / s).astype(F32)), -1, 1)
+        out[r] = (q.astype(F32) * s).astype(F32)
+    return out
+
+
+def nf4(w, g=64):
+    n, k = w.shape
+    kb = -(-k // g)
+    absmax = np.stack([np.abs(b).max(axis=1) for b in blocks_of(w, g)], axis=1).astype(F32)
+    absmax = np.where(absmax == 0, F32(1), absmax).astype(F32)
+    # Double quantization: uint8 codes, a step and a minimum per ~256 scales.
+    b1 = min(kb, 256)
+    b0 = min(n, max(1, 256 // b1))
+    s2 = np.empty_like(absmax)
+    for r in range(0, n, b0):
+        for c in range(0, kb, b1):
+            blk = absmax[r:r + b0, c:c + b1]
+            lo, hi = blk.min(), blk.max()
+            step = F32((hi - lo) / F32(255))
+            step = F32(1) if step == 0 else step
+            q = np.clip(np.rint(((blk - lo).astype(F32) / step).astype(F32)), 0, 255)
+            s2[r:r + b0, c:c + b1] = ((q.astype(F32) * step).astype(F32) + lo).astype(F32)
+    out = np.empty_like(w)
+    for j, blk in enumerate(blocks_of(w, g)):
+        s = s2[:, j:j + 1]
+        t = np.clip(np.nan_to_num((blk / s).astype(F32)), F32(-1), F32(1))
+        code = np.argmin(np.abs((t[:, :, None] - NF4[None, None, :]).astype(F32)), axis=2)
+        out[:, j * g:j * g + blk.shape[1]] = (NF4[code] * s).astype(F32)
+    return out
+
+
+def minifloat(fmt, blk, s):
+    """lqmodel's exact encoder, then value(code) * s (f32)."""
+    codes = [[lqmodel.encode(fmt, float(x), scale=float(sc)) for x in row]
+             for row, sc in zip(blk, s.reshape(-1))]
+    vals = np.array([[lqmodel.decode_f32(fmt, c) for c in row] for row in codes], F32)
+    return (vals * s.reshape(-1, 1)).astype(F32)
+
+
+def mxfp4(w, g=32):
+    e2m1, e8m0 = lqmodel.e2m1(), lqmodel.e8m0()
+    out = np.empty_like(w)
+    for j, blk in zip(range(0, w.shape[1], g), blocks_of(w, g)):
+        a = np.abs(blk).max(axis=1)
+        x = np.where(a > 0, np.clip(np.frexp(a)[1] - 1 - 2, -127, 127), -127)
+        s = np.array([lqmodel.decode_f32(e8m0, int(v) + 127) for v in x], F32)
+        out[:, j:j + blk.shape[1]] = minifloat(e2m1, blk, s)
+    return out
+
+
+def nvfp4(w, g=16):
+    e2m1, ue4m3 = lqmodel.e2m1(), lqmodel.ue4m3()
+    gs = F32(np.abs(w).max() / F32(6 * 448))
+    gs = F32(1) if gs == 0 else gs
+    out = np.empty_like(w)
+    for j, blk in zip(range(0, w.shape[1], g), blocks_of(w, g)):
+        a = (np.abs(blk).max(axis=1) / F32(6)).astype(F32)
+        s = np.array([F32(lqmodel.decode_f32(ue4m3, lqmodel.encode(ue4m3, float(v), scale=float(gs)))) * gs
+                      for v in a], F32)
+        out[:, j:j + blk.shape[1]] = minifloat(e2m1, blk, s)
+    return out
+
+
+def dequantized(recipe, w):
+    """numpy's dequantized weights (N x K, or F x C x kh x kw) for a
+    weight-only recipe: groups run along dim 1."""
+    if w.ndim == 4:  # filters: groups along C at each (kh, kw), as 2-D rows
+        f, c, kh, kw = w.shape
+        rows = w.transpose(0, 2, 3, 1).reshape(f * kh * kw, c)
+        if recipe in ("ternary", "w8a8", "w4a4"):
+            rows = w.reshape(f, -1)  # per output channel
+            return dequantized(recipe, rows).reshape(w.shape)
+        return dequantized(recipe, rows).reshape(f, kh, kw, c).transpose(0, 3, 1, 2)
+    if recipe in ("w8a8", "w4a4"):
+        return symmetric(w, w.shape[1], 8 if recipe == "w8a8" else 4)
+    if recipe in ("w4g128", "w4a8"):
+        return asymmetric(w, 128, 4)[0]
+    if recipe == "w3g64":
+        return asymmetric(w, 64, 3)[0]
+    if recipe == "w2g64":
+        return asymmetric(w, 64, 2)[0]
+    if recipe == "ternary":
+        return ternary(w)
+    if recipe == "nf4":
+        return nf4(w)
+    if recipe == "mxfp4":
+        return mxfp4(w)
+    if recipe == "nvfp4":
+        return nvfp4(w)
+    raise ValueError(recipe)
+
+
+def dynamic_quantize(x, g, bits):
+    """docs/Semantics.md dynamic_quantize over groups of g columns; a partial
+    last group is its own group."""
+    qmax = F32(2 ** (bits - 1) - 1)
+    q, s = np.empty(x.shape, np.int64), []
+    for j in range(0, x.shape[1], g):
+        blk = x[:, j:j + g]
+        a = np.abs(blk).max(axis=1, keepdims=True).astype(F32)
+        s.append((a / qmax).astype(F32))
+        r = np.where(a == 0, F32(0), (qmax / np.where(a == 0, F32(1), a)).astype(F32)).astype(F32)
+        q[:, j:j + g] = np.clip(np.rint((blk * r).astype(F32)), -qmax, qmax)
+    return q, np.hstack(s)
+
+
+def int_matmul(recipe, x, w):
+    """The acc(i32) result of x (M x K) by weights w (N x K)."""
+    if recipe == "w4a8":
+        _, codes, z, sw = asymmetric(w, 128, 4)
+        g, abits = 128, 8
+    else:
+        bits = 8 if recipe == "w8a8" else 4
+        qmax = F32(2 ** (bits - 1) - 1)
+        a = np.abs(w).max(axis=1, keepdims=True)
+        sw = np.where(a == 0, F32(1), (a / qmax).astype(F32)).astype(F32)
+        codes = np.clip(np.rint((w / sw).astype(F32)), -qmax - 1, qmax).astype(np.int64)
+        z = np.zeros_like(sw, np.int64)
+        g, abits = w.shape[1], bits
+    qa, sa = dynamic_quantize(x, g, abits)
+    y = np.zeros((x.shape[0], w.shape[0]), F32)
+    for j, k0 in enumerate(range(0, w.shape[1], g)):
+        S = intdot.exact_matmul(qa[:, k0:k0 + g], (codes[:, k0:k0 + g] - z[:, j:j + 1]).T)
+        term = ((S.astype(F32) * sa[:, j:j + 1]).astype(F32) * sw[None, :, j]).astype(F32)
+        y = (y + term).astype(F32)
+    return y
+
+
+rng = np.random.default_rng(7)
+W = (rng.standard_normal((K, N)) * 0.1).astype(F32)
+W[:, 3] = 0  # an all-zero output channel
+B = (rng.standard_normal((N, K)) * rng.uniform(0.01, 2, (N, 1))).astype(F32)
+bias = rng.standard_normal(N).astype(F32)
+Wc = (rng.standard_normal((F, C, 3, 3)) * 0.2).astype(F32)
+graph = helper.make_graph(
+    [helper.make_node("MatMul", ["x", "W"], ["y"], name="mm"),
+     helper.make_node("Gemm", ["x", "B", "bias"], ["z"], name="gemm", transB=1),
+     helper.make_node("Conv", ["xc", "Wc"], ["c"], name="conv", pads=[1, 1, 1, 1])],
+    "recipes",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [K, K]),
+     helper.make_tensor_value_info("xc", TensorProto.FLOAT, [1, C, 6, 6])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [K, N]),
+     helper.make_tensor_value_info("z", TensorProto.FLOAT, [K, N]),
+     helper.make_tensor_value_info("c", TensorProto.FLOAT, [1, F, 6, 6])],
+    [numpy_helper.from_array(W, "W"), numpy_helper.from_array(B, "B"),
+     numpy_helper.from_array(bias, "bias"), numpy_helper.from_array(Wc, "Wc")])
+os.makedirs(WORK, exist_ok=True)
+model = os.path.join(WORK, "float.onnx")
+onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), model)
+
+xc = rng.standard_normal((1, C, 6, 6)).astype(F32)
+identity = np.eye(K, dtype=F32)
+xr = rng.standard_normal((K, K)).astype(F32)
+
+
+def run_lpc(recipe, x):
+    out = os.path.join(WORK, recipe)
+    os.makedirs(out, exist_ok=True)
+    ins = []
+    for name, v in (("x", x), ("xc", xc)):
+        ins.append(os.path.join(out, name + ".pb"))
+        with open(ins[-1], "wb") as f:
+            f.write(numpy_helper.from_array(v, name).SerializeToString())
+    p = subprocess.run([LPC, "run", model, *ins, "--quantize=" + recipe, "--output-dir", out],
+                       capture_output=True, text=True)
+    if p.returncode:
+        print(recipe, "lpc run failed:", p.stderr)
+        return None
+    return [numpy_helper.to_array(onnx.load_tensor(os.path.join(out, "output_%d.pb" % i)))
+            for i in range(3)]
+
+
+def bits_equal(a, b):
+    return int((a.view(np.uint32) == b.view(np.uint32)).sum()), a.size
+
+
+def conv_check(recipe, got):
+    wq = dequantized(recipe, Wc)
+    g2 = helper.make_graph(
+        [helper.make_node("Conv", ["xc", "Wq"], ["c"], pads=[1, 1, 1, 1])], "c",
+        [helper.make_tensor_value_info("xc", TensorProto.FLOAT, [1, C, 6, 6])],
+        [helper.make_tensor_value_info("c", TensorProto.FLOAT, [1, F, 6, 6])],
+        [numpy_helper.from_array(wq, "Wq")])
+    m2 = os.path.join(WORK, recipe, "conv_ref.onnx")
+    onnx.save(helper.make_model(g2, opset_imports=[helper.make_opsetid("", 17)]), m2)
+    ref = ort_run.session(m2).run(None, {"xc": xc})[0]
+    err = np.abs(got - ref).max() / np.abs(ref).max()
+    print("%s conv: max error %s of max |y| (%s)" % (recipe, "%.1e" % err,
+          "ok" if err < 1e-5 else "MISMATCH"))
+
+
+for recipe in ["w4g128", "w3g64", "w2g64", "ternary", "nf4", "mxfp4", "nvfp4"]:
+    got = run_lpc(recipe, identity)
+    if got is None:
+        continue
+    # + 0.0: the products sum from +0.0, so a -0.0 weight reads as +0.0.
+    wm = (dequantized(recipe, np.ascontiguousarray(W.T)).T + F32(0)).astype(F32)
+    wg = dequantized(recipe, B).T
+    eq1, n1 = bits_equal(got[0], wm)
+    eq2, n2 = bits_equal(got[1], (wg + bias[None, :]).astype(F32))
+    print("%s mm: %d/%d weights equal, gemm: %d/%d equal" % (recipe, eq1, n1, eq2, n2))
+    conv_check(recipe, got[2])
+
+for recipe in ["w8a8", "w4a8", "w4a4"]:
+    got = run_lpc(recipe, xr)
+    if got is None:
+        continue
+    eq1, n1 = bits_equal(got[0], int_matmul(recipe, xr, np.ascontiguousarray(W.T)))
+    eq2, n2 = bits_equal(got[1], (int_matmul(recipe, xr, B) + bias[None, :]).astype(F32))
+    print("%s mm: %d/%d outputs equal, gemm: %d/%d equal" % (recipe, eq1, n1, eq2, n2))
+    conv_check(recipe, got[2])
