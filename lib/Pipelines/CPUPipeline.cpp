@@ -129,10 +129,15 @@ void lpc::buildCPULoweringPipeline(OpPassManager &pm,
 
 void lpc::registerCPUPipelines() {
   registerLPCTargetCPUPasses();
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<LQStagePipelineOptions>(
       "lpc-lq-stage",
       "The graph-level stage of lpc compile (imported IR -> lq IR)",
-      [](OpPassManager &pm) { buildLQStagePipeline(pm); });
+      [](OpPassManager &pm, const LQStagePipelineOptions &options) {
+        LQStageOptions stage;
+        stage.quantizeRecipe = options.quantize;
+        stage.activationBits = static_cast<unsigned>(options.activations);
+        buildLQStagePipeline(pm, stage);
+      });
   PassPipelineRegistration<CPUPipelineOptions>(
       "lpc-cpu-pipeline",
       "What lpc compile --target=cpu runs: tensors -> LLVM dialect with the "

@@ -34,6 +34,19 @@ struct LQStageOptions {
   unsigned activationBits = 0;
 };
 
+/// lpc-opt's spelling of LQStageOptions (`--lpc-lq-stage=quantize=w4g128`).
+struct LQStagePipelineOptions
+    : public mlir::PassPipelineOptions<LQStagePipelineOptions> {
+  Option<std::string> quantize{
+      *this, "quantize",
+      llvm::cl::desc("Quantize float weights with this recipe (lq-quantize)")};
+  Option<int64_t> activations{
+      *this, "activations",
+      llvm::cl::desc("Quantize weight-only matmuls' activations at run time "
+                     "to this many bits (0: none)"),
+      llvm::cl::init(0)};
+};
+
 /// The graph-level stage (imported IR -> lq IR). Float models pass through
 /// canonicalisation unless a recipe quantizes them; QDQ chains become lq ops.
 void buildLQStagePipeline(mlir::OpPassManager &pm,

@@ -71,15 +71,17 @@ struct WeightValues {
 
 WeightValues buildWeights(OpBuilder &b, Location loc, const Recipe &recipe,
                           const QuantizedWeights &q, ArrayRef<int64_t> shape,
-                          ArrayRef<int64_t> block) {
+                          ArrayRef<int64_t> block, ArrayRef<WeightDim> dims) {
   MLIRContext *ctx = b.getContext();
   WeightValues w;
   w.codes = buildCodeConstant(b, loc, shape, q.codeType, q.codes);
-  // One scale per output channel reads as <axis = 0>, groups as blocks.
+  // One scale per output channel reads as <axis = c> where one dim is the
+  // channel, groups (and grouped convolutions' channels) as blocks.
   SmallVector<int64_t> scaleShape(q.scaleShape);
-  if (recipe.group == 0) {
-    scaleShape = {shape[0]};
-    w.layout = LayoutAttr::getAxis(ctx, 0);
+  if (recipe.group == 0 && llvm::count(dims, WeightDim::Channel) == 1) {
+    int64_t c = llvm::find(dims, WeightDim::Channel) - dims.begin();
+    scaleShape = {shape[c]};
+    w.layout = LayoutAttr::getAxis(ctx, c);
   } else {
     w.layout = LayoutAttr::getBlock(ctx, block);
   }
@@ -122,6 +124,56 @@ std::pair<Value, OpOperand *> filterConstant(OpOperand &operand) {
     v = expand.getSrc();
   }
   return {v, use};
+}
+
+/// What each dim of a convolution's constant filter (read through `use`,
+/// the filter operand itself or the first tensor.expand_shape above it) is:
+/// the loop dims the op's filter map gives them, through the expand_shape's
+/// reassociation. nullopt unless they are channels (output channels and
+/// groups), exactly one input-channel dim and window dims.
+std::optional<SmallVector<WeightDim>>
+filterDims(linalg::LinalgOp op, const linalg::ConvolutionDimensions &dims,
+           OpOperand &use, RankedTensorType type) {
+  if (!type)
+    return std::nullopt;
+  AffineMap map = op.getMatchingIndexingMap(&op->getOpOperand(1));
+  auto roleOfLoop = [&](unsigned pos) -> std::optional<WeightDim> {
+    if (llvm::is_contained(dims.outputChannel, pos) ||
+        llvm::is_contained(dims.depth, pos))
+      return WeightDim::Channel;
+    if (llvm::is_contained(dims.inputChannel, pos))
+      return WeightDim::Reduction;
+    if (llvm::is_contained(dims.filterLoop, pos))
+      return WeightDim::Window;
+    return std::nullopt;
+  };
+  // Filter dim -> role.
+  SmallVector<std::optional<WeightDim>> filterRoles;
+  for (AffineExpr e : map.getResults()) {
+    auto d = dyn_cast<AffineDimExpr>(e);
+    filterRoles.push_back(d ? roleOfLoop(d.getPosition()) : std::nullopt);
+  }
+  // Constant dim -> the roles of the filter dims it expands into.
+  SmallVector<ReassociationIndices> groups;
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(use.getOwner())) {
+    if (expand.getResult() != op->getOpOperand(1).get())
+      return std::nullopt; // more than one expand_shape
+    groups = expand.getReassociationIndices();
+  } else {
+    for (int64_t i = 0; i < type.getRank(); ++i)
+      groups.push_back({i});
+  }
+  SmallVector<WeightDim> roles;
+  for (ArrayRef<int64_t> g : groups) {
+    std::optional<WeightDim> role = filterRoles[g.front()];
+    for (int64_t i : g)
+      if (!filterRoles[i] || filterRoles[i] != role)
+        return std::nullopt;
+    roles.push_back(*role);
+  }
+  if (llvm::count(roles, WeightDim::Reduction) != 1)
+    return std::nullopt;
+  return roles;
 }
 
 struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
@@ -180,13 +232,15 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
       for (int64_t j = 0; j < k; ++j)
         nk[i * k + j] = transposed ? (*w)[i * k + j] : (*w)[j * n + i];
     SmallVector<int64_t> shape = {n, k};
-    SmallVector<int64_t> block = getWeightBlock(recipe, shape);
+    SmallVector<WeightDim> dims = {WeightDim::Channel, WeightDim::Reduction};
+    SmallVector<int64_t> block = getWeightBlock(recipe, shape, dims);
     QuantizedWeights q =
         quantizeWeights(&getContext(), recipe, nk, shape, block);
 
     Location loc = op.getLoc();
     rewriter.setInsertionPoint(op);
-    WeightValues wv = buildWeights(rewriter, loc, recipe, q, shape, block);
+    WeightValues wv =
+        buildWeights(rewriter, loc, recipe, q, shape, block, dims);
     auto mm = MatmulOp::create(rewriter, loc, resultType, lhs, wv.codes,
                                /*lhsScale=*/Value(), wv.scales,
                                /*lhsZeroPoint=*/Value(), wv.zeroPoint,
@@ -226,18 +280,21 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
     Value filter = found.first;
     OpOperand *use = found.second;
     auto type = dyn_cast<RankedTensorType>(filter.getType());
-    if (!type || type.getRank() < 3)
+    std::optional<SmallVector<WeightDim>> roles =
+        filterDims(op, *dims, *use, type);
+    if (!roles)
       return;
     std::optional<std::vector<float>> w = constantFloats(filter);
     if (!w)
       return;
     ArrayRef<int64_t> shape = type.getShape();
-    SmallVector<int64_t> block = getWeightBlock(recipe, shape);
+    SmallVector<int64_t> block = getWeightBlock(recipe, shape, *roles);
     QuantizedWeights q =
         quantizeWeights(&getContext(), recipe, *w, shape, block);
     Location loc = op.getLoc();
     rewriter.setInsertionPoint(use->getOwner());
-    WeightValues wv = buildWeights(rewriter, loc, recipe, q, shape, block);
+    WeightValues wv =
+        buildWeights(rewriter, loc, recipe, q, shape, block, *roles);
     Value deq = DequantizeOp::create(rewriter, loc, type, wv.codes, wv.scales,
                                      wv.zeroPoint, wv.layout);
     rewriter.modifyOpInPlace(use->getOwner(), [&] { use->set(deq); });

@@ -81,13 +81,14 @@ std::string lpc::lq::getRecipeNames() {
 }
 
 SmallVector<int64_t> lpc::lq::getWeightBlock(const Recipe &recipe,
-                                             ArrayRef<int64_t> shape) {
+                                             ArrayRef<int64_t> shape,
+                                             ArrayRef<WeightDim> dims) {
   SmallVector<int64_t> block(shape.begin(), shape.end());
-  block[0] = 1;
-  if (recipe.group > 0) {
-    block[1] = std::min(recipe.group, shape[1]);
-    for (size_t d = 2; d < block.size(); ++d)
-      block[d] = 1;
+  for (auto [b, d, role] : llvm::zip(block, shape, dims)) {
+    if (role == WeightDim::Channel)
+      b = 1;
+    else if (recipe.group > 0)
+      b = role == WeightDim::Reduction ? std::min(recipe.group, d) : 1;
   }
   return block;
 }

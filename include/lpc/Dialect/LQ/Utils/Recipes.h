@@ -67,13 +67,23 @@ const Recipe *lookupRecipe(llvm::StringRef name);
 /// "w8a8, w4a8, ...", for messages.
 std::string getRecipeNames();
 
-/// The scale block of `recipe` for a weight tensor of `shape` whose dim 0 is
-/// the output channel and dim 1 the reduction axis groups run along (a
-/// matmul's N x K, a convolution's F x C x kh x kw): per output channel
-/// [1, D_1, D_2, ...], or [1, min(group, D_1), 1, ...] (a partial last
-/// group where D_1 is not a multiple of the group).
+/// What a weight tensor's dim is to the product that reads it.
+enum class WeightDim {
+  /// An output channel (a matmul's N; a convolution's F and group G).
+  Channel,
+  /// The reduction axis groups run along (K; a convolution's C).
+  Reduction,
+  /// Any other reduced dim (a convolution's kernel window).
+  Window,
+};
+
+/// The scale block of `recipe` for a weight tensor of `shape` whose dims are
+/// `dims`: 1 along channels; per output channel the whole of every other
+/// dim, with a group the group along the reduction dim (min(group, D), a
+/// partial last group where D is not a multiple) and 1 along the window.
 llvm::SmallVector<int64_t> getWeightBlock(const Recipe &recipe,
-                                          llvm::ArrayRef<int64_t> shape);
+                                          llvm::ArrayRef<int64_t> shape,
+                                          llvm::ArrayRef<WeightDim> dims);
 
 /// Codes and scales of one weight tensor (row-major, as the weights).
 struct QuantizedWeights {
