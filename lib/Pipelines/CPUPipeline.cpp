@@ -45,6 +45,11 @@ void lpc::buildLQStagePipeline(OpPassManager &pm, const LQStageOptions &stage) {
     options.bits = stage.activationBits;
     pm.addPass(lq::createLQQuantizeActivations(options));
   }
+  if (stage.report) {
+    lq::LQReportOptions options;
+    options.json = stage.reportJSON;
+    pm.addPass(lq::createLQReport(options));
+  }
 }
 
 void lpc::buildCPUPipeline(OpPassManager &pm,

@@ -72,6 +72,13 @@ static cl::opt<std::string> quantize(
              "(lq-quantize; docs/Quantization.md)"),
     cl::value_desc("RECIPE"), cl::sub(compileCmd), cl::sub(runCmd),
     cl::cat(category));
+static cl::opt<std::string> report(
+    "report",
+    cl::desc("Print a per-layer table of weight formats, layouts, bits per "
+             "weight and bytes after the graph-level stage (stderr); "
+             "--report=FILE.json also writes it as JSON (lq-report)"),
+    cl::value_desc("FILE.json"), cl::ValueOptional, cl::sub(compileCmd),
+    cl::sub(runCmd), cl::cat(category));
 static cl::opt<bool> timing("timing", cl::desc("Print phase times"),
                             cl::sub(compileCmd), cl::sub(runCmd),
                             cl::cat(category));
@@ -224,6 +231,8 @@ int main(int argc, char **argv) {
     return 1;
   }
   copts.backend.lqStage.quantizeRecipe = quantize;
+  copts.backend.lqStage.report = report.getNumOccurrences() > 0;
+  copts.backend.lqStage.reportJSON = report;
   copts.backend.log.timing = timing;
   copts.backend.parallel = !serial;
   copts.backend.log.progress = sys::Process::StandardErrIsDisplayed();

@@ -32,6 +32,10 @@ struct LQStageOptions {
   /// Quantize the activations of weight-only matmuls at run time to this
   /// many bits (lq-quantize-activations, `--activations=int8`); 0: none.
   unsigned activationBits = 0;
+  /// Print the per-layer report at the end of the stage (lq-report,
+  /// `--report`), and write it as JSON to reportJSON unless that is "".
+  bool report = false;
+  std::string reportJSON;
 };
 
 /// lpc-opt's spelling of LQStageOptions (`--lpc-lq-stage=quantize=w4g128`).

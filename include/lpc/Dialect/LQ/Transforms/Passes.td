@@ -160,6 +160,27 @@ def LQQuantize : Pass<"lq-quantize"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def LQReport : Pass<"lq-report", "::mlir::ModuleOp"> {
+  let summary = "Print a per-layer table of weight formats, scale layouts and sizes";
+  let description = [{
+    Lists every layer with constant weights: each `lq.matmul` whose rhs codes
+    are constants, each `lq.dequantize` of constant codes that feeds a
+    computation (a convolution's filter, say), and each float matmul or
+    convolution with constant f32 weights. Per layer: the ONNX node name (the
+    op's name location), the op, the weights' format and scale layout, the
+    number of weights, bits per weight counting codes, scales, zero points
+    and second-level scales (packed, as lpc stores them), and bytes; then the
+    totals (weights, bytes, average bits per weight). The table goes to
+    stderr; `json=FILE` also writes it as JSON (docs/Quantization.md). The IR
+    does not change. `lpc compile --report[=FILE.json]` runs it after the
+    graph-level stage.
+  }];
+  let options = [
+    Option<"json", "json", "std::string", /*default=*/"\"\"",
+           "Also write the report as JSON to this file">
+  ];
+}
+
 def LQQuantizeActivations : Pass<"lq-quantize-activations"> {
   let summary = "Quantize the activations of weight-only matmuls at run time";
   let description = [{
