@@ -31,9 +31,10 @@ void lpc::buildLQStagePipeline(OpPassManager &pm, const LQStageOptions &stage) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // Float weights quantized by a recipe (constant codes, lq.matmul).
-  if (!stage.quantizeRecipe.empty()) {
+  if (!stage.quantizeRecipe.empty() || !stage.quantizeConfig.empty()) {
     lq::LQQuantizeOptions options;
     options.recipe = stage.quantizeRecipe;
+    options.config = stage.quantizeConfig;
     pm.addPass(lq::createLQQuantize(options));
     pm.addPass(createCanonicalizerPass());
   }
@@ -140,6 +141,7 @@ void lpc::registerCPUPipelines() {
       [](OpPassManager &pm, const LQStagePipelineOptions &options) {
         LQStageOptions stage;
         stage.quantizeRecipe = options.quantize;
+        stage.quantizeConfig = options.quantizeConfig;
         stage.activationBits = static_cast<unsigned>(options.activations);
         buildLQStagePipeline(pm, stage);
       });

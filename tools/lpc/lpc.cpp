@@ -72,6 +72,13 @@ static cl::opt<std::string> quantize(
              "(lq-quantize; docs/Quantization.md)"),
     cl::value_desc("RECIPE"), cl::sub(compileCmd), cl::sub(runCmd),
     cl::cat(category));
+static cl::opt<std::string> quantizeConfig(
+    "quantize-config",
+    cl::desc("Per-layer recipes: a JSON file with a default recipe and "
+             "overrides by glob on ONNX node names, \"float\" keeping a "
+             "layer in float (docs/Quantization.md)"),
+    cl::value_desc("FILE"), cl::sub(compileCmd), cl::sub(runCmd),
+    cl::cat(category));
 static cl::opt<std::string> report(
     "report",
     cl::desc("Print a per-layer table of weight formats, layouts, bits per "
@@ -231,6 +238,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   copts.backend.lqStage.quantizeRecipe = quantize;
+  copts.backend.lqStage.quantizeConfig = quantizeConfig;
   copts.backend.lqStage.report = report.getNumOccurrences() > 0;
   copts.backend.lqStage.reportJSON = report;
   copts.backend.log.timing = timing;

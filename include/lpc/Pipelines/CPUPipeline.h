@@ -29,6 +29,8 @@ struct LQStageOptions {
   /// Quantize float weights (and activations) with this recipe first
   /// (lq-quantize, `--quantize=RECIPE`); "": none.
   std::string quantizeRecipe;
+  /// Per-layer recipes from this JSON file (`--quantize-config`); "": none.
+  std::string quantizeConfig;
   /// Quantize the activations of weight-only matmuls at run time to this
   /// many bits (lq-quantize-activations, `--activations=int8`); 0: none.
   unsigned activationBits = 0;
@@ -44,6 +46,9 @@ struct LQStagePipelineOptions
   Option<std::string> quantize{
       *this, "quantize",
       llvm::cl::desc("Quantize float weights with this recipe (lq-quantize)")};
+  Option<std::string> quantizeConfig{
+      *this, "quantize-config",
+      llvm::cl::desc("Per-layer recipes from this JSON file (lq-quantize)")};
   Option<int64_t> activations{
       *this, "activations",
       llvm::cl::desc("Quantize weight-only matmuls' activations at run time "

@@ -27,6 +27,18 @@ namespace lpc::lq {
 using namespace mlir;
 using namespace lpc::lq;
 
+std::string lpc::lq::detail::getNodeName(Location loc) {
+  std::string name = "-";
+  loc->walk([&](Location l) {
+    if (auto n = dyn_cast<NameLoc>(l)) {
+      name = n.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return name;
+}
+
 bool lpc::lq::detail::isZeroFilled(Value v) {
   auto fill = v.getDefiningOp<linalg::FillOp>();
   if (!fill)

@@ -1,4 +1,4 @@
-//===- FuseQDQ.h - Internals shared by the lq-fuse-qdq patterns -*- C++ -*-===//
+//===- FuseQDQ.h - Matchers shared by lq transforms ------------*- C++ -*-===//
 
 #ifndef LPC_LIB_DIALECT_LQ_TRANSFORMS_FUSEQDQ_H
 #define LPC_LIB_DIALECT_LQ_TRANSFORMS_FUSEQDQ_H
@@ -7,7 +7,12 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/Value.h"
 
+#include <string>
+
 namespace lpc::lq::detail {
+
+/// The ONNX node name of `loc` (its first name location), or "-".
+std::string getNodeName(mlir::Location loc);
 
 /// True if `v` is a tensor filled with +0.0 (linalg.fill of a constant).
 bool isZeroFilled(mlir::Value v);

@@ -181,23 +181,38 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
 
   void runOnOperation() override {
     Operation *root = getOperation();
-    const Recipe *r = lookupRecipe(recipe);
-    if (!r) {
-      if (recipe.empty())
-        root->emitError() << "lq-quantize: give recipe=NAME, one of: "
-                          << getRecipeNames();
-      else
-        root->emitError() << "lq-quantize: unknown recipe '" << recipe
-                          << "' (lpc has: " << getRecipeNames() << ")";
+    const Recipe *r = recipe.empty() ? nullptr : lookupRecipe(recipe);
+    if (!recipe.empty() && !r) {
+      root->emitError() << "lq-quantize: unknown recipe '" << recipe
+                        << "' (lpc has: " << getRecipeNames() << ")";
       return signalPassFailure();
     }
-    if (r->staticFP8Activations) {
-      root->emitError() << "lq-quantize: recipe '" << r->name
-                        << "' quantizes activations with static scales from "
-                           "calibration statistics, which this build of "
-                           "lq-quantize cannot read yet";
+    QuantizeConfig cfg;
+    cfg.defaultRecipe = r;
+    if (!config.empty()) {
+      llvm::Expected<QuantizeConfig> read = readQuantizeConfig(config, r);
+      if (!read) {
+        root->emitError() << "lq-quantize: "
+                          << llvm::toString(read.takeError());
+        return signalPassFailure();
+      }
+      cfg = std::move(*read);
+    } else if (!r) {
+      root->emitError() << "lq-quantize: give recipe=NAME (one of: "
+                        << getRecipeNames() << ") or config=FILE";
       return signalPassFailure();
     }
+    SmallVector<const Recipe *> used = {cfg.defaultRecipe};
+    for (const QuantizeConfig::Override &o : cfg.overrides)
+      used.push_back(o.recipe);
+    for (const Recipe *u : used)
+      if (u && u->staticFP8Activations) {
+        root->emitError() << "lq-quantize: recipe '" << u->name
+                          << "' quantizes activations with static scales "
+                             "from calibration statistics, which this build "
+                             "of lq-quantize cannot read yet";
+        return signalPassFailure();
+      }
     SmallVector<linalg::LinalgOp> ops;
     root->walk([&](linalg::LinalgOp op) {
       if (op.hasPureTensorSemantics())
@@ -205,10 +220,19 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
     });
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : ops) {
-      if (std::optional<bool> transposed = lpc::lq::detail::matchMatmul(op))
-        quantizeMatmul(rewriter, *r, op, *transposed);
-      else if (linalg::isaConvolutionOpInterface(op))
-        quantizeConv(rewriter, *r, op);
+      std::optional<bool> transposed = lpc::lq::detail::matchMatmul(op);
+      if (!transposed && !linalg::isaConvolutionOpInterface(op))
+        continue;
+      const Recipe *layer =
+          cfg.lookup(lpc::lq::detail::getNodeName(op->getLoc()));
+      if (!layer) {
+        ++numFloat;
+        continue;
+      }
+      if (transposed)
+        quantizeMatmul(rewriter, *layer, op, *transposed);
+      else
+        quantizeConv(rewriter, *layer, op);
     }
   }
 

@@ -37,19 +37,6 @@ struct Layer {
   int64_t bits = 0; // codes, scales, zero points, second-level scales
 };
 
-/// The ONNX node name of `loc` (its first name location), or "-".
-std::string nodeName(Location loc) {
-  std::string name = "-";
-  loc->walk([&](Location l) {
-    if (auto n = dyn_cast<NameLoc>(l)) {
-      name = n.getName().str();
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  return name;
-}
-
 /// A layout as the report prints it: `block = [1, 128]`, `axis = 0`.
 std::string str(LayoutAttr a) {
   std::string s;
@@ -130,7 +117,7 @@ struct LQReportPass : lpc::lq::impl::LQReportBase<LQReportPass> {
                                z = constantBits(mm.getRhsZeroPoint());
         if (!bits || !s || !z)
           return;
-        layers.push_back({nodeName(op->getLoc()), "matmul",
+        layers.push_back({lpc::lq::detail::getNodeName(op->getLoc()), "matmul",
                           formatName(mm.getRhs()), str(mm.getRhsLayout()),
                           numElements(mm.getRhs()), *bits + *s + *z});
       } else if (auto d = dyn_cast<DequantizeOp>(op)) {
@@ -150,7 +137,7 @@ struct LQReportPass : lpc::lq::impl::LQReportBase<LQReportPass> {
                  linalg::isaConvolutionOpInterface(
                      dyn_cast<linalg::LinalgOp>(u));
         });
-        layers.push_back({nodeName(op->getLoc()), conv ? "conv" : "dequantize",
+        layers.push_back({lpc::lq::detail::getNodeName(op->getLoc()), conv ? "conv" : "dequantize",
                           formatName(d.getInput()), str(d.getLayout()),
                           numElements(d.getInput()), *bits});
       } else if (auto l = dyn_cast<linalg::LinalgOp>(op)) {
@@ -161,7 +148,7 @@ struct LQReportPass : lpc::lq::impl::LQReportBase<LQReportPass> {
         Value w = constantWeight(l.getDpsInputs()[1]);
         if (!w)
           return;
-        layers.push_back({nodeName(op->getLoc()), matmul ? "matmul" : "conv",
+        layers.push_back({lpc::lq::detail::getNodeName(op->getLoc()), matmul ? "matmul" : "conv",
                           formatName(w), "-", numElements(w),
                           *constantBits(w)});
       }

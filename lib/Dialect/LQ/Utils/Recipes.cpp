@@ -16,6 +16,9 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 
 #include <cmath>
 
@@ -78,6 +81,109 @@ std::string lpc::lq::getRecipeNames() {
       llvm::map_range(
           kRecipes, [](const Recipe &r) -> llvm::StringRef { return r.name; }),
       ", ");
+}
+
+/// Brace alternatives ({a,b}) a glob may expand to.
+static constexpr size_t kMaxGlobAlternatives = 1024;
+
+const Recipe *QuantizeConfig::lookup(llvm::StringRef node) const {
+  for (const Override &o : overrides) {
+    llvm::Expected<llvm::GlobPattern> glob =
+        llvm::GlobPattern::create(o.pattern, kMaxGlobAlternatives);
+    if (!glob) { // checked by readQuantizeConfig
+      llvm::consumeError(glob.takeError());
+      continue;
+    }
+    if (glob->match(node))
+      return o.recipe;
+  }
+  return defaultRecipe;
+}
+
+llvm::Expected<QuantizeConfig>
+lpc::lq::readQuantizeConfig(llvm::StringRef path, const Recipe *defaultRecipe) {
+  auto fail = [&](const llvm::Twine &msg) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   path + ": " + msg);
+  };
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buf =
+      llvm::MemoryBuffer::getFile(path);
+  if (!buf)
+    return fail("cannot read: " + buf.getError().message());
+  llvm::Expected<llvm::json::Value> doc =
+      llvm::json::parse((*buf)->getBuffer());
+  if (!doc)
+    return fail("not valid JSON: " + llvm::toString(doc.takeError()));
+  const llvm::json::Object *top = doc->getAsObject();
+  if (!top)
+    return fail("the top level must be an object");
+  // A recipe name, or "float".
+  auto recipeOf = [&](const llvm::json::Value &v, const llvm::Twine &key,
+                      const Recipe *&out) -> llvm::Error {
+    std::optional<llvm::StringRef> name = v.getAsString();
+    if (!name)
+      return fail("'" + key + "' must be a string");
+    if (*name == "float") {
+      out = nullptr;
+      return llvm::Error::success();
+    }
+    out = lookupRecipe(*name);
+    if (!out)
+      return fail("'" + key + "': unknown recipe '" + *name +
+                  "' (lpc has: " + getRecipeNames() + ", float)");
+    return llvm::Error::success();
+  };
+  QuantizeConfig config;
+  config.defaultRecipe = defaultRecipe;
+  for (const auto &[key, value] : *top) {
+    if (key == "default") {
+      if (defaultRecipe)
+        return fail("'default' and --quantize both give the default recipe; "
+                    "give one");
+      if (llvm::Error e = recipeOf(value, "default", config.defaultRecipe))
+        return std::move(e);
+    } else if (key == "layers") {
+      const llvm::json::Array *layers = value.getAsArray();
+      if (!layers)
+        return fail("'layers' must be an array of {\"match\", \"recipe\"} "
+                    "objects");
+      for (auto [i, item] : llvm::enumerate(*layers)) {
+        std::string where = ("layers[" + llvm::Twine(i) + "]").str();
+        const llvm::json::Object *o = item.getAsObject();
+        if (!o)
+          return fail("'" + where + "' must be an object");
+        QuantizeConfig::Override ov;
+        bool hasMatch = false, hasRecipe = false;
+        for (const auto &[k, v] : *o) {
+          if (k == "match") {
+            std::optional<llvm::StringRef> p = v.getAsString();
+            if (!p)
+              return fail("'" + where + ".match' must be a string");
+            llvm::Expected<llvm::GlobPattern> g =
+                llvm::GlobPattern::create(*p, kMaxGlobAlternatives);
+            if (!g)
+              return fail("'" + where + ".match': bad glob '" + *p +
+                          "': " + llvm::toString(g.takeError()));
+            ov.pattern = p->str();
+            hasMatch = true;
+          } else if (k == "recipe") {
+            if (llvm::Error e = recipeOf(v, where + ".recipe", ov.recipe))
+              return std::move(e);
+            hasRecipe = true;
+          } else {
+            return fail("unknown key '" + where + "." + k.str() +
+                        "' (expected match, recipe)");
+          }
+        }
+        if (!hasMatch || !hasRecipe)
+          return fail("'" + where + "' needs both 'match' and 'recipe'");
+        config.overrides.push_back(std::move(ov));
+      }
+    } else {
+      return fail("unknown key '" + key.str() + "' (expected default, layers)");
+    }
+  }
+  return config;
 }
 
 SmallVector<int64_t> lpc::lq::getWeightBlock(const Recipe &recipe,

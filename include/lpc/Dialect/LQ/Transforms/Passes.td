@@ -133,7 +133,9 @@ def LQQuantize : Pass<"lq-quantize"> {
     activations at run time through lq-quantize-activations' implementation
     (`lq.dynamic_quantize`, `lq.matmul acc(i32)`); convolutions keep f32
     activations, with a remark. `fp8` needs static activation scales from
-    calibration statistics.
+    calibration statistics. `config=FILE` (`--quantize-config`) chooses the
+    recipe per layer: a default and overrides by glob on the ONNX node name
+    (the op's name location), `float` keeping a layer as it is.
 
     ```mlir
     %y = linalg.matmul ins(%x, %w : tensor<1x256xf32>, tensor<256x64xf32>) ...
@@ -146,10 +148,14 @@ def LQQuantize : Pass<"lq-quantize"> {
   let options = [
     Option<"recipe", "recipe", "std::string", /*default=*/"\"\"",
            "The quantization recipe (w8a8, w4a8, w4a4, w4g128, w3g64, w2g64, "
-           "ternary, nf4, mxfp4, nvfp4, fp8)">
+           "ternary, nf4, mxfp4, nvfp4, fp8)">,
+    Option<"config", "config", "std::string", /*default=*/"\"\"",
+           "A JSON file with a default recipe and per-layer overrides by "
+           "glob on ONNX node names (docs/Quantization.md)">
   ];
   let statistics = [
     Statistic<"numMatmuls", "matmuls", "Matmul weights quantized">,
+    Statistic<"numFloat", "float", "Layers the config keeps in float">,
     Statistic<"numConvs", "convolutions", "Convolution weights quantized">,
     Statistic<"numActivations", "activations",
               "Matmuls given run-time quantized activations">

@@ -17,6 +17,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <string>
@@ -66,6 +67,32 @@ llvm::ArrayRef<Recipe> getRecipes();
 const Recipe *lookupRecipe(llvm::StringRef name);
 /// "w8a8, w4a8, ...", for messages.
 std::string getRecipeNames();
+
+/// A `--quantize-config` file (docs/Quantization.md): a default recipe and
+/// per-layer overrides by glob on ONNX node names, "float" keeping a layer
+/// in float.
+struct QuantizeConfig {
+  /// The recipe of layers no override matches; null: float.
+  const Recipe *defaultRecipe = nullptr;
+  struct Override {
+    /// A glob (llvm::GlobPattern syntax: *, ?, [...], {a,b}); checked when
+    /// the file is read. (A GlobPattern refers into its pattern's text, so
+    /// only the text is kept.)
+    std::string pattern;
+    /// null: keep the layer in float.
+    const Recipe *recipe = nullptr;
+  };
+  std::vector<Override> overrides;
+
+  /// The recipe of the layer called `node` (the first matching override,
+  /// else the default); null: float.
+  const Recipe *lookup(llvm::StringRef node) const;
+};
+
+/// Reads a config file; `defaultRecipe` (`--quantize`, may be null) is the
+/// default unless the file names one. Errors name the file and the key.
+llvm::Expected<QuantizeConfig> readQuantizeConfig(llvm::StringRef path,
+                                                  const Recipe *defaultRecipe);
 
 /// What a weight tensor's dim is to the product that reads it.
 enum class WeightDim {
