@@ -108,6 +108,8 @@ LogicalResult lpc::driver::compile(llvm::StringRef inputPath,
   Phase from;
   if (failed(loadInput(inputPath, context, options, module, from)))
     return failure();
+  if (options.afterLoad && failed(options.afterLoad(*module)))
+    return failure();
   Phase to = options.emit;
   if (lpc::isBinaryPhase(to) && outputPath == "-")
     return emitError(unknown) << "binary output needs -o FILE (not stdout)";

@@ -1,5 +1,7 @@
 //===- Run.cpp - lpc run: compile or load, run, write, compare ------------===//
 
+#include "Inputs.h"
+
 #include "lpc/Driver/Driver.h"
 
 #include "lpc/Runtime/ModelLibrary.h"
@@ -92,45 +94,6 @@ bool compareTensor(size_t index, const Tensor &got, const Tensor &ref,
         elementAsDouble(got, firstBad), elementAsDouble(ref, firstBad));
   llvm::outs() << "\n";
   return bad == 0;
-}
-
-/// Binds the given tensors to the model inputs `names`: by explicit NAME=,
-/// then by the tensor's own name (.pb), then by position. Returns, per model
-/// input, the index of its tensor (-1 if none), or an error.
-llvm::Expected<std::vector<int>>
-bindInputs(const std::vector<std::string> &names,
-           const std::vector<Tensor> &inputs,
-           const std::vector<std::string> &explicitNames) {
-  std::vector<int> bound(names.size(), -1);
-  std::vector<bool> used(inputs.size(), false);
-  for (int pass = 0; pass < 2; ++pass)
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      if (used[i])
-        continue;
-      std::string name = pass == 0 ? explicitNames[i] : inputs[i].info.name;
-      if (name.empty())
-        continue;
-      for (size_t j = 0; j < names.size(); ++j)
-        if (bound[j] < 0 && names[j] == name) {
-          bound[j] = i;
-          used[i] = true;
-          break;
-        }
-      if (pass == 0 && !used[i])
-        return llvm::createStringError("the model has no input named '" + name +
-                                       "'");
-    }
-  for (size_t i = 0, j = 0; i < inputs.size(); ++i) {
-    if (used[i])
-      continue;
-    while (j < names.size() && bound[j] >= 0)
-      ++j;
-    if (j == names.size())
-      return llvm::createStringError("too many inputs: the model takes " +
-                                     std::to_string(names.size()));
-    bound[j] = i;
-  }
-  return bound;
 }
 
 } // namespace

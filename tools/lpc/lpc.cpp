@@ -30,6 +30,10 @@ using namespace lpc::driver;
 
 static cl::SubCommand compileCmd("compile", "Compile a model");
 static cl::SubCommand runCmd("run", "Compile (or load) and run a model");
+static cl::SubCommand
+    calibrateCmd("calibrate",
+                 "Run the float model on sample inputs and write activation "
+                 "statistics for --quantize");
 
 static cl::OptionCategory category("lpc options");
 
@@ -56,7 +60,8 @@ static cl::opt<std::string> cpuFeatures(
 static cl::list<std::string>
     inputShapes("input-shape",
                 cl::desc("Shape of a graph input: NAME=d0,d1,... (repeatable)"),
-                cl::sub(compileCmd), cl::sub(runCmd), cl::cat(category));
+                cl::sub(compileCmd), cl::sub(runCmd), cl::sub(calibrateCmd),
+                cl::cat(category));
 static cl::opt<std::string> activations(
     "activations",
     cl::desc("Activations of weight-only matmuls with integer weights: f32 "
@@ -88,14 +93,15 @@ static cl::opt<std::string> report(
     cl::sub(runCmd), cl::cat(category));
 static cl::opt<bool> timing("timing", cl::desc("Print phase times"),
                             cl::sub(compileCmd), cl::sub(runCmd),
-                            cl::cat(category));
+                            cl::sub(calibrateCmd), cl::cat(category));
 static cl::opt<bool>
     serial("no-parallel", cl::desc("Generate single-threaded code (no OpenMP)"),
-           cl::sub(compileCmd), cl::sub(runCmd), cl::cat(category));
+           cl::sub(compileCmd), cl::sub(runCmd), cl::sub(calibrateCmd),
+           cl::cat(category));
 static cl::opt<std::string>
     entryName("entry", cl::desc("Name of the model function in .mlir input"),
               cl::init("main_graph"), cl::sub(compileCmd), cl::sub(runCmd),
-              cl::cat(category));
+              cl::sub(calibrateCmd), cl::cat(category));
 
 // compile
 static cl::opt<std::string> compileInput(cl::Positional, cl::Required,
@@ -113,6 +119,20 @@ static cl::opt<bool> printLocations(
     "print-locations",
     cl::desc("Print locations (ONNX node names) in emitted MLIR"),
     cl::sub(compileCmd), cl::cat(category));
+
+// calibrate
+static cl::opt<std::string> calibrateModel(cl::Positional, cl::Required,
+                                           cl::desc("MODEL"),
+                                           cl::sub(calibrateCmd));
+static cl::opt<std::string> calibrateData(
+    "data",
+    cl::desc("Input sets: one subfolder per set holding input_<i>.pb (or "
+             ".npy) files"),
+    cl::value_desc("DIR"), cl::Required, cl::sub(calibrateCmd),
+    cl::cat(category));
+static cl::opt<std::string>
+    calibrateOutput("o", cl::desc("The statistics file to write (JSON)"),
+                    cl::Required, cl::sub(calibrateCmd), cl::cat(category));
 
 // run
 static cl::opt<std::string> runModel(cl::Positional, cl::Required,
@@ -138,7 +158,8 @@ static cl::opt<int>
            cl::init(0), cl::sub(runCmd), cl::cat(category));
 static cl::opt<int> threads("threads",
                             cl::desc("OpenMP threads (default: all)"),
-                            cl::init(0), cl::sub(runCmd), cl::cat(category));
+                            cl::init(0), cl::sub(runCmd), cl::sub(calibrateCmd),
+                            cl::cat(category));
 
 static cl::OptionCategory mlirCategory("MLIR options (of the pass pipeline)");
 
@@ -314,7 +335,15 @@ int main(int argc, char **argv) {
     ropts.threads = threads;
     return run(runModel, ropts);
   }
-  WithColor::error(errs(), "lpc") << "expected a command: compile or run "
-                                     "(see lpc --help)\n";
+  if (calibrateCmd) {
+    CalibrateOptions c;
+    c.compile = copts;
+    c.dataDir = calibrateData;
+    c.output = calibrateOutput;
+    c.threads = threads;
+    return calibrate(calibrateModel, c);
+  }
+  WithColor::error(errs(), "lpc") << "expected a command: compile, run or "
+                                     "calibrate (see lpc --help)\n";
   return 1;
 }

@@ -50,6 +50,9 @@ struct CompileOptions {
   /// Receives the diagnostics of the context a compilation creates
   /// (default: MLIR's stderr printer).
   std::function<void(mlir::Diagnostic &)> diagnostics;
+  /// Edits the module right after it is loaded, before the target's
+  /// pipeline (lpc calibrate adds its observation points here).
+  std::function<mlir::LogicalResult(mlir::ModuleOp)> afterLoad;
 };
 
 /// Loads `path` (.onnx, or .mlir at any phase) into `module`; `phase` is the
@@ -83,6 +86,23 @@ struct RunOptions {
 /// Compiles (or loads a compiled .so) and runs the model. Returns the process
 /// exit code: 0 success, 1 error, 2 outputs differ from --compare-dir.
 int run(llvm::StringRef modelPath, const RunOptions &options);
+
+/// Options of `lpc calibrate`.
+struct CalibrateOptions {
+  CompileOptions compile;
+  /// One subfolder per input set holding input_<i>.pb (or .npy) files, or
+  /// one such set itself.
+  std::string dataDir;
+  /// The statistics file to write.
+  std::string output;
+  int threads = 0;
+};
+
+/// Compiles the float model with its weight layers' activations as extra
+/// outputs (lq-calibration-outputs), runs it on every input set and writes
+/// their statistics (lpc/Dialect/LQ/Utils/Calibration.h). Returns the
+/// process exit code (0 success, 1 error); writes nothing on failure.
+int calibrate(llvm::StringRef modelPath, const CalibrateOptions &options);
 
 } // namespace lpc::driver
 

@@ -187,6 +187,26 @@ def LQReport : Pass<"lq-report", "::mlir::ModuleOp"> {
   ];
 }
 
+def LQCalibrationOutputs : Pass<"lq-calibration-outputs", "::mlir::ModuleOp"> {
+  let summary = "Return the activations of every weight layer as extra results";
+  let description = [{
+    What `lpc calibrate` compiles and runs on sample inputs: the entry
+    function returns, after its own results, the float input of every layer
+    lq-quantize would quantize (a matmul with constant weights: its lhs; a
+    convolution with constant filters: its input before the importer's
+    padding and grouped view). A value several layers read is returned once.
+    Each extra result is named `calibration:<i>` (`lpc.name`) and carries
+    `lpc.calibration = {layers = [node names], op = "matmul" | "conv",
+    channel_axis = A}`, the axis of the input channels that per-channel
+    statistics run over (a matmul's K, the last dim; a convolution's C).
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", /*default=*/"\"main_graph\"",
+           "The model function">
+  ];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 def LQQuantizeActivations : Pass<"lq-quantize-activations"> {
   let summary = "Quantize the activations of weight-only matmuls at run time";
   let description = [{

@@ -1,0 +1,236 @@
+//===- Calibration.cpp - Activation statistics of lpc calibrate -----------===//
+
+#include "lpc/Dialect/LQ/Utils/Calibration.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+using namespace lpc::lq;
+
+double ActivationStats::tensorAbsMax() const {
+  double m = 0;
+  for (double a : absmax)
+    m = std::max(m, a);
+  return m;
+}
+
+void ActivationStats::init(llvm::ArrayRef<int64_t> sampleShape, int64_t axis,
+                           bool withGram) {
+  shape.assign(sampleShape.begin(), sampleShape.end());
+  channelAxis = axis;
+  int64_t c = shape[axis];
+  min.assign(c, INFINITY);
+  max.assign(c, -INFINITY);
+  absmax.assign(c, 0.0);
+  histogram.assign((kMaxExponent - kMinExponent) * kBinsPerOctave, 0);
+  if (withGram)
+    gram.assign(c * c, 0.0);
+}
+
+void ActivationStats::add(llvm::ArrayRef<float> values) {
+  int64_t c = shape[channelAxis], inner = 1;
+  for (size_t d = channelAxis + 1; d < shape.size(); ++d)
+    inner *= shape[d];
+  for (size_t i = 0; i < values.size(); ++i) {
+    double x = values[i];
+    int64_t ch = (int64_t)(i / inner) % c;
+    min[ch] = std::min(min[ch], x);
+    max[ch] = std::max(max[ch], x);
+    absmax[ch] = std::max(absmax[ch], std::fabs(x));
+    if (x == 0 || std::isnan(x)) {
+      zeros += x == 0;
+      continue;
+    }
+    int k;
+    double f = std::frexp(std::fabs(x), &k) * 2; // |x| = f * 2^(k - 1)
+    int64_t e = std::min(std::max(k - 1, kMinExponent), kMaxExponent - 1);
+    int64_t sub = std::min<int64_t>(
+        kBinsPerOctave - 1,
+        std::max<int64_t>(0, (int64_t)((f - 1) * kBinsPerOctave)));
+    ++histogram[(e - kMinExponent) * kBinsPerOctave + sub];
+  }
+  if (!gram.empty()) {
+    // Rows of K = c (the last dim): X^T X, the upper triangle, mirrored.
+    int64_t rows = (int64_t)values.size() / c;
+    for (int64_t r = 0; r < rows; ++r) {
+      const float *x = values.data() + r * c;
+      for (int64_t i = 0; i < c; ++i) {
+        double xi = x[i];
+        if (xi == 0)
+          continue;
+        double *g = gram.data() + i * c;
+        for (int64_t j = i; j < c; ++j)
+          g[j] += xi * (double)x[j];
+      }
+    }
+    gramRows += rows;
+  }
+  ++samples;
+}
+
+const ActivationStats *CalibrationStats::lookup(llvm::StringRef name) const {
+  auto it = byLayer.find(name.str());
+  return it == byLayer.end() ? nullptr : &activations[it->second];
+}
+
+static llvm::json::Array array(llvm::ArrayRef<double> v) {
+  llvm::json::Array a;
+  a.reserve(v.size());
+  for (double x : v)
+    a.push_back(x);
+  return a;
+}
+
+llvm::Error lpc::lq::writeCalibrationStats(const CalibrationStats &stats,
+                                           llvm::StringRef path) {
+  llvm::json::Array acts;
+  for (const ActivationStats &s : stats.activations) {
+    llvm::json::Array layers, shape, hist;
+    for (const std::string &l : s.layers)
+      layers.push_back(l);
+    for (int64_t d : s.shape)
+      shape.push_back(d);
+    for (int64_t h : s.histogram)
+      hist.push_back(h);
+    llvm::json::Object o{
+        {"layers", std::move(layers)},
+        {"op", s.op},
+        {"shape", std::move(shape)},
+        {"channel_axis", s.channelAxis},
+        {"samples", s.samples},
+        {"min", array(s.min)},
+        {"max", array(s.max)},
+        {"absmax", array(s.absmax)},
+        {"histogram", llvm::json::Object{
+                          {"bins_per_octave", ActivationStats::kBinsPerOctave},
+                          {"min_exponent", ActivationStats::kMinExponent},
+                          {"zeros", s.zeros},
+                          {"counts", std::move(hist)}}}};
+    if (!s.gram.empty()) {
+      // Symmetric: the file holds the full matrix.
+      int64_t c = s.shape[s.channelAxis];
+      std::vector<double> full(s.gram);
+      for (int64_t i = 0; i < c; ++i)
+        for (int64_t j = 0; j < i; ++j)
+          full[i * c + j] = full[j * c + i];
+      o["gram"] =
+          llvm::json::Object{{"rows", s.gramRows}, {"values", array(full)}};
+    }
+    acts.push_back(std::move(o));
+  }
+  llvm::json::Object top{{"format", "lpc-calibration"},
+                         {"version", 1},
+                         {"model", stats.model},
+                         {"sets", stats.sets},
+                         {"activations", std::move(acts)}};
+  llvm::SmallString<256> tmp;
+  int fd;
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueFile(path + ".tmp-%%%%%%", fd, tmp))
+    return llvm::createStringError(ec, "cannot write '" + path +
+                                           "': " + ec.message());
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << llvm::formatv("{0}", llvm::json::Value(std::move(top))) << "\n";
+    if (os.has_error()) {
+      os.clear_error();
+      llvm::sys::fs::remove(tmp);
+      return llvm::createStringError("cannot write '" + path + "'");
+    }
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(tmp, path)) {
+    llvm::sys::fs::remove(tmp);
+    return llvm::createStringError(ec, "cannot write '" + path +
+                                           "': " + ec.message());
+  }
+  return llvm::Error::success();
+}
+
+llvm::Expected<CalibrationStats>
+lpc::lq::readCalibrationStats(llvm::StringRef path) {
+  auto fail = [&](const llvm::Twine &msg) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   path + ": " + msg);
+  };
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buf =
+      llvm::MemoryBuffer::getFile(path);
+  if (!buf)
+    return fail("cannot read: " + buf.getError().message());
+  llvm::Expected<llvm::json::Value> doc =
+      llvm::json::parse((*buf)->getBuffer());
+  if (!doc)
+    return fail("not valid JSON: " + llvm::toString(doc.takeError()));
+  const llvm::json::Object *top = doc->getAsObject();
+  if (!top || top->getString("format") != "lpc-calibration")
+    return fail("not an lpc calibration file (no \"format\": "
+                "\"lpc-calibration\"; write one with lpc calibrate)");
+  if (top->getInteger("version") != 1)
+    return fail("unsupported version (lpc reads version 1)");
+  CalibrationStats stats;
+  if (std::optional<llvm::StringRef> m = top->getString("model"))
+    stats.model = m->str();
+  stats.sets = top->getInteger("sets").value_or(0);
+  const llvm::json::Array *acts = top->getArray("activations");
+  if (!acts)
+    return fail("'activations' must be an array");
+  auto numbers = [&](const llvm::json::Object &o, llvm::StringRef key,
+                     std::vector<double> &out,
+                     const llvm::Twine &where) -> llvm::Error {
+    const llvm::json::Array *a = o.getArray(key);
+    if (!a)
+      return fail("'" + where + "." + key + "' must be an array of numbers");
+    for (const llvm::json::Value &v : *a) {
+      std::optional<double> d = v.getAsNumber();
+      if (!d)
+        return fail("'" + where + "." + key + "' must be an array of numbers");
+      out.push_back(*d);
+    }
+    return llvm::Error::success();
+  };
+  for (auto [i, v] : llvm::enumerate(*acts)) {
+    std::string where = ("activations[" + llvm::Twine(i) + "]").str();
+    const llvm::json::Object *o = v.getAsObject();
+    if (!o)
+      return fail("'" + where + "' must be an object");
+    ActivationStats s;
+    const llvm::json::Array *layers = o->getArray("layers");
+    if (!layers || layers->empty())
+      return fail("'" + where + ".layers' must be a non-empty array of names");
+    for (const llvm::json::Value &l : *layers) {
+      std::optional<llvm::StringRef> n = l.getAsString();
+      if (!n)
+        return fail("'" + where +
+                    ".layers' must be a non-empty array of names");
+      s.layers.push_back(n->str());
+    }
+    s.op = o->getString("op").value_or("").str();
+    s.channelAxis = o->getInteger("channel_axis").value_or(0);
+    s.samples = o->getInteger("samples").value_or(0);
+    if (llvm::Error e = numbers(*o, "absmax", s.absmax, where))
+      return std::move(e);
+    if (o->getArray("min"))
+      if (llvm::Error e = numbers(*o, "min", s.min, where))
+        return std::move(e);
+    if (o->getArray("max"))
+      if (llvm::Error e = numbers(*o, "max", s.max, where))
+        return std::move(e);
+    if (const llvm::json::Object *g = o->getObject("gram")) {
+      s.gramRows = g->getInteger("rows").value_or(0);
+      if (llvm::Error e = numbers(*g, "values", s.gram, where + ".gram"))
+        return std::move(e);
+      size_t c = s.absmax.size();
+      if (s.gram.size() != c * c)
+        return fail("'" + where + ".gram.values' must hold " +
+                    llvm::Twine(c * c) + " numbers (channels^2)");
+    }
+    for (const std::string &l : s.layers)
+      stats.byLayer[l] = stats.activations.size();
+    stats.activations.push_back(std::move(s));
+  }
+  return stats;
+}
