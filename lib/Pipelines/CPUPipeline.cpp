@@ -35,6 +35,9 @@ void lpc::buildLQStagePipeline(OpPassManager &pm, const LQStageOptions &stage) {
     lq::LQQuantizeOptions options;
     options.recipe = stage.quantizeRecipe;
     options.config = stage.quantizeConfig;
+    options.stats = stage.calibrationStats;
+    options.gptq = stage.gptq;
+    options.actOrder = stage.gptqActOrder;
     pm.addPass(lq::createLQQuantize(options));
     pm.addPass(createCanonicalizerPass());
   }
@@ -142,6 +145,9 @@ void lpc::registerCPUPipelines() {
         LQStageOptions stage;
         stage.quantizeRecipe = options.quantize;
         stage.quantizeConfig = options.quantizeConfig;
+        stage.calibrationStats = options.stats;
+        stage.gptq = options.gptq;
+        stage.gptqActOrder = options.gptqActOrder;
         stage.activationBits = static_cast<unsigned>(options.activations);
         buildLQStagePipeline(pm, stage);
       });

@@ -21,6 +21,8 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/WithColor.h"
@@ -84,6 +86,22 @@ static cl::opt<std::string> quantizeConfig(
              "layer in float (docs/Quantization.md)"),
     cl::value_desc("FILE"), cl::sub(compileCmd), cl::sub(runCmd),
     cl::cat(category));
+static cl::opt<std::string> calibration(
+    "calibration",
+    cl::desc("Calibration for --quantize: a folder of input sets (lpc "
+             "calibrate runs first) or a statistics file it wrote"),
+    cl::value_desc("DIR|FILE.json"), cl::sub(compileCmd), cl::sub(runCmd),
+    cl::cat(category));
+static cl::opt<bool>
+    gptq("gptq",
+         cl::desc("Choose matmul weight codes by GPTQ (error-compensating "
+                  "rounding from the calibration Gram matrices; needs "
+                  "--calibration)"),
+         cl::sub(compileCmd), cl::sub(runCmd), cl::cat(category));
+static cl::opt<bool> gptqActOrder(
+    "gptq-act-order",
+    cl::desc("GPTQ: quantize columns by decreasing Hessian diagonal"),
+    cl::sub(compileCmd), cl::sub(runCmd), cl::cat(category));
 static cl::opt<std::string> report(
     "report",
     cl::desc("Print a per-layer table of weight formats, layouts, bits per "
@@ -260,6 +278,8 @@ int main(int argc, char **argv) {
   }
   copts.backend.lqStage.quantizeRecipe = quantize;
   copts.backend.lqStage.quantizeConfig = quantizeConfig;
+  copts.backend.lqStage.gptq = gptq || gptqActOrder;
+  copts.backend.lqStage.gptqActOrder = gptqActOrder;
   copts.backend.lqStage.report = report.getNumOccurrences() > 0;
   copts.backend.lqStage.reportJSON = report;
   copts.backend.log.timing = timing;
@@ -301,6 +321,38 @@ int main(int argc, char **argv) {
     }
   };
   copts.diagnostics = handler;
+
+  // --calibration DIR: calibrate the float model first, into a temporary
+  // statistics file the recipes read.
+  llvm::FileRemover statsRemover;
+  if (!calibration.empty() && (compileCmd || runCmd)) {
+    if (quantize.empty() && quantizeConfig.empty()) {
+      WithColor::error(errs(), "lpc")
+          << "--calibration needs --quantize or --quantize-config\n";
+      return 1;
+    }
+    if (sys::fs::is_directory(calibration)) {
+      SmallString<128> statsPath;
+      if (std::error_code ec = sys::fs::createTemporaryFile(
+              "lpc-calibration", "json", statsPath)) {
+        WithColor::error(errs(), "lpc")
+            << "cannot create a temporary file: " << ec.message() << "\n";
+        return 1;
+      }
+      statsRemover.setFile(statsPath);
+      CalibrateOptions c;
+      c.compile = copts;
+      c.compile.backend.lqStage = {};
+      c.dataDir = calibration;
+      c.output = std::string(statsPath);
+      c.threads = threads;
+      if (int rc = calibrate(compileCmd ? compileInput : runModel, c))
+        return rc;
+      copts.backend.lqStage.calibrationStats = std::string(statsPath);
+    } else {
+      copts.backend.lqStage.calibrationStats = calibration;
+    }
+  }
 
   if (compileCmd) {
     llvm::Expected<const lpc::TargetBackend *> found =

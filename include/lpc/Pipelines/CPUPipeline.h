@@ -31,6 +31,11 @@ struct LQStageOptions {
   std::string quantizeRecipe;
   /// Per-layer recipes from this JSON file (`--quantize-config`); "": none.
   std::string quantizeConfig;
+  /// Calibration statistics (lpc calibrate) the recipes read; "": none.
+  std::string calibrationStats;
+  /// GPTQ instead of round-to-nearest (`--gptq`), columns by decreasing
+  /// Hessian diagonal (`--gptq-act-order`).
+  bool gptq = false, gptqActOrder = false;
   /// Quantize the activations of weight-only matmuls at run time to this
   /// many bits (lq-quantize-activations, `--activations=int8`); 0: none.
   unsigned activationBits = 0;
@@ -49,6 +54,17 @@ struct LQStagePipelineOptions
   Option<std::string> quantizeConfig{
       *this, "quantize-config",
       llvm::cl::desc("Per-layer recipes from this JSON file (lq-quantize)")};
+  Option<std::string> stats{
+      *this, "stats",
+      llvm::cl::desc("Calibration statistics for lq-quantize (lpc "
+                     "calibrate)")};
+  Option<bool> gptq{*this, "gptq",
+                    llvm::cl::desc("GPTQ rounding in lq-quantize"),
+                    llvm::cl::init(false)};
+  Option<bool> gptqActOrder{
+      *this, "gptq-act-order",
+      llvm::cl::desc("GPTQ by decreasing Hessian diagonal"),
+      llvm::cl::init(false)};
   Option<int64_t> activations{
       *this, "activations",
       llvm::cl::desc("Quantize weight-only matmuls' activations at run time "

@@ -13,6 +13,7 @@
 #include "lpc/Dialect/LQ/IR/LQ.h"
 #include "lpc/Dialect/LQ/Transforms/Passes.h"
 #include "lpc/Dialect/LQ/Utils/ActivationQuantization.h"
+#include "lpc/Dialect/LQ/Utils/Calibration.h"
 #include "lpc/Dialect/LQ/Utils/HostQuantization.h"
 #include "lpc/Dialect/LQ/Utils/Recipes.h"
 
@@ -178,6 +179,7 @@ filterDims(linalg::LinalgOp op, const linalg::ConvolutionDimensions &dims,
 
 struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
   using Base::Base;
+  CalibrationStats calibration;
 
   void runOnOperation() override {
     Operation *root = getOperation();
@@ -205,12 +207,27 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
     SmallVector<const Recipe *> used = {cfg.defaultRecipe};
     for (const QuantizeConfig::Override &o : cfg.overrides)
       used.push_back(o.recipe);
+    if (!stats.empty()) {
+      llvm::Expected<CalibrationStats> read = readCalibrationStats(stats);
+      if (!read) {
+        root->emitError() << "lq-quantize: "
+                          << llvm::toString(read.takeError());
+        return signalPassFailure();
+      }
+      calibration = std::move(*read);
+    }
+    if (gptq && stats.empty()) {
+      root->emitError() << "lq-quantize: gptq needs the Gram matrices of "
+                           "calibration statistics: give stats=FILE (lpc: "
+                           "--calibration DIR)";
+      return signalPassFailure();
+    }
     for (const Recipe *u : used)
-      if (u && u->staticFP8Activations) {
+      if (u && u->staticFP8Activations && stats.empty()) {
         root->emitError() << "lq-quantize: recipe '" << u->name
                           << "' quantizes activations with static scales "
-                             "from calibration statistics, which this build "
-                             "of lq-quantize cannot read yet";
+                             "from calibration statistics: give stats=FILE "
+                             "(lpc: --calibration DIR)";
         return signalPassFailure();
       }
     SmallVector<linalg::LinalgOp> ops;
@@ -229,26 +246,60 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
         ++numFloat;
         continue;
       }
-      if (transposed)
-        quantizeMatmul(rewriter, *layer, op, *transposed);
-      else
-        quantizeConv(rewriter, *layer, op);
+      if (failed(transposed ? quantizeMatmul(rewriter, *layer, op, *transposed)
+                            : quantizeConv(rewriter, *layer, op)))
+        return signalPassFailure();
     }
+  }
+
+  /// The statistics of the activations `op` reads, or an error.
+  FailureOr<const ActivationStats *> statsFor(Operation *op) {
+    std::string name = lpc::lq::detail::getNodeName(op->getLoc());
+    if (const ActivationStats *s = calibration.lookup(name))
+      return s;
+    op->emitError() << "lq-quantize: " << stats
+                    << " has no statistics for layer '" << name
+                    << "' (calibrate this model with lpc calibrate)";
+    return failure();
+  }
+
+  /// `x` quantized to E4M3FN with the static per-tensor scale
+  /// max|x| / 448 of its calibration statistics: the codes and the scale.
+  std::pair<Value, Value> staticFP8(IRRewriter &rewriter, Location loc, Value x,
+                                    const ActivationStats &s) {
+    float amax = (float)s.tensorAbsMax();
+    float scale = amax > 0.0f && std::isfinite(amax) ? amax / 448.0f : 1.0f;
+    auto type = cast<RankedTensorType>(x.getType());
+    Value sc = floatConstant(rewriter, loc, {}, {scale});
+    auto codesType = RankedTensorType::get(
+        type.getShape(), MiniFloatType::getNamed(&getContext(), "e4m3fn"));
+    Value codes = QuantizeOp::create(rewriter, loc, codesType, x, sc, Value(),
+                                     LayoutAttr::getTensor(&getContext()));
+    return {codes, sc};
   }
 
   /// A matmul with a constant f32 rhs: a weight-only lq.matmul on N x K
   /// codes, then the recipe's activations.
-  void quantizeMatmul(IRRewriter &rewriter, const Recipe &recipe,
-                      linalg::LinalgOp op, bool transposed) {
+  LogicalResult quantizeMatmul(IRRewriter &rewriter, const Recipe &recipe,
+                               linalg::LinalgOp op, bool transposed) {
     Value lhs = op.getDpsInputs()[0], rhs = op.getDpsInputs()[1];
     Value init = op.getDpsInits()[0];
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
     if (!resultType.getElementType().isF32() ||
         !cast<RankedTensorType>(lhs.getType()).getElementType().isF32())
-      return;
+      return success();
     std::optional<std::vector<float>> w = constantFloats(rhs);
     if (!w)
-      return;
+      return success();
+    const ActivationStats *actStats = nullptr, *calib = nullptr;
+    if (recipe.staticFP8Activations || gptq) {
+      FailureOr<const ActivationStats *> s = statsFor(op);
+      if (failed(s))
+        return failure();
+      calib = *s;
+      if (recipe.staticFP8Activations)
+        actStats = *s;
+    }
     ArrayRef<int64_t> rs = cast<RankedTensorType>(rhs.getType()).getShape();
     int64_t n = transposed ? rs[0] : rs[1], k = transposed ? rs[1] : rs[0];
     std::vector<float> nk(w->size());
@@ -258,18 +309,41 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
     SmallVector<int64_t> shape = {n, k};
     SmallVector<WeightDim> dims = {WeightDim::Channel, WeightDim::Reduction};
     SmallVector<int64_t> block = getWeightBlock(recipe, shape, dims);
-    QuantizedWeights q =
-        quantizeWeights(&getContext(), recipe, nk, shape, block);
+    QuantizedWeights q;
+    if (gptq) {
+      if ((int64_t)calib->gram.size() != k * k) {
+        op->emitError() << "lq-quantize: " << stats << " has no " << k << " x "
+                        << k << " Gram matrix for layer '"
+                        << lpc::lq::detail::getNodeName(op->getLoc())
+                        << "' (GPTQ needs one)";
+        return failure();
+      }
+      llvm::Expected<QuantizedWeights> g = gptqWeights(
+          &getContext(), recipe, nk, n, k, block, calib->gram, actOrder);
+      if (!g) {
+        op->emitError() << "lq-quantize: GPTQ: "
+                        << llvm::toString(g.takeError());
+        return failure();
+      }
+      q = std::move(*g);
+    } else {
+      q = quantizeWeights(&getContext(), recipe, nk, shape, block);
+    }
 
     Location loc = op.getLoc();
     rewriter.setInsertionPoint(op);
     WeightValues wv =
         buildWeights(rewriter, loc, recipe, q, shape, block, dims);
-    auto mm = MatmulOp::create(rewriter, loc, resultType, lhs, wv.codes,
-                               /*lhsScale=*/Value(), wv.scales,
-                               /*lhsZeroPoint=*/Value(), wv.zeroPoint,
-                               /*lhsLayout=*/LayoutAttr(), wv.layout,
-                               /*rhsTransposed=*/true);
+    Value lhsScale;
+    LayoutAttr lhsLayout;
+    if (actStats) {
+      std::tie(lhs, lhsScale) = staticFP8(rewriter, loc, lhs, *actStats);
+      lhsLayout = LayoutAttr::getTensor(&getContext());
+    }
+    auto mm = MatmulOp::create(
+        rewriter, loc, resultType, lhs, wv.codes, lhsScale, wv.scales,
+        /*lhsZeroPoint=*/Value(), wv.zeroPoint, lhsLayout, wv.layout,
+        /*rhsTransposed=*/true);
     Value result = mm.getResult();
     if (!lpc::lq::detail::isZeroFilled(init)) {
       // The product starts at +0.0; the old accumulator is added after.
@@ -281,25 +355,28 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
     }
     rewriter.replaceOp(op, result);
     ++numMatmuls;
+    if (actStats)
+      ++numActivations;
     if (!recipe.activationBits)
-      return;
+      return success();
     std::string why = whyActivationsStayFloat(mm);
     if (!why.empty()) {
       mm.emitRemark() << "activations stay f32: " << why;
-      return;
+      return success();
     }
     (void)quantizeActivations(rewriter, mm, recipe.activationBits);
     ++numActivations;
+    return success();
   }
 
   /// A convolution whose filter is a constant F x C x ...: the filter
   /// becomes lq.dequantize of codes, blocks along C.
-  void quantizeConv(IRRewriter &rewriter, const Recipe &recipe,
-                    linalg::LinalgOp op) {
+  LogicalResult quantizeConv(IRRewriter &rewriter, const Recipe &recipe,
+                             linalg::LinalgOp op) {
     FailureOr<linalg::ConvolutionDimensions> dims =
         linalg::inferConvolutionDims(op);
     if (failed(dims) || op.getNumDpsInputs() != 2)
-      return;
+      return success();
     std::pair<Value, OpOperand *> found = filterConstant(op->getOpOperand(1));
     Value filter = found.first;
     OpOperand *use = found.second;
@@ -307,10 +384,17 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
     std::optional<SmallVector<WeightDim>> roles =
         filterDims(op, *dims, *use, type);
     if (!roles)
-      return;
+      return success();
     std::optional<std::vector<float>> w = constantFloats(filter);
     if (!w)
-      return;
+      return success();
+    const ActivationStats *actStats = nullptr;
+    if (recipe.staticFP8Activations) {
+      FailureOr<const ActivationStats *> s = statsFor(op);
+      if (failed(s))
+        return failure();
+      actStats = *s;
+    }
     ArrayRef<int64_t> shape = type.getShape();
     SmallVector<int64_t> block = getWeightBlock(recipe, shape, *roles);
     QuantizedWeights q =
@@ -323,9 +407,24 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
                                      wv.zeroPoint, wv.layout);
     rewriter.modifyOpInPlace(use->getOwner(), [&] { use->set(deq); });
     ++numConvs;
+    if (actStats) {
+      // Static E4M3FN input codes, dequantized into the convolution.
+      OpOperand &input = op->getOpOperand(0);
+      rewriter.setInsertionPoint(op);
+      auto [codes, scale] = staticFP8(rewriter, loc, input.get(), *actStats);
+      Value x = DequantizeOp::create(rewriter, loc, input.get().getType(),
+                                     codes, scale, Value(),
+                                     LayoutAttr::getTensor(&getContext()));
+      rewriter.modifyOpInPlace(op, [&] { input.set(x); });
+      ++numActivations;
+    }
     if (recipe.activationBits)
       op->emitRemark() << "activations stay f32: run-time activation "
                           "quantization covers matmuls, not convolutions";
+    if (gptq)
+      op->emitRemark() << "rounded to nearest: GPTQ covers matmuls, not "
+                          "convolutions";
+    return success();
   }
 };
 

@@ -473,3 +473,124 @@ QuantizedWeights lpc::lq::quantizeWeights(mlir::MLIRContext *ctx,
   encodeAll(q, blocks, values);
   return q;
 }
+
+/// In-place Cholesky factor L (lower, row-major) of the SPD matrix `a`
+/// (k x k); false if it is not positive definite.
+static bool cholesky(std::vector<double> &a, int64_t k) {
+  for (int64_t j = 0; j < k; ++j) {
+    double d = a[j * k + j];
+    for (int64_t p = 0; p < j; ++p)
+      d -= a[j * k + p] * a[j * k + p];
+    if (!(d > 0))
+      return false;
+    d = std::sqrt(d);
+    a[j * k + j] = d;
+    for (int64_t i = j + 1; i < k; ++i) {
+      double v = a[i * k + j];
+      for (int64_t p = 0; p < j; ++p)
+        v -= a[i * k + p] * a[j * k + p];
+      a[i * k + j] = v / d;
+    }
+    for (int64_t i = 0; i < j; ++i)
+      a[i * k + j] = 0;
+  }
+  return true;
+}
+
+/// The inverse of L L^T from its Cholesky factor L (lower, row-major).
+static std::vector<double> choleskyInverse(const std::vector<double> &l,
+                                           int64_t k) {
+  // L^-1 by forward substitution, then (L^-1)^T L^-1.
+  std::vector<double> inv(k * k, 0.0);
+  for (int64_t c = 0; c < k; ++c)
+    for (int64_t i = c; i < k; ++i) {
+      double v = i == c ? 1.0 : 0.0;
+      for (int64_t p = c; p < i; ++p)
+        v -= l[i * k + p] * inv[p * k + c];
+      inv[i * k + c] = v / l[i * k + i];
+    }
+  std::vector<double> out(k * k, 0.0);
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = 0; j <= i; ++j) {
+      double v = 0;
+      for (int64_t p = i; p < k; ++p)
+        v += inv[p * k + i] * inv[p * k + j];
+      out[i * k + j] = out[j * k + i] = v;
+    }
+  return out;
+}
+
+llvm::Expected<QuantizedWeights>
+lpc::lq::gptqWeights(mlir::MLIRContext *ctx, const Recipe &recipe,
+                     ArrayRef<float> values, int64_t n, int64_t k,
+                     ArrayRef<int64_t> block, ArrayRef<double> gram,
+                     bool actOrder) {
+  QuantizedWeights q = quantizeWeights(ctx, recipe, values, {n, k}, block);
+  Format f = formatOf(q.codeType);
+  std::vector<double> h(gram.begin(), gram.end());
+  std::vector<double> w(values.begin(), values.end());
+  for (int64_t i = 0; i < k; ++i) {
+    if (h[i * k + i] == 0) { // a dead input: its weights do not matter
+      h[i * k + i] = 1;
+      for (int64_t r = 0; r < n; ++r)
+        w[r * k + i] = 0;
+    }
+  }
+  double mean = 0;
+  for (int64_t i = 0; i < k; ++i)
+    mean += h[i * k + i];
+  double damp = 0.01 * (mean / (double)k);
+  for (int64_t i = 0; i < k; ++i)
+    h[i * k + i] += damp;
+  std::vector<int64_t> perm(k);
+  for (int64_t i = 0; i < k; ++i)
+    perm[i] = i;
+  if (actOrder)
+    std::sort(perm.begin(), perm.end(), [&](int64_t a, int64_t b) {
+      double da = h[a * k + a], db = h[b * k + b];
+      return da != db ? da > db : a < b; // ties: original order
+    });
+  // H, W in the column order of quantization.
+  std::vector<double> hp(k * k), wp(n * k);
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = 0; j < k; ++j)
+      hp[i * k + j] = h[perm[i] * k + perm[j]];
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t j = 0; j < k; ++j)
+      wp[r * k + j] = w[r * k + perm[j]];
+  // U: the upper Cholesky factor of H^-1 (H^-1 = U^T U).
+  if (!cholesky(hp, k))
+    return llvm::createStringError(
+        "the Hessian of the layer is not positive definite after damping");
+  std::vector<double> u = choleskyInverse(hp, k);
+  if (!cholesky(u, k))
+    return llvm::createStringError(
+        "the inverse Hessian of the layer is not positive definite");
+  // cholesky gave L (lower) with H^-1 = L L^T; U = L^T.
+  int64_t kb = q.scaleShape[1];
+  std::vector<double> err(n);
+  for (int64_t j = 0; j < k; ++j) {
+    int64_t col = perm[j];
+    double d = u[j * k + j]; // U[j][j] = L[j][j]
+    for (int64_t r = 0; r < n; ++r) {
+      int64_t b = r * kb + col / block[1];
+      HostQuantizeParams p;
+      if (!q.zeroPoints.empty())
+        p.zeroPoint = (int64_t)q.zeroPoints[b];
+      float x = (float)wp[r * k + j];
+      uint64_t code = quantizeHost(f, x, q.scales[b], p);
+      q.codes[r * k + col] = code;
+      err[r] =
+          (wp[r * k + j] - (double)dequantizeHost(f, code, q.scales[b], p)) / d;
+    }
+    for (int64_t r = 0; r < n; ++r) {
+      double e = err[r];
+      if (e == 0)
+        continue;
+      double *row = wp.data() + r * k;
+      for (int64_t jj = j + 1; jj < k; ++jj)
+        row[jj] -= e * u[jj * k + j]; // U[j][jj] = L[jj][j]
+    }
+  }
+  return q;
+}

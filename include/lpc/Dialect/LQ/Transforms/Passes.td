@@ -136,6 +136,11 @@ def LQQuantize : Pass<"lq-quantize"> {
     calibration statistics. `config=FILE` (`--quantize-config`) chooses the
     recipe per layer: a default and overrides by glob on the ONNX node name
     (the op's name location), `float` keeping a layer as it is.
+    `gptq=true` (with `stats=FILE`) chooses each matmul's codes by GPTQ:
+    the recipe's scales (static groups), the columns quantized in order (or
+    by decreasing Hessian diagonal with `act-order=true`), each column's
+    rounding error compensated in the later columns through the inverse of
+    the calibration Gram matrix damped by 1% of its mean diagonal.
 
     ```mlir
     %y = linalg.matmul ins(%x, %w : tensor<1x256xf32>, tensor<256x64xf32>) ...
@@ -151,7 +156,15 @@ def LQQuantize : Pass<"lq-quantize"> {
            "ternary, nf4, mxfp4, nvfp4, fp8)">,
     Option<"config", "config", "std::string", /*default=*/"\"\"",
            "A JSON file with a default recipe and per-layer overrides by "
-           "glob on ONNX node names (docs/Quantization.md)">
+           "glob on ONNX node names (docs/Quantization.md)">,
+    Option<"stats", "stats", "std::string", /*default=*/"\"\"",
+           "Calibration statistics (lpc calibrate) for static activation "
+           "scales and GPTQ">,
+    Option<"gptq", "gptq", "bool", /*default=*/"false",
+           "Choose matmul weight codes by GPTQ from the calibration Gram "
+           "matrices instead of rounding to nearest">,
+    Option<"actOrder", "act-order", "bool", /*default=*/"false",
+           "GPTQ: quantize columns by decreasing Hessian diagonal">
   ];
   let statistics = [
     Statistic<"numMatmuls", "matmuls", "Matmul weights quantized">,

@@ -142,6 +142,21 @@ QuantizedWeights quantizeWeights(mlir::MLIRContext *ctx, const Recipe &recipe,
                                  llvm::ArrayRef<int64_t> shape,
                                  llvm::ArrayRef<int64_t> block);
 
+/// GPTQ (Frantar et al., 2022) on an N x K matmul weight (`values`, the
+/// reduction along dim 1): the scales and zero points are the recipe's
+/// round-to-nearest ones (static groups), and the codes are chosen column by
+/// column, each column's rounding error spread over the columns not yet
+/// quantized through the upper Cholesky factor of the inverse Hessian
+/// H = X^T X + 1% of its mean diagonal (`gram`, K x K, from calibration).
+/// Columns go in order, or by decreasing H diagonal with `actOrder`;
+/// columns with a zero diagonal (never active) are quantized as zeros.
+/// Fails (an error message) when H is not positive definite.
+llvm::Expected<QuantizedWeights>
+gptqWeights(mlir::MLIRContext *ctx, const Recipe &recipe,
+            llvm::ArrayRef<float> values, int64_t n, int64_t k,
+            llvm::ArrayRef<int64_t> block, llvm::ArrayRef<double> gram,
+            bool actOrder);
+
 } // namespace lpc::lq
 
 #endif // LPC_DIALECT_LQ_UTILS_RECIPES_H
