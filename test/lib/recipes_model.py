@@ -139,7 +139,7 @@ def dequantized(recipe, w):
     if w.ndim == 4:  # filters: groups along C at each (kh, kw), as 2-D rows
         f, c, kh, kw = w.shape
         rows = w.transpose(0, 2, 3, 1).reshape(f * kh * kw, c)
-        if recipe in ("ternary", "w8a8", "w4a4"):
+        if recipe in ("ternary", "w8a8", "w4a4", "fp8"):
             rows = w.reshape(f, -1)  # per output channel
             return dequantized(recipe, rows).reshape(w.shape)
         return dequantized(recipe, rows).reshape(f, kh, kw, c).transpose(0, 3, 1, 2)
@@ -159,6 +159,10 @@ def dequantized(recipe, w):
         return mxfp4(w)
     if recipe == "nvfp4":
         return nvfp4(w)
+    if recipe == "fp8":
+        a = np.abs(w).max(axis=1)
+        s = np.where(a == 0, F32(1), (a / F32(448)).astype(F32)).astype(F32)
+        return minifloat(lqmodel.e4m3fn(), w, s)
     raise ValueError(recipe)
 
 

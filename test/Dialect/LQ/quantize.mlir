@@ -10,7 +10,7 @@
 
 // NONE: error: lq-quantize: give recipe=NAME (one of: w8a8, w4a8, w4a4, w4g128, w3g64, w2g64, ternary, nf4, mxfp4, nvfp4, fp8) or config=FILE
 // BAD: error: lq-quantize: unknown recipe 'w5' (lpc has: w8a8, w4a8, w4a4, w4g128, w3g64, w2g64, ternary, nf4, mxfp4, nvfp4, fp8)
-// FP8: error: lq-quantize: recipe 'fp8' quantizes activations with static scales from calibration statistics, which this build of lq-quantize cannot read yet
+// FP8: error: lq-quantize: recipe 'fp8' quantizes activations with static scales from calibration statistics: give stats=FILE (lpc: --calibration DIR)
 
 #mk = affine_map<(d0, d1, d2) -> (d0, d2)>
 #kn = affine_map<(d0, d1, d2) -> (d2, d1)>

@@ -27,7 +27,8 @@ from onnx import TensorProto, helper, numpy_helper
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib"))
 import intdot  # noqa: E402
 import ort_run  # noqa: E402
-from recipes_model import F32, asymmetric, dequantized  # noqa: E402
+import lqmodel  # noqa: E402
+from recipes_model import F32, asymmetric, dequantized, minifloat  # noqa: E402
 
 LPC = os.environ.get("LPC", "lpc")
 WORK = sys.argv[1]
@@ -95,7 +96,7 @@ identity = np.eye(K, dtype=F32)
 xr = rng.standard_normal((K, K)).astype(F32)
 
 
-def run_lpc(recipe, x):
+def run_lpc(recipe, x, *extra):
     out = os.path.join(WORK, recipe)
     os.makedirs(out, exist_ok=True)
     ins = []
@@ -103,7 +104,7 @@ def run_lpc(recipe, x):
         ins.append(os.path.join(out, name + ".pb"))
         with open(ins[-1], "wb") as f:
             f.write(numpy_helper.from_array(v, name).SerializeToString())
-    p = subprocess.run([LPC, "run", model, *ins, "--quantize=" + recipe, "--output-dir", out],
+    p = subprocess.run([LPC, "run", model, *ins, "--quantize=" + recipe, *extra, "--output-dir", out],
                        capture_output=True, text=True)
     if p.returncode:
         print(recipe, "lpc run failed:", p.stderr)
@@ -116,7 +117,8 @@ def bits_equal(a, b):
     return int((a.view(np.uint32) == b.view(np.uint32)).sum()), a.size
 
 
-def conv_check(recipe, got):
+def conv_check(recipe, got, xin=None):
+    xin = xc if xin is None else xin
     wq = dequantized(recipe, Wc)
     g2 = helper.make_graph(
         [helper.make_node("Conv", ["xc", "Wq"], ["c"], pads=[1, 1, 1, 1])], "c",
@@ -125,7 +127,7 @@ def conv_check(recipe, got):
         [numpy_helper.from_array(wq, "Wq")])
     m2 = os.path.join(WORK, recipe, "conv_ref.onnx")
     onnx.save(helper.make_model(g2, opset_imports=[helper.make_opsetid("", 17)]), m2)
-    ref = ort_run.session(m2).run(None, {"xc": xc})[0]
+    ref = ort_run.session(m2).run(None, {"xc": xin})[0]
     err = np.abs(got - ref).max() / np.abs(ref).max()
     print("%s conv: max error %s of max |y| (%s)" % (recipe, "%.1e" % err,
           "ok" if err < 1e-5 else "MISMATCH"))
@@ -151,3 +153,35 @@ for recipe in ["w8a8", "w4a8", "w4a4"]:
     eq2, n2 = bits_equal(got[1], (int_matmul(recipe, xr, B) + bias[None, :]).astype(F32))
     print("%s mm: %d/%d outputs equal, gemm: %d/%d equal" % (recipe, eq1, n1, eq2, n2))
     conv_check(recipe, got[2])
+
+# fp8: static E4M3FN activation scales max|x| / 448 from lpc calibrate on the
+# same inputs; the matmuls of codes by codes (acc f32) against the exact sum
+# of the dequantized products, within docs/Semantics.md's reordering bound
+# (the gemm reads lpc's own mm output); the convolution against ONNX Runtime
+# on the dequantized input and filters.
+cal = os.path.join(WORK, "cal", "set_0")
+os.makedirs(cal, exist_ok=True)
+for i, (name, v) in enumerate((("x", xr), ("xc", xc))):
+    with open(os.path.join(cal, "input_%d.pb" % i), "wb") as f:
+        f.write(numpy_helper.from_array(v, name).SerializeToString())
+got = run_lpc("fp8", xr, "--calibration", os.path.join(WORK, "cal"))
+if got is not None:
+    e4m3 = lqmodel.e4m3fn()
+
+    def static_fp8(x):
+        s = F32(np.abs(x).max() / F32(448))
+        return minifloat(e4m3, x.reshape(-1, x.shape[-1]), np.full(x.size // x.shape[-1], s, F32)).reshape(x.shape)
+
+    def within_bound(got, a, w, add=0):
+        """gamma(K + 1) * sum |p|, plus the rounding of a bias added after."""
+        exact = a.astype(np.float64) @ w.astype(np.float64) + add
+        mag = np.abs(a.astype(np.float64)) @ np.abs(w.astype(np.float64))
+        bound = (a.shape[1] + 1) * 2.0 ** -24 * mag * 1.01 + 2.0 ** -24 * np.abs(exact)
+        return bool(np.all(np.abs(got - exact) <= bound))
+
+    wm = dequantized("fp8", np.ascontiguousarray(W.T)).T
+    wg = dequantized("fp8", B).T
+    ok1 = within_bound(got[0], static_fp8(xr), wm)
+    ok2 = within_bound(got[1], static_fp8(xr), wg, bias[None, :].astype(np.float64))
+    print("fp8 mm: %s, gemm: %s" % ("within the bound" if ok1 else "OUTSIDE", "within the bound" if ok2 else "OUTSIDE"))
+    conv_check("fp8", got[2], static_fp8(xc))

@@ -236,6 +236,7 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
+    bool failedAny = false;
     for (linalg::LinalgOp op : ops) {
       std::optional<bool> transposed = lpc::lq::detail::matchMatmul(op);
       if (!transposed && !linalg::isaConvolutionOpInterface(op))
@@ -246,10 +247,13 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
         ++numFloat;
         continue;
       }
+      // Every layer is tried, so each problem gets its own message.
       if (failed(transposed ? quantizeMatmul(rewriter, *layer, op, *transposed)
                             : quantizeConv(rewriter, *layer, op)))
-        return signalPassFailure();
+        failedAny = true;
     }
+    if (failedAny)
+      signalPassFailure();
   }
 
   /// The statistics of the activations `op` reads, or an error.
