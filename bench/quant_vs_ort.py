@@ -1,0 +1,152 @@
+"""lpc's quantization recipes beside ONNX Runtime's quantization tools on the
+same float model: output SQNR against the float model (ONNX Runtime, f32) on
+input sets that were not used for calibration.
+
+    .deps/venv/bin/python bench/quant_vs_ort.py [--lpc build/bin/lpc]
+
+Model: an MLP block (256 -> 1024 -> Relu -> 256, 16 tokens) whose inputs have
+correlated, unevenly scaled channels (as activations do). 8 calibration
+sets, 4 held-out sets. Rows:
+  int8   lpc w8a8 (per-channel int8 weights, per-token int8 activations at
+         run time) | ORT quantize_dynamic (per-channel int8 weights, uint8
+         per-tensor dynamic activations)
+  4-bit  lpc w4g128 | ORT MatMulNBitsQuantizer RTN (asymmetric, block 128)
+  GPTQ   lpc w4g128 --gptq | ORT MatMulNBitsQuantizer GPTQ (block 128,
+         1% damping, same calibration sets)
+ORT's integer kernels saturate without VNNI (docs/Rationale.md), so its int8
+row depends on the CPU; the script prints the CPU.
+"""
+import argparse
+import importlib.util
+import os
+import subprocess
+import sys
+import tempfile
+import types
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnx import TensorProto, helper, numpy_helper
+from onnxruntime.quantization import CalibrationDataReader, QuantType, quantize_dynamic
+from onnxruntime.quantization.matmul_nbits_quantizer import (GPTQWeightOnlyQuantConfig, MatMulNBitsQuantizer,
+                                                             RTNWeightOnlyQuantConfig)
+
+# ORT's GPTQ (its bundled neural_compressor code) imports torch only to
+# convert tensors to numpy; the calibration data here is numpy already, so an
+# empty module stands in where torch is not installed (the project avoids it).
+if importlib.util.find_spec("torch") is None:
+    sys.modules["torch"] = types.ModuleType("torch")
+
+D, FF, T = 256, 1024, 16
+
+
+def cpu_name():
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "unknown CPU"
+
+
+def build(work, rng):
+    w1 = (rng.standard_normal((D, FF)) / np.sqrt(D)).astype(np.float32)
+    w2 = (rng.standard_normal((FF, D)) / np.sqrt(FF)).astype(np.float32)
+    g = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w1"], ["h"], name="up"),
+         helper.make_node("Relu", ["h"], ["r"], name="act"),
+         helper.make_node("MatMul", ["r", "w2"], ["y"], name="down")],
+        "mlp", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [T, D])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [T, D])],
+        [numpy_helper.from_array(w1, "w1"), numpy_helper.from_array(w2, "w2")])
+    path = os.path.join(work, "mlp.onnx")
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), path)
+    return path
+
+
+class Reader(CalibrationDataReader):
+    def __init__(self, sets):
+        self.sets = list(sets)
+        self.it = iter([{"x": s} for s in self.sets])
+
+    def get_next(self):
+        return next(self.it, None)
+
+    def __deepcopy__(self, memo):
+        return Reader(self.sets)
+
+
+def sqnr(ref, got):
+    ref = np.concatenate([r.ravel() for r in ref]).astype(np.float64)
+    got = np.concatenate([g.ravel() for g in got]).astype(np.float64)
+    return 10 * np.log10((ref ** 2).sum() / ((ref - got) ** 2).sum())
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lpc", default=os.path.join(os.path.dirname(__file__), "..", "build", "bin", "lpc"))
+    args = ap.parse_args()
+    rng = np.random.default_rng(0)
+    mix = rng.standard_normal((D, D)) * 0.3 + np.eye(D)
+    chan = np.exp(rng.standard_normal(D))
+
+    def sample():
+        return ((rng.standard_normal((T, D)) @ mix) * chan).astype(np.float32)
+
+    with tempfile.TemporaryDirectory() as work:
+        model = build(work, rng)
+        cal, held = [sample() for _ in range(8)], [sample() for _ in range(4)]
+        for i, x in enumerate(cal):
+            os.makedirs(os.path.join(work, "cal", "%d" % i))
+            with open(os.path.join(work, "cal", "%d" % i, "input_0.pb"), "wb") as f:
+                f.write(numpy_helper.from_array(x, "x").SerializeToString())
+        held_files = []
+        for i, x in enumerate(held):
+            held_files.append(os.path.join(work, "held_%d.pb" % i))
+            with open(held_files[-1], "wb") as f:
+                f.write(numpy_helper.from_array(x, "x").SerializeToString())
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = 1
+
+        def ort_outputs(path):
+            s = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+            return [s.run(None, {"x": x})[0] for x in held]
+
+        ref = ort_outputs(model)
+        stats = os.path.join(work, "stats.json")
+        subprocess.run([args.lpc, "calibrate", model, "--data", os.path.join(work, "cal"), "-o", stats],
+                       check=True, capture_output=True)
+
+        def lpc_outputs(*flags):
+            lib = os.path.join(work, "q.so")
+            subprocess.run([args.lpc, "compile", model, *flags, "-o", lib], check=True, capture_output=True)
+            outs = []
+            for f in held_files:
+                out = os.path.join(work, "out")
+                subprocess.run([args.lpc, "run", lib, f, "--output-dir", out], check=True, capture_output=True)
+                outs.append(numpy_helper.to_array(onnx.load_tensor(os.path.join(out, "output_0.pb"))))
+            return outs
+
+        def ort_nbits(config):
+            q = MatMulNBitsQuantizer(onnx.load(model), block_size=128, is_symmetric=False, algo_config=config)
+            q.process()
+            path = os.path.join(work, "nbits.onnx")
+            q.model.save_model_to_file(path)
+            return ort_outputs(path)
+
+        dyn = os.path.join(work, "dyn.onnx")
+        quantize_dynamic(model, dyn, per_channel=True, weight_type=QuantType.QInt8)
+        rows = [
+            ("int8", sqnr(ref, lpc_outputs("--quantize=w8a8")), "ORT quantize_dynamic", sqnr(ref, ort_outputs(dyn))),
+            ("4-bit RTN g128", sqnr(ref, lpc_outputs("--quantize=w4g128")), "ORT MatMulNBits RTN",
+             sqnr(ref, ort_nbits(RTNWeightOnlyQuantConfig()))),
+            ("4-bit GPTQ g128", sqnr(ref, lpc_outputs("--quantize=w4g128", "--gptq", "--calibration", stats)),
+             "ORT MatMulNBits GPTQ",
+             sqnr(ref, ort_nbits(GPTQWeightOnlyQuantConfig(calibration_data_reader=Reader(cal), block_size=128)))),
+        ]
+        print("CPU: %s; onnxruntime %s; held-out SQNR vs float (dB)" % (cpu_name(), ort.__version__))
+        for name, ours, peer, theirs in rows:
+            print("%-16s lpc %6.2f | %-22s %6.2f | lpc - ORT %+.2f dB" % (name, ours, peer, theirs, ours - theirs))
+
+
+if __name__ == "__main__":
+    main()
