@@ -30,7 +30,7 @@
 // CHECK-LABEL: func.func @mm(
 // CHECK: %[[S:.*]] = arith.constant dense<0.00669642864> : tensor<f32>
 // CHECK: %[[Q:.*]] = lq.quantize %{{.*}}, %[[S]] layout <tensor> : tensor<1x2xf32>, tensor<f32> -> tensor<1x2x!lq.float<e4m3fn>>
-// CHECK: lq.matmul %[[Q]], %{{.*}} scales(%[[S]], %{{.*}}) lhs_layout(<tensor>) rhs_layout(<axis = 0>) rhs_transposed acc(f32) : tensor<1x2x!lq.float<e4m3fn>>, tensor<2x2x!lq.float<e4m3fn>>, tensor<f32>, tensor<2xf32> -> tensor<1x2xf32>
+// CHECK: lq.matmul %[[Q]], %{{.*}} scales(%[[S]], %{{.*}}) lhs_layout(<tensor>) rhs_layout(<axis = 0>) rhs_transposed acc(f32) {{.*}}: tensor<1x2x!lq.float<e4m3fn>>, tensor<2x2x!lq.float<e4m3fn>>, tensor<f32>, tensor<2xf32> -> tensor<1x2xf32>
 /// GPTQ keeps the round-to-nearest scales and chooses the codes.
 // GQ-LABEL: func.func @mm(
 // GQ: lq.matmul %{{.*}}, %{{.*}} scales(%{{.*}}) rhs_zero_point(%{{.*}} : tensor<2x1x!lq.int<4, unsigned>>) rhs_layout(<block = [1, 2]>) rhs_transposed acc(f32)

@@ -102,3 +102,17 @@ for recipe, flags in [("w4g128", ()), ("w4g128", ("--gptq-act-order",)), ("w3g64
     print("%s%s: %.2f %% of weights equal numpy's GPTQ (%s); held-out loss GPTQ/RTN %.3f (%s)" % (
         recipe, " act-order" if flags else "", 100 * equal, "ok" if equal >= 0.995 else "TOO FEW",
         lg / lr, "ok" if lg <= lr else "WORSE"))
+
+# --report's SQNR column: the layer output's SQNR on the calibration inputs,
+# from the Gram matrix, against numpy's on the inputs themselves.
+xc = np.concatenate(cal).astype(np.float64)
+for flags, wq in ((("--quantize=w4g128",), dequantized("w4g128", wt).T),
+                  (("--quantize=w4g128", "--gptq"), gptq("w4g128", wt, gram).T)):
+    report = os.path.join(WORK, "report.json")
+    p = subprocess.run([LPC, "compile", model, *flags, "--calibration", stats, "--report=" + report,
+                        "-o", os.path.join(WORK, "r.so")], capture_output=True, text=True)
+    got = json.load(open(report))["layers"][0]["sqnr_db"] if p.returncode == 0 else float("nan")
+    y = xc @ W.astype(np.float64)
+    want = 10 * np.log10((y ** 2).sum() / ((y - xc @ wq.astype(np.float64)) ** 2).sum())
+    print("report %s: sqnr_db %.3f, numpy %.3f (%s)" % (" ".join(flags), got, want,
+          "ok" if abs(got - want) < 1e-6 * abs(want) else "DIFFER"))

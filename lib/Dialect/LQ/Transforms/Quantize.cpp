@@ -34,6 +34,10 @@ using namespace lpc::lq;
 
 namespace {
 
+/// The discardable attribute lq-report reads: the layer output's SQNR (dB)
+/// on the calibration inputs with the quantized weights.
+constexpr llvm::StringLiteral kSQNRAttr = "lq.calibration_sqnr";
+
 /// The f32 values of a constant (dense or resource blob), or nullopt.
 std::optional<std::vector<float>> constantFloats(Value v) {
   auto cst = v.getDefiningOp<arith::ConstantOp>();
@@ -303,6 +307,9 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
       calib = *s;
       if (recipe.staticFP8Activations)
         actStats = *s;
+    } else if (!stats.empty()) {
+      // Only for the report's SQNR: a layer without statistics has none.
+      calib = calibration.lookup(lpc::lq::detail::getNodeName(op->getLoc()));
     }
     ArrayRef<int64_t> rs = cast<RankedTensorType>(rhs.getType()).getShape();
     int64_t n = transposed ? rs[0] : rs[1], k = transposed ? rs[1] : rs[0];
@@ -357,6 +364,11 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
                                          rewriter.getF32Type())})
                    .getResult(0);
     }
+    // The weights' effect on the layer's output on the calibration inputs,
+    // for lq-report.
+    if (calib && (int64_t)calib->gram.size() == k * k)
+      mm->setAttr(kSQNRAttr, rewriter.getF64FloatAttr(
+                                 layerSQNR(q, nk, n, k, block, calib->gram)));
     rewriter.replaceOp(op, result);
     ++numMatmuls;
     if (actStats)

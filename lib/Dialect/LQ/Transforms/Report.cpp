@@ -21,6 +21,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <cmath>
+
 namespace lpc::lq {
 #define GEN_PASS_DEF_LQREPORT
 #include "lpc/Dialect/LQ/Transforms/Passes.h.inc"
@@ -35,6 +37,8 @@ struct Layer {
   std::string name, op, format, layout;
   int64_t weights = 0;
   int64_t bits = 0; // codes, scales, zero points, second-level scales
+  /// lq-quantize's layer output SQNR on the calibration inputs, if any.
+  std::optional<double> sqnr;
 };
 
 /// A layout as the report prints it: `block = [1, 128]`, `axis = 0`.
@@ -119,7 +123,10 @@ struct LQReportPass : lpc::lq::impl::LQReportBase<LQReportPass> {
           return;
         layers.push_back({lpc::lq::detail::getNodeName(op->getLoc()), "matmul",
                           formatName(mm.getRhs()), str(mm.getRhsLayout()),
-                          numElements(mm.getRhs()), *bits + *s + *z});
+                          numElements(mm.getRhs()), *bits + *s + *z,
+                          std::nullopt});
+        if (auto a = mm->getAttrOfType<FloatAttr>("lq.calibration_sqnr"))
+          layers.back().sqnr = a.getValueAsDouble();
       } else if (auto d = dyn_cast<DequantizeOp>(op)) {
         // A weight, not the second level of another dequantize's scales.
         bool feedsCompute = llvm::any_of(d->getUsers(), [&](Operation *u) {
@@ -137,9 +144,10 @@ struct LQReportPass : lpc::lq::impl::LQReportBase<LQReportPass> {
                  linalg::isaConvolutionOpInterface(
                      dyn_cast<linalg::LinalgOp>(u));
         });
-        layers.push_back({lpc::lq::detail::getNodeName(op->getLoc()), conv ? "conv" : "dequantize",
+        layers.push_back({lpc::lq::detail::getNodeName(op->getLoc()),
+                          conv ? "conv" : "dequantize",
                           formatName(d.getInput()), str(d.getLayout()),
-                          numElements(d.getInput()), *bits});
+                          numElements(d.getInput()), *bits, std::nullopt});
       } else if (auto l = dyn_cast<linalg::LinalgOp>(op)) {
         bool matmul = lpc::lq::detail::matchMatmul(l).has_value();
         bool conv = !matmul && linalg::isaConvolutionOpInterface(l);
@@ -148,9 +156,9 @@ struct LQReportPass : lpc::lq::impl::LQReportBase<LQReportPass> {
         Value w = constantWeight(l.getDpsInputs()[1]);
         if (!w)
           return;
-        layers.push_back({lpc::lq::detail::getNodeName(op->getLoc()), matmul ? "matmul" : "conv",
-                          formatName(w), "-", numElements(w),
-                          *constantBits(w)});
+        layers.push_back({lpc::lq::detail::getNodeName(op->getLoc()),
+                          matmul ? "matmul" : "conv", formatName(w), "-",
+                          numElements(w), *constantBits(w), std::nullopt});
       }
     });
     print(layers);
@@ -162,13 +170,16 @@ struct LQReportPass : lpc::lq::impl::LQReportBase<LQReportPass> {
     llvm::raw_ostream &os = llvm::errs();
     auto row = [&](StringRef name, StringRef op, StringRef format,
                    StringRef layout, StringRef weights, StringRef bpw,
-                   StringRef bytes) {
+                   StringRef bytes, StringRef sqnr) {
       os << llvm::left_justify(name, 24) << " " << llvm::left_justify(op, 10)
          << " " << llvm::left_justify(format, 24) << " "
          << llvm::left_justify(layout, 26) << " "
          << llvm::right_justify(weights, 10) << " "
-         << llvm::right_justify(bpw, 8) << " " << llvm::right_justify(bytes, 10)
-         << "\n";
+         << llvm::right_justify(bpw, 8) << " "
+         << llvm::right_justify(bytes, 10);
+      if (!sqnr.empty())
+        os << " " << llvm::right_justify(sqnr, 8);
+      os << "\n";
     };
     auto fmt = [](double v, int digits) {
       std::string s;
@@ -176,18 +187,25 @@ struct LQReportPass : lpc::lq::impl::LQReportBase<LQReportPass> {
       return s;
     };
     os << "lpc report: " << layers.size() << " layers with constant weights\n";
-    row("layer", "op", "format", "layout", "weights", "bits/w", "bytes");
+    // The SQNR column only where lq-quantize had calibration statistics.
+    bool anySQNR =
+        llvm::any_of(layers, [](const Layer &l) { return l.sqnr.has_value(); });
+    row("layer", "op", "format", "layout", "weights", "bits/w", "bytes",
+        anySQNR ? "sqnr_dB" : "");
     int64_t weights = 0, bits = 0;
     for (const Layer &l : layers) {
       row(l.name, l.op, l.format, l.layout, std::to_string(l.weights),
           fmt((double)l.bits / (double)l.weights, 3),
-          std::to_string((l.bits + 7) / 8));
+          std::to_string((l.bits + 7) / 8),
+          !anySQNR ? ""
+          : l.sqnr ? fmt(*l.sqnr, 2)
+                   : "-");
       weights += l.weights;
       bits += l.bits;
     }
     row("total", "", "", "", std::to_string(weights),
         weights ? fmt((double)bits / (double)weights, 3) : "-",
-        std::to_string((bits + 7) / 8));
+        std::to_string((bits + 7) / 8), "");
   }
 
   LogicalResult writeJSON(ArrayRef<Layer> layers) {
@@ -202,6 +220,10 @@ struct LQReportPass : lpc::lq::impl::LQReportBase<LQReportPass> {
           {"weights", l.weights},
           {"bits_per_weight", (double)l.bits / (double)l.weights},
           {"bytes", (l.bits + 7) / 8}});
+      if (l.sqnr)
+        rows.back().getAsObject()->insert(
+            {"sqnr_db", std::isfinite(*l.sqnr) ? llvm::json::Value(*l.sqnr)
+                                               : llvm::json::Value(nullptr)});
       weights += l.weights;
       bits += l.bits;
     }

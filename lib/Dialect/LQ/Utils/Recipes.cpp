@@ -594,3 +594,33 @@ lpc::lq::gptqWeights(mlir::MLIRContext *ctx, const Recipe &recipe,
   }
   return q;
 }
+
+double lpc::lq::layerSQNR(const QuantizedWeights &q, ArrayRef<float> values,
+                          int64_t n, int64_t k, ArrayRef<int64_t> block,
+                          ArrayRef<double> gram) {
+  Format f = formatOf(q.codeType);
+  int64_t kb = q.scaleShape[1];
+  double signal = 0, noise = 0;
+  std::vector<double> w(k), e(k);
+  for (int64_t r = 0; r < n; ++r) {
+    for (int64_t c = 0; c < k; ++c) {
+      int64_t b = r * kb + c / block[1];
+      HostQuantizeParams p;
+      if (!q.zeroPoints.empty())
+        p.zeroPoint = (int64_t)q.zeroPoints[b];
+      w[c] = values[r * k + c];
+      e[c] =
+          w[c] - (double)dequantizeHost(f, q.codes[r * k + c], q.scales[b], p);
+    }
+    for (int64_t i = 0; i < k; ++i) {
+      double gw = 0, ge = 0;
+      for (int64_t j = 0; j < k; ++j) {
+        gw += gram[i * k + j] * w[j];
+        ge += gram[i * k + j] * e[j];
+      }
+      signal += w[i] * gw;
+      noise += e[i] * ge;
+    }
+  }
+  return noise > 0 ? 10 * std::log10(signal / noise) : INFINITY;
+}

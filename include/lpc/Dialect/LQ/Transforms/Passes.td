@@ -191,8 +191,10 @@ def LQReport : Pass<"lq-report", "::mlir::ModuleOp"> {
     and second-level scales (packed, as lpc stores them), and bytes; then the
     totals (weights, bytes, average bits per weight). The table goes to
     stderr; `json=FILE` also writes it as JSON (docs/Quantization.md). The IR
-    does not change. `lpc compile --report[=FILE.json]` runs it after the
-    graph-level stage.
+    does not change. A matmul lq-quantize quantized with calibration
+    statistics carries `lq.calibration_sqnr`, the layer output's SQNR on the
+    calibration inputs; the table then has an `sqnr_dB` column.
+    `lpc compile --report[=FILE.json]` runs it after the graph-level stage.
   }];
   let options = [
     Option<"json", "json", "std::string", /*default=*/"\"\"",

@@ -142,6 +142,14 @@ QuantizedWeights quantizeWeights(mlir::MLIRContext *ctx, const Recipe &recipe,
                                  llvm::ArrayRef<int64_t> shape,
                                  llvm::ArrayRef<int64_t> block);
 
+/// The output SQNR (dB) of an N x K matmul layer on its calibration inputs:
+/// 10 log10(sum_n w_n^T G w_n / sum_n e_n^T G e_n), w_n the float weights of
+/// output n, e_n their difference from the dequantized `q` (scale blocks
+/// `block`), G = X^T X. +inf where the weights are exact.
+double layerSQNR(const QuantizedWeights &q, llvm::ArrayRef<float> values,
+                 int64_t n, int64_t k, llvm::ArrayRef<int64_t> block,
+                 llvm::ArrayRef<double> gram);
+
 /// GPTQ (Frantar et al., 2022) on an N x K matmul weight (`values`, the
 /// reduction along dim 1): the scales and zero points are the recipe's
 /// round-to-nearest ones (static groups), and the codes are chosen column by
