@@ -5,8 +5,10 @@ reference is ONNX Runtime on the float model; lpc runs the quantized build.
 
     .deps/venv/bin/python bench/recipes_sqnr.py [--lpc build/bin/lpc]
 
-Prints one line per model and recipe: SQNR = 10 log10(sum y^2 / sum (y - y')^2).
-ONNX Runtime's own quantizers as peers are not in this script yet.
+Prints one line per model and recipe: SQNR = 10 log10(sum y^2 / sum (y - y')^2)
+on an input not used for calibration; for the MLP also with --gptq (and fp8)
+after lpc calibrate on 160 other inputs (2560 rows, more than any K). bench/quant_vs_ort.py puts lpc beside
+ONNX Runtime's quantizers.
 """
 import argparse
 import os
@@ -18,6 +20,7 @@ import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
+CAL_SETS = 160
 RECIPES = ["w8a8", "w4a8", "w4a4", "w4g128", "w3g64", "w2g64", "ternary", "nf4", "mxfp4", "nvfp4"]
 
 
@@ -63,17 +66,28 @@ def main():
             inp = os.path.join(work, "x.pb")
             with open(inp, "wb") as f:
                 f.write(numpy_helper.from_array(x, "x").SerializeToString())
-            for recipe in RECIPES:
+            cal = os.path.join(work, name + "_cal")
+            # Enough rows for full-rank Gram matrices (K up to 1024): GPTQ
+            # on fewer fits the calibration subspace and loses elsewhere.
+            for i in range(CAL_SETS):
+                os.makedirs(os.path.join(cal, str(i)))
+                with open(os.path.join(cal, str(i), "input_0.pb"), "wb") as f:
+                    f.write(numpy_helper.from_array(rng.standard_normal(x.shape).astype(np.float32),
+                                                    "x").SerializeToString())
+            runs = [(r, []) for r in RECIPES] + [("fp8", ["--calibration", cal])]
+            if name == "mlp":
+                runs += [(r + "+gptq", ["--gptq", "--calibration", cal]) for r in RECIPES]
+            for recipe, flags in runs:
                 out = os.path.join(work, name + "_" + recipe)
-                p = subprocess.run([args.lpc, "run", path, inp, "--quantize=" + recipe, "--output-dir", out],
-                                   capture_output=True, text=True)
+                p = subprocess.run([args.lpc, "run", path, inp, "--quantize=" + recipe.split("+")[0], *flags,
+                                    "--output-dir", out], capture_output=True, text=True)
                 if p.returncode:
                     print("%s %-8s FAILED: %s" % (name, recipe, p.stderr.strip()))
                     continue
                 y = numpy_helper.to_array(onnx.load_tensor(os.path.join(out, "output_0.pb")))
                 err = float(((y - ref).astype(np.float64) ** 2).sum())
                 sqnr = 10 * np.log10(float((ref.astype(np.float64) ** 2).sum()) / max(err, 1e-300))
-                print("%s %-8s SQNR %6.2f dB" % (name, recipe, sqnr))
+                print("%s %-13s SQNR %6.2f dB" % (name, recipe, sqnr))
 
 
 if __name__ == "__main__":
