@@ -16,36 +16,6 @@ namespace {
 
 using Results = SmallVectorImpl<Value>;
 
-/// Folds an integer elementwise op on small constants (shape arithmetic), so
-/// that Reshape/Expand/Slice see constant operands.
-std::optional<Value> foldIntBinary(NodeContext &ctx, Value lhs, Value rhs,
-                                   ArrayRef<int64_t> outShape,
-                                   int64_t (*fn)(int64_t, int64_t)) {
-  auto a = ctx.constInts(lhs, false), c = ctx.constInts(rhs, false);
-  if (!a || !c || !elemOf(lhs).isInteger(64) || numElements(outShape) > 64)
-    return std::nullopt;
-  int64_t n = numElements(outShape);
-  SmallVector<int64_t> out;
-  auto at = [&](const SmallVector<int64_t> &v, ArrayRef<int64_t> shape,
-                int64_t linear) {
-    // Broadcast index lookup.
-    int64_t idx = 0, stride = 1;
-    for (int64_t d = outShape.size() - 1, s = shape.size() - 1; s >= 0;
-         --d, --s) {
-      int64_t o = linear;
-      for (int64_t k = outShape.size() - 1; k > d; --k)
-        o /= outShape[k];
-      o %= outShape[d];
-      idx += (shape[s] == 1 ? 0 : o) * stride;
-      stride *= shape[s];
-    }
-    return v[idx];
-  };
-  for (int64_t i = 0; i < n; ++i)
-    out.push_back(fn(at(*a, shapeOf(lhs), i), at(*c, shapeOf(rhs), i)));
-  return ctx.constI64(out, outShape);
-}
-
 /// Broadcast shape of all present inputs, or an error.
 std::optional<SmallVector<int64_t>> outShapeOf(NodeContext &ctx,
                                                ArrayRef<Value> ins) {
@@ -63,7 +33,6 @@ std::optional<SmallVector<int64_t>> outShapeOf(NodeContext &ctx,
 }
 
 LogicalResult binaryArith(NodeContext &ctx, Results &results,
-                          int64_t (*fold)(int64_t, int64_t),
                           function_ref<Value(OpBuilder &, Location, Value,
                                              Value, bool isFloat, bool isUns)>
                               fn) {
@@ -76,12 +45,6 @@ LogicalResult binaryArith(NodeContext &ctx, Results &results,
   auto shape = outShapeOf(ctx, {lhs, rhs});
   if (!shape)
     return failure();
-  if (fold)
-    if (std::optional<Value> folded =
-            foldIntBinary(ctx, lhs, rhs, *shape, fold)) {
-      results.push_back(*folded);
-      return success();
-    }
   bool isFloat = isa<FloatType>(elemOf(lhs));
   bool isUns = ctx.isUnsigned(lhs);
   results.push_back(elementwise(ctx.b, ctx.loc, {lhs, rhs}, *shape, elemOf(lhs),
@@ -93,7 +56,7 @@ LogicalResult binaryArith(NodeContext &ctx, Results &results,
 
 LogicalResult addOp(NodeContext &ctx, Results &r) {
   return binaryArith(
-      ctx, r, [](int64_t a, int64_t b) { return a + b; },
+      ctx, r,
       [](OpBuilder &b, Location l, Value x, Value y, bool f, bool) -> Value {
         if (f)
           return arith::AddFOp::create(b, l, x, y);
@@ -102,7 +65,7 @@ LogicalResult addOp(NodeContext &ctx, Results &r) {
 }
 LogicalResult subOp(NodeContext &ctx, Results &r) {
   return binaryArith(
-      ctx, r, [](int64_t a, int64_t b) { return a - b; },
+      ctx, r,
       [](OpBuilder &b, Location l, Value x, Value y, bool f, bool) -> Value {
         if (f)
           return arith::SubFOp::create(b, l, x, y);
@@ -111,7 +74,7 @@ LogicalResult subOp(NodeContext &ctx, Results &r) {
 }
 LogicalResult mulOp(NodeContext &ctx, Results &r) {
   return binaryArith(
-      ctx, r, [](int64_t a, int64_t b) { return a * b; },
+      ctx, r,
       [](OpBuilder &b, Location l, Value x, Value y, bool f, bool) -> Value {
         if (f)
           return arith::MulFOp::create(b, l, x, y);
@@ -120,7 +83,7 @@ LogicalResult mulOp(NodeContext &ctx, Results &r) {
 }
 LogicalResult divOp(NodeContext &ctx, Results &r) {
   return binaryArith(
-      ctx, r, [](int64_t a, int64_t b) { return b ? a / b : 0; },
+      ctx, r,
       [](OpBuilder &b, Location l, Value x, Value y, bool f, bool u) -> Value {
         if (f)
           return arith::DivFOp::create(b, l, x, y);
@@ -581,17 +544,6 @@ LogicalResult whereOp(NodeContext &ctx, Results &results) {
   auto shape = outShapeOf(ctx, {c, x, y});
   if (!shape)
     return failure();
-  if (auto cv = ctx.constInts(c, false)) {
-    auto xv = ctx.constInts(x, false), yv = ctx.constInts(y, false);
-    if (xv && yv && elemOf(x).isInteger(64) && shapeOf(c) == ArrayRef(*shape) &&
-        shapeOf(x) == ArrayRef(*shape) && shapeOf(y) == ArrayRef(*shape)) {
-      SmallVector<int64_t> out;
-      for (size_t i = 0; i < cv->size(); ++i)
-        out.push_back((*cv)[i] ? (*xv)[i] : (*yv)[i]);
-      results.push_back(ctx.constI64(out, *shape));
-      return success();
-    }
-  }
   results.push_back(
       elementwise(ctx.b, ctx.loc, {c, x, y}, *shape, elemOf(x),
                   [&](OpBuilder &b, Location l, ValueRange a) -> Value {
@@ -609,17 +561,11 @@ LogicalResult castOp(NodeContext &ctx, Results &results) {
   if (!elem)
     return ctx.error() << "cannot cast to " << onnxDTypeName(to);
   bool srcUns = ctx.isUnsigned(x), dstUns = isUnsignedDType(to);
-  Value out;
-  if (auto ints = ctx.constInts(x, false); ints && isa<IntegerType>(elem) &&
-                                           elem.isInteger(64) &&
-                                           ints->size() <= 64) {
-    out = ctx.constI64(*ints, shapeOf(x));
-  } else {
-    out = elementwise(ctx.b, ctx.loc, {x}, shapeOf(x), elem,
-                      [&](OpBuilder &b, Location l, ValueRange a) {
-                        return convertScalar(b, l, a[0], elem, srcUns, dstUns);
-                      });
-  }
+  Value out =
+      elementwise(ctx.b, ctx.loc, {x}, shapeOf(x), elem,
+                  [&](OpBuilder &b, Location l, ValueRange a) {
+                    return convertScalar(b, l, a[0], elem, srcUns, dstUns);
+                  });
   if (dstUns)
     ctx.markUnsigned(out);
   results.push_back(out);

@@ -1,0 +1,293 @@
+"""Models whose operands are computed in the graph (shape subgraphs that the
+importer evaluates) and If nodes (a condition known at import time, or one
+known only at run time), with inputs for `lpc run` and ONNX Runtime.
+
+usage: subgraph_models.py NAME DIR
+  writes DIR/model.onnx and DIR/input_<i>.pb (DIR/<set>/input_<i>.pb for
+  models with several input sets)
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper
+from onnx import numpy_helper as nh
+
+F, I64, B = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL
+
+
+def vi(name, dtype, shape):
+    return helper.make_tensor_value_info(name, dtype, shape)
+
+
+def const(name, value, dtype=np.int64):
+    return helper.make_node("Constant", [], [name], name=name,
+                            value=nh.from_array(np.asarray(value, dtype), name))
+
+
+def model(nodes, inputs, outputs, opset=17, check=True):
+    g = helper.make_graph(nodes, "g", inputs, outputs)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)])
+    m.ir_version = 8
+    if check:
+        onnx.checker.check_model(m, full_check=True)
+    return m
+
+
+def n(op, ins, out, **attrs):
+    return helper.make_node(op, ins, [out], name=out, **attrs)
+
+
+def shape_reshape():
+    """Shape -> Gather -> Unsqueeze -> Mul/Div -> Concat -> Reshape, the
+    PaddleOCR pattern: x [2, 3, 4] becomes [2, 6, 2]."""
+    nodes = [
+        n("Shape", ["x"], "s"),
+        const("i0", 0), const("i1", 1), const("i2", 2), const("two", [2]),
+        const("ax0", [0]),
+        n("Gather", ["s", "i0"], "d0"),
+        n("Gather", ["s", "i1"], "d1"),
+        n("Gather", ["s", "i2"], "d2"),
+        n("Mul", ["d1", "d2"], "d12"),
+        n("Div", ["d12", "two_s"], "half"),
+        n("Unsqueeze", ["d0", "ax0"], "u0"),
+        n("Unsqueeze", ["half", "ax0"], "u1"),
+        n("Concat", ["u0", "u1", "two"], "target", axis=0),
+        n("Reshape", ["x", "target"], "y"),
+    ]
+    nodes.insert(1, const("two_s", 2))
+    return model(nodes, [vi("x", F, [2, 3, 4])], [vi("y", F, [2, 6, 2])]), \
+        [("x", (2, 3, 4))]
+
+
+def shape_constant_of_shape():
+    """Shape -> Slice -> ConstantOfShape, broadcast against x; Size -> Cast
+    -> Sub as a float."""
+    nodes = [
+        n("Shape", ["x"], "s"),
+        const("st", [1]), const("en", [3]),
+        n("Slice", ["s", "st", "en"], "tail"),
+        n("ConstantOfShape", ["tail"], "ones",
+          value=nh.from_array(np.array([1.5], np.float32), "v")),
+        n("Size", ["x"], "sz"),
+        n("Cast", ["sz"], "szf", to=F),
+        n("Sub", ["ones", "szf"], "c"),
+        n("Add", ["x", "c"], "y"),
+    ]
+    return model(nodes, [vi("x", F, [2, 3, 4])], [vi("y", F, [2, 3, 4])]), \
+        [("x", (2, 3, 4))]
+
+
+def shape_expand_range():
+    """Range to a dimension read from Shape, Expand to the computed shape,
+    Tile with repeats from Where over the shape, Squeeze of an Unsqueeze."""
+    nodes = [
+        n("Shape", ["x"], "s"),
+        const("zero", 0), const("one", 1), const("last", 2), const("ax", [0]),
+        n("Gather", ["s", "last"], "w"),
+        n("Range", ["zero", "w", "one"], "r"),
+        n("Cast", ["r"], "rf", to=F),
+        n("Expand", ["rf", "s"], "e"),
+        n("Mul", ["x", "e"], "m"),
+        const("thr", [2]), const("rep2", [2]), const("rep1", [1]),
+        n("Greater", ["s", "thr"], "big"),
+        n("Where", ["big", "rep1", "rep2"], "reps"),
+        n("Unsqueeze", ["reps", "ax"], "ureps"),
+        n("Squeeze", ["ureps", "ax"], "sreps"),
+        n("Tile", ["m", "sreps"], "y"),
+    ]
+    return model(nodes, [vi("x", F, [2, 3, 4])], [vi("y", F, [4, 3, 4])]), \
+        [("x", (2, 3, 4))]
+
+
+def branch(name, nodes, outputs):
+    return helper.make_graph(nodes, name, [], outputs)
+
+
+def if_constant():
+    """The condition (dimension 0 of x > 1) is known at import time; the
+    branches compute different shapes, which only a known condition allows.
+    The taken branch reads x and w from the outer scope."""
+    then_g = branch("then", [n("Add", ["x", "w"], "t_out")],
+                    [vi("t_out", F, [2, 3])])
+    else_g = branch("else", [const("flat", [6]),
+                             n("Reshape", ["x", "flat"], "e_out")],
+                    [vi("e_out", F, [6])])
+    nodes = [
+        const("w", np.arange(3) * 0.5, np.float32),
+        n("Shape", ["x"], "s"), const("i0", 0), const("one", 1),
+        n("Gather", ["s", "i0"], "d0"),
+        n("Greater", ["d0", "one"], "cond"),
+        helper.make_node("If", ["cond"], ["y"], name="pick",
+                         then_branch=then_g, else_branch=else_g),
+    ]
+    return model(nodes, [vi("x", F, [2, 3])], [vi("y", F, None)],
+                 check=False), [("x", (2, 3))]
+
+
+def if_runtime():
+    """The condition (sum of x > 0) is known only at run time: scf.if. Both
+    branches read outer-scope values (x, w, the outer Relu); the else branch
+    holds a nested If with a constant condition."""
+    nested_then = branch("nt", [n("Neg", ["r"], "nt_out")],
+                         [vi("nt_out", F, [2, 3])])
+    nested_else = branch("ne", [n("Abs", ["r"], "ne_out")],
+                         [vi("ne_out", F, [2, 3])])
+    then_g = branch("then", [n("Mul", ["x", "w"], "t_out"),
+                             n("Add", ["t_out", "r"], "t_out2"),
+                             n("Identity", ["w"], "t_w")],
+                    [vi("t_out2", F, [2, 3]), vi("t_w", F, [3])])
+    else_g = branch("else", [
+        const("yes", True, np.bool_),
+        helper.make_node("If", ["yes"], ["inner"], name="inner_if",
+                         then_branch=nested_then, else_branch=nested_else),
+        n("Sub", ["inner", "x"], "e_out"),
+        const("w2", [1.0, -2.0, 3.0], np.float32)],
+        [vi("e_out", F, [2, 3]), vi("w2", F, [3])])
+    nodes = [
+        const("w", [0.5, 2.0, -1.0], np.float32),
+        n("Relu", ["x"], "r"),
+        n("ReduceSum", ["x"], "sum", keepdims=0),
+        const("zero", 0.0, np.float32),
+        n("Greater", ["sum", "zero"], "cond"),
+        helper.make_node("If", ["cond"], ["y", "z"], name="branchy",
+                         then_branch=then_g, else_branch=else_g),
+    ]
+    return model(nodes, [vi("x", F, [2, 3])],
+                 [vi("y", F, [2, 3]), vi("z", F, [3])]), \
+        {"pos": [("x", (2, 3), 1.0)], "neg": [("x", (2, 3), -1.0)]}
+
+
+def if_input():
+    """The condition is a graph input: `lpc run` knows its value and imports
+    the taken branch; `lpc compile` builds scf.if."""
+    then_g = branch("then", [n("Add", ["x", "x"], "t_out")],
+                    [vi("t_out", F, [4])])
+    else_g = branch("else", [n("Mul", ["x", "x"], "e_out")],
+                    [vi("e_out", F, [4])])
+    nodes = [helper.make_node("If", ["c"], ["y"], name="sel",
+                              then_branch=then_g, else_branch=else_g)]
+    return model(nodes, [vi("c", B, []), vi("x", F, [4])],
+                 [vi("y", F, [4])]), \
+        {"true": [("c", True), ("x", (4,))],
+         "false": [("c", False), ("x", (4,))]}
+
+
+def if_mismatch():
+    """Branch shapes differ and the condition is known only at run time."""
+    then_g = branch("then", [n("Identity", ["x"], "t_out")],
+                    [vi("t_out", F, [2, 3])])
+    else_g = branch("else", [const("flat", [6]),
+                             n("Reshape", ["x", "flat"], "e_out")],
+                    [vi("e_out", F, [6])])
+    nodes = [
+        n("ReduceSum", ["x"], "sum", keepdims=0),
+        const("zero", 0.0, np.float32),
+        n("Greater", ["sum", "zero"], "cond"),
+        helper.make_node("If", ["cond"], ["y"], name="bad_if",
+                         then_branch=then_g, else_branch=else_g),
+    ]
+    return model(nodes, [vi("x", F, [2, 3])], [vi("y", F, None)],
+                 check=False), [("x", (2, 3))]
+
+
+def if_missing_output():
+    """A branch output that no node of the branch produces."""
+    then_g = branch("then", [n("Identity", ["x"], "t_out")],
+                    [vi("nowhere", F, [2])])
+    else_g = branch("else", [n("Identity", ["x"], "e_out")],
+                    [vi("e_out", F, [2])])
+    nodes = [const("yes", True, np.bool_),
+             helper.make_node("If", ["yes"], ["y"], name="broken_if",
+                              then_branch=then_g, else_branch=else_g)]
+    return model(nodes, [vi("x", F, [2])], [vi("y", F, [2])],
+                 check=False), [("x", (2,))]
+
+
+def if_malformed(kind):
+    """If nodes lpc rejects: a float condition, a missing else_branch, or
+    branches with another number of outputs than the node."""
+    then_g = branch("then", [n("Identity", ["x"], "t_out")],
+                    [vi("t_out", F, [2])])
+    else_g = branch("else", [n("Identity", ["x"], "e_out"),
+                             n("Neg", ["x"], "e_out2")],
+                    [vi("e_out", F, [2])] + (
+                        [vi("e_out2", F, [2])] if kind == "outputs" else []))
+    attrs = {"then_branch": then_g}
+    if kind != "no_else":
+        attrs["else_branch"] = else_g
+    cond = "x1" if kind == "float_cond" else "yes"
+    nodes = [const("yes", True, np.bool_), const("x1", 1.0, np.float32),
+             helper.make_node("If", [cond], ["y"], name="bad", **attrs)]
+    return model(nodes, [vi("x", F, [2])], [vi("y", F, [2])],
+                 check=False), [("x", (2,))]
+
+
+def data_shape_reshape():
+    """A Reshape whose shape is computed from x's values (not its shape):
+    still an error, since it cannot be known at compile time."""
+    nodes = [
+        n("ReduceMax", ["x"], "mx", keepdims=1),
+        n("Cast", ["mx"], "target", to=I64),
+        n("Reshape", ["x", "target"], "y"),
+    ]
+    return model(nodes, [vi("x", F, [4])], [vi("y", F, None)],
+                 check=False), [("x", (4,))]
+
+
+def data_range():
+    """A Range whose limit is computed from x's values."""
+    nodes = [
+        n("ReduceMax", ["x"], "mx", keepdims=0),
+        n("Cast", ["mx"], "limit", to=I64),
+        const("zero", 0), const("one", 1),
+        n("Range", ["zero", "limit", "one"], "y"),
+    ]
+    return model(nodes, [vi("x", F, [4])], [vi("y", I64, None)],
+                 check=False), [("x", (4,))]
+
+
+MODELS = {
+    "shape_reshape": shape_reshape,
+    "shape_constant_of_shape": shape_constant_of_shape,
+    "shape_expand_range": shape_expand_range,
+    "if_constant": if_constant,
+    "if_runtime": if_runtime,
+    "if_input": if_input,
+    "if_mismatch": if_mismatch,
+    "if_missing_output": if_missing_output,
+    "if_float_cond": lambda: if_malformed("float_cond"),
+    "if_no_else": lambda: if_malformed("no_else"),
+    "if_outputs": lambda: if_malformed("outputs"),
+    "data_shape_reshape": data_shape_reshape,
+    "data_range": data_range,
+}
+
+
+def write_inputs(folder, specs, seed):
+    os.makedirs(folder, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    for i, spec in enumerate(specs):
+        name, value = spec[0], spec[1]
+        if isinstance(value, bool):
+            a = np.array(value)
+        else:
+            a = rng.standard_normal(value).astype(np.float32)
+            if len(spec) > 2:
+                # A sign for the whole tensor, so the sum's sign is known.
+                a = np.abs(a) * np.float32(spec[2])
+        with open(os.path.join(folder, "input_%d.pb" % i), "wb") as f:
+            f.write(nh.from_array(a, name).SerializeToString())
+
+
+if __name__ == "__main__":
+    name, out = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    m, inputs = MODELS[name]()
+    onnx.save(m, os.path.join(out, "model.onnx"))
+    if isinstance(inputs, dict):
+        for k, (set_name, specs) in enumerate(sorted(inputs.items())):
+            write_inputs(os.path.join(out, set_name), specs, 7 + k)
+    else:
+        write_inputs(out, inputs, 7)
