@@ -193,7 +193,11 @@ std::optional<HostTensor> Evaluator::unary(StringRef op) {
         v.changeSign();
       else if (op == "Abs")
         v.clearSign();
-      else if (op == "Floor")
+      else if (op == "Relu") {
+        // max(x, 0): -0 and negatives become +0, NaN stays.
+        if (v.isNegative() && !v.isNaN())
+          v = APFloat::getZero(sem);
+      } else if (op == "Floor")
         v.roundToIntegral(APFloat::rmTowardNegative);
       else if (op == "Ceil")
         v.roundToIntegral(APFloat::rmTowardPositive);
@@ -222,9 +226,9 @@ std::optional<HostTensor> Evaluator::unary(StringRef op) {
   for (APInt &v : x.ints) {
     if (op == "Neg")
       v = -v;
-    else if (op == "Abs") {
+    else if (op == "Abs" || op == "Relu") {
       if (!x.isUnsigned && v.isNegative())
-        v = -v;
+        v = op == "Abs" ? -v : APInt::getZero(v.getBitWidth());
     } else
       return std::nullopt;
   }
@@ -702,9 +706,9 @@ std::optional<SmallVector<HostTensor>> Evaluator::run() {
   };
   if (op == "Identity" && need(1)) {
     r = in(0);
-  } else if ((op == "Neg" || op == "Abs" || op == "Floor" || op == "Ceil" ||
-              op == "Round" || op == "Reciprocal" || op == "Sqrt" ||
-              op == "Not") &&
+  } else if ((op == "Neg" || op == "Abs" || op == "Relu" || op == "Floor" ||
+              op == "Ceil" || op == "Round" || op == "Reciprocal" ||
+              op == "Sqrt" || op == "Not") &&
              need(1)) {
     r = unary(op);
   } else if ((op == "Add" || op == "Sub" || op == "Mul" || op == "Div" ||
@@ -776,6 +780,14 @@ lpc::frontend::evaluateNode(NodeContext &ctx, bool allowInputs) {
       continue;
     }
     Value v = ctx.input(i);
+    if (i == 1 && ctx.node.op_type() == "CastLike") {
+      // Only the element type of CastLike's target_type matters.
+      HostTensor like;
+      like.elem = elemOf(v);
+      like.isUnsigned = ctx.isUnsigned(v);
+      inputs.push_back(std::move(like));
+      continue;
+    }
     if (numElements(shapeOf(v)) > kMaxFoldElements)
       return std::nullopt;
     std::optional<DenseElementsAttr> attr = ctx.constant(v, allowInputs);

@@ -93,6 +93,38 @@ LogicalResult divOp(NodeContext &ctx, Results &r) {
       });
 }
 
+/// Mod: integers take the divisor's sign (fmod = 0, Python's %) or the
+/// dividend's (fmod = 1, C's %); floats need fmod = 1 (C's fmod).
+LogicalResult modOp(NodeContext &ctx, Results &r) {
+  bool cStyle = ctx.getInt("fmod", 0);
+  if (ctx.hasInput(0) && isa<FloatType>(elemOf(ctx.input(0))) && !cStyle)
+    return ctx.error() << "fmod must be 1 for floating-point inputs";
+  return binaryArith(
+      ctx, r,
+      [&](OpBuilder &b, Location l, Value x, Value y, bool f, bool u) -> Value {
+        if (f)
+          return arith::RemFOp::create(b, l, x, y);
+        if (u)
+          return arith::RemUIOp::create(b, l, x, y);
+        Value rem = arith::RemSIOp::create(b, l, x, y);
+        if (cStyle)
+          return rem;
+        // A nonzero remainder whose sign differs from the divisor's moves
+        // by one divisor.
+        Value zero = scalarConst(b, l, x.getType(), 0);
+        Value nonzero =
+            arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, rem, zero);
+        Value remNeg =
+            arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, rem, zero);
+        Value yNeg =
+            arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, y, zero);
+        Value differ = arith::XOrIOp::create(b, l, remNeg, yNeg);
+        Value fix = arith::AndIOp::create(b, l, nonzero, differ);
+        return arith::SelectOp::create(
+            b, l, fix, arith::AddIOp::create(b, l, rem, y), rem);
+      });
+}
+
 LogicalResult powOp(NodeContext &ctx, Results &results) {
   if (failed(ctx.require(0, "X")) || failed(ctx.require(1, "Y")))
     return failure();
@@ -328,16 +360,6 @@ LogicalResult unaryNumeric(NodeContext &ctx, Results &results, StringRef kind) {
   Value x = ctx.input(0);
   bool isFloat = isa<FloatType>(elemOf(x));
   bool isUns = ctx.isUnsigned(x);
-  // Shape arithmetic on small i64 constants folds.
-  if (kind == "Neg" || kind == "Abs")
-    if (auto c = ctx.constInts(x, false);
-        c && elemOf(x).isInteger(64) && c->size() <= 64) {
-      SmallVector<int64_t> out;
-      for (int64_t v : *c)
-        out.push_back(kind == "Neg" ? -v : std::abs(v));
-      results.push_back(ctx.constI64(out, shapeOf(x)));
-      return success();
-    }
   results.push_back(elementwise(
       ctx.b, ctx.loc, {x}, shapeOf(x), elemOf(x),
       [&](OpBuilder &b, Location l, ValueRange a) -> Value {
@@ -457,20 +479,6 @@ LogicalResult compare(NodeContext &ctx, Results &results,
     return failure();
   bool isFloat = isa<FloatType>(elemOf(lhs));
   bool isUns = ctx.isUnsigned(lhs);
-  // Shape arithmetic (Equal/Less on i64 shape values feeding Where) folds.
-  auto a = ctx.constInts(lhs, false), c = ctx.constInts(rhs, false);
-  if (a && c && elemOf(lhs).isInteger(64) && shapeOf(lhs) == ArrayRef(*shape) &&
-      shapeOf(rhs) == ArrayRef(*shape) && a->size() <= 64) {
-    SmallVector<bool> out;
-    for (size_t i = 0; i < a->size(); ++i) {
-      APInt x(64, (*a)[i], true), y(64, (*c)[i], true);
-      out.push_back(arith::applyCmpPredicate(isUns ? up : sp, x, y));
-    }
-    auto type = RankedTensorType::get(*shape, ctx.b.getI1Type());
-    results.push_back(arith::ConstantOp::create(
-        ctx.b, ctx.loc, DenseElementsAttr::get(type, ArrayRef(out))));
-    return success();
-  }
   results.push_back(elementwise(
       ctx.b, ctx.loc, {lhs, rhs}, *shape, ctx.b.getI1Type(),
       [&](OpBuilder &b, Location l, ValueRange a) -> Value {
@@ -552,24 +560,37 @@ LogicalResult whereOp(NodeContext &ctx, Results &results) {
   return success();
 }
 
-LogicalResult castOp(NodeContext &ctx, Results &results) {
-  if (failed(ctx.require(0, "input")))
-    return failure();
+/// Input 0 converted elementwise to `elem` (ONNX Cast semantics).
+LogicalResult castTo(NodeContext &ctx, Results &results, Type elem,
+                     bool dstUns) {
   Value x = ctx.input(0);
-  int to = ctx.getInt("to", 0);
-  Type elem = getElementType(ctx.b.getContext(), to);
-  if (!elem)
-    return ctx.error() << "cannot cast to " << onnxDTypeName(to);
-  bool srcUns = ctx.isUnsigned(x), dstUns = isUnsignedDType(to);
+  bool srcUns = ctx.isUnsigned(x);
   Value out =
       elementwise(ctx.b, ctx.loc, {x}, shapeOf(x), elem,
                   [&](OpBuilder &b, Location l, ValueRange a) {
                     return convertScalar(b, l, a[0], elem, srcUns, dstUns);
                   });
-  if (dstUns)
-    ctx.markUnsigned(out);
+  ctx.setUnsigned(out, dstUns);
   results.push_back(out);
   return success();
+}
+
+LogicalResult castOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "input")))
+    return failure();
+  int to = ctx.getInt("to", 0);
+  Type elem = getElementType(ctx.b.getContext(), to);
+  if (!elem)
+    return ctx.error() << "cannot cast to " << onnxDTypeName(to);
+  return castTo(ctx, results, elem, isUnsignedDType(to));
+}
+
+/// CastLike: Cast to the element type of input 1.
+LogicalResult castLikeOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "input")) || failed(ctx.require(1, "target_type")))
+    return failure();
+  Value like = ctx.input(1);
+  return castTo(ctx, results, elemOf(like), ctx.isUnsigned(like));
 }
 
 LogicalResult identityOp(NodeContext &ctx, Results &results) {
@@ -607,6 +628,7 @@ void lpc::frontend::registerElementwiseOps(OpTable &t) {
   t["Sub"] = subOp;
   t["Mul"] = mulOp;
   t["Div"] = divOp;
+  t["Mod"] = modOp;
   t["Pow"] = powOp;
   t["Max"] = maxOp;
   t["Min"] = minOp;
@@ -649,6 +671,7 @@ void lpc::frontend::registerElementwiseOps(OpTable &t) {
   t["Xor"] = xorOp;
   t["Where"] = whereOp;
   t["Cast"] = castOp;
+  t["CastLike"] = castLikeOp;
   t["Identity"] = identityOp;
   t["Dropout"] = dropoutOp;
 }

@@ -1,6 +1,7 @@
 """Models whose operands are computed in the graph (shape subgraphs that the
-importer evaluates) and If nodes (a condition known at import time, or one
-known only at run time), with inputs for `lpc run` and ONNX Runtime.
+importer evaluates), If nodes (a condition known at import time, or one
+known only at run time), and Mod and CastLike (which shape subgraphs use),
+with inputs for `lpc run` and ONNX Runtime.
 
 usage: subgraph_models.py NAME DIR
   writes DIR/model.onnx and DIR/input_<i>.pb (DIR/<set>/input_<i>.pb for
@@ -248,6 +249,39 @@ def data_range():
                  check=False), [("x", (4,))]
 
 
+def mod_castlike():
+    """Mod with the divisor's sign (fmod = 0) and the dividend's (fmod = 1)
+    on int32 inputs of all sign combinations, float Mod, CastLike to the
+    float input's type; the same on constants (folded at import)."""
+    I32 = TensorProto.INT32
+    a = np.array([7, -7, 7, -7, 6, 0], np.int32)
+    b = np.array([3, 3, -3, -3, 3, 5], np.int32)
+    nodes = [
+        n("Mod", ["a", "b"], "py"),
+        n("Mod", ["a", "b"], "c", fmod=1),
+        n("Mod", ["x", "yf"], "fm", fmod=1),
+        n("CastLike", ["a", "x"], "af"),
+        const("ca", a, np.int32), const("cb", b, np.int32),
+        n("Mod", ["ca", "cb"], "cpy"),
+        n("Mod", ["ca", "cb"], "cc", fmod=1),
+        n("CastLike", ["cpy", "x"], "cf"),
+    ]
+    outs = [vi("py", I32, [6]), vi("c", I32, [6]), vi("fm", F, [6]),
+            vi("af", F, [6]), vi("cpy", I32, [6]), vi("cc", I32, [6]),
+            vi("cf", F, [6])]
+    return model(nodes, [vi("a", I32, [6]), vi("b", I32, [6]),
+                         vi("x", F, [6]), vi("yf", F, [6])], outs, opset=19), \
+        [("a", a), ("b", b), ("x", (6,)), ("yf", np.float32([1.5, -2, 0.7, 3,
+                                                           -0.25, 1]))]
+
+
+def mod_float_fmod0():
+    """Float Mod needs fmod = 1."""
+    nodes = [n("Mod", ["x", "x"], "y")]
+    return model(nodes, [vi("x", F, [2])], [vi("y", F, [2])], check=False), \
+        [("x", (2,))]
+
+
 MODELS = {
     "shape_reshape": shape_reshape,
     "shape_constant_of_shape": shape_constant_of_shape,
@@ -262,6 +296,8 @@ MODELS = {
     "if_outputs": lambda: if_malformed("outputs"),
     "data_shape_reshape": data_shape_reshape,
     "data_range": data_range,
+    "mod_castlike": mod_castlike,
+    "mod_float_fmod0": mod_float_fmod0,
 }
 
 
@@ -270,7 +306,7 @@ def write_inputs(folder, specs, seed):
     rng = np.random.default_rng(seed)
     for i, spec in enumerate(specs):
         name, value = spec[0], spec[1]
-        if isinstance(value, bool):
+        if isinstance(value, (bool, np.ndarray)):
             a = np.array(value)
         else:
             a = rng.standard_normal(value).astype(np.float32)
