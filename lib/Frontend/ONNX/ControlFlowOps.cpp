@@ -6,6 +6,11 @@
 // results need one static type per output in both branches. Branches read
 // the values of the enclosing graphs.
 //
+// Loop: with a trip count and conditions known at import time, the body is
+// unrolled (iteration i imported with its iteration number a constant), so
+// shapes may change between iterations and the body's shape operands fold;
+// scan outputs are the iterations' values stacked along a new axis 0.
+//
 //===----------------------------------------------------------------------===//
 
 #include "ImporterImpl.h"
@@ -105,6 +110,99 @@ LogicalResult ifOp(NodeContext &ctx, Results &results) {
   return success();
 }
 
+/// The most iterations a Loop is unrolled to.
+constexpr int64_t kMaxLoopIterations = 1024;
+
+LogicalResult loopOp(NodeContext &ctx, Results &results) {
+  const onnx::AttributeProto *bodyAttr = ctx.attr("body");
+  if (!bodyAttr || !bodyAttr->has_g())
+    return ctx.error() << "needs graph body";
+  const onnx::GraphProto &body = bodyAttr->g();
+  int64_t numCarried = (int64_t)ctx.numInputs() - 2;
+  int64_t numScans = (int64_t)ctx.numOutputs() - numCarried;
+  if (numCarried < 0 || numScans < 0 || body.input_size() != numCarried + 2 ||
+      body.output_size() != numCarried + numScans + 1)
+    return ctx.error() << "body has " << body.input_size() << " inputs and "
+                       << body.output_size() << " outputs for "
+                       << ctx.numInputs() << " node inputs and "
+                       << ctx.numOutputs() << " node outputs";
+  for (int64_t i = 0; i < numCarried; ++i)
+    if (failed(ctx.require(2 + i, "loop-carried initial value")))
+      return failure();
+  // Unrolled: the trip count and every condition must be known.
+  auto trips = ctx.hasInput(0) ? ctx.constInts(ctx.input(0)) : std::nullopt;
+  auto cond = ctx.hasInput(1) ? ctx.constInts(ctx.input(1))
+                              : std::optional(SmallVector<int64_t>{1});
+  if (!trips || trips->size() != 1 || !cond || cond->size() != 1)
+    return ctx.error()
+           << "the trip count M and the condition must be known at compile "
+              "time (lpc unrolls loops, at most "
+           << kMaxLoopIterations << " iterations)";
+  int64_t count = std::max<int64_t>((*trips)[0], 0);
+  if (count > kMaxLoopIterations)
+    return ctx.error() << "trip count " << count << " is more than "
+                       << kMaxLoopIterations
+                       << " iterations (lpc unrolls loops)";
+  OpBuilder &b = ctx.b;
+  Location loc = ctx.loc;
+  SmallVector<Value> carried;
+  for (int64_t i = 0; i < numCarried; ++i)
+    carried.push_back(ctx.input(2 + i));
+  SmallVector<SmallVector<Value>> scans(numScans);
+  bool running = (*cond)[0] != 0;
+  for (int64_t it = 0; running && it < count; ++it) {
+    SmallVector<Value> inputs = {
+        ctx.constI64({it}, {}),
+        arith::ConstantOp::create(
+            b, loc,
+            DenseElementsAttr::get(RankedTensorType::get({}, b.getI1Type()),
+                                   true))};
+    inputs.append(carried);
+    auto outs = ctx.importSubgraph(body, ("body#" + Twine(it)).str(), inputs);
+    if (failed(outs))
+      return failure();
+    auto next = ctx.constInts((*outs)[0]);
+    if (!next || next->size() != 1)
+      return ctx.error() << "the condition computed by iteration " << it
+                         << " is not known at compile time (lpc unrolls "
+                            "loops)";
+    running = (*next)[0] != 0;
+    carried.assign(outs->begin() + 1, outs->begin() + 1 + numCarried);
+    for (int64_t k = 0; k < numScans; ++k) {
+      Value v = (*outs)[1 + numCarried + k];
+      if (!scans[k].empty() && v.getType() != scans[k][0].getType())
+        return ctx.error() << "scan output " << k << " is " << v.getType()
+                           << " in iteration " << it << " but "
+                           << scans[k][0].getType() << " before";
+      scans[k].push_back(v);
+    }
+  }
+  results.append(carried.begin(), carried.end());
+  for (int64_t k = 0; k < numScans; ++k) {
+    if (scans[k].empty())
+      return ctx.error() << "scan output " << k
+                         << " of a loop that runs no iteration has no type";
+    ArrayRef<int64_t> shape = shapeOf(scans[k][0]);
+    SmallVector<int64_t> one = {1}, stacked = {(int64_t)scans[k].size()};
+    one.append(shape.begin(), shape.end());
+    stacked.append(shape.begin(), shape.end());
+    Value out = emptyTensor(b, loc, stacked, elemOf(scans[k][0]));
+    SmallVector<int64_t> offsets(stacked.size(), 0), strides(stacked.size(), 1);
+    for (auto [i, v] : llvm::enumerate(scans[k])) {
+      offsets[0] = i;
+      out = tensor::InsertSliceOp::create(b, loc, reshape(b, loc, v, one), out,
+                                          ValueRange{}, ValueRange{},
+                                          ValueRange{}, offsets, one, strides);
+    }
+    ctx.setUnsigned(out, ctx.isUnsigned(scans[k][0]));
+    results.push_back(out);
+  }
+  return success();
+}
+
 } // namespace
 
-void lpc::frontend::registerControlFlowOps(OpTable &t) { t["If"] = ifOp; }
+void lpc::frontend::registerControlFlowOps(OpTable &t) {
+  t["If"] = ifOp;
+  t["Loop"] = loopOp;
+}

@@ -67,7 +67,8 @@ public:
   FailureOr<SmallVector<Value>> importSubgraph(const onnx::GraphProto &graph,
                                                const onnx::NodeProto &parent,
                                                Location parentLoc,
-                                               StringRef attrName);
+                                               StringRef attrName,
+                                               ArrayRef<Value> inputs);
 
 private:
   /// Imports the initializers and nodes of `graph` (nodes in dependency
@@ -155,8 +156,9 @@ LogicalResult NodeContext::requireFloat(size_t i, StringRef what) {
 TensorReader &NodeContext::reader() { return importer.reader; }
 
 FailureOr<SmallVector<Value>>
-NodeContext::importSubgraph(const onnx::GraphProto &graph, StringRef attrName) {
-  return importer.importSubgraph(graph, node, loc, attrName);
+NodeContext::importSubgraph(const onnx::GraphProto &graph, StringRef attrName,
+                            ArrayRef<Value> inputs) {
+  return importer.importSubgraph(graph, node, loc, attrName, inputs);
 }
 
 bool NodeContext::isUnsigned(Value v) const {
@@ -516,7 +518,7 @@ LogicalResult GraphImporter::importNodes(const onnx::GraphProto &graph) {
 FailureOr<SmallVector<Value>>
 GraphImporter::importSubgraph(const onnx::GraphProto &graph,
                               const onnx::NodeProto &parent, Location parentLoc,
-                              StringRef attrName) {
+                              StringRef attrName, ArrayRef<Value> inputs) {
   // Names defined in the subgraph go out of scope with it.
   llvm::StringMap<Value> outer = values;
   std::string outerScope = scope;
@@ -531,6 +533,8 @@ GraphImporter::importSubgraph(const onnx::GraphProto &graph,
     scope = outerScope;
     scopeIndex = outerIndex;
   });
+  for (auto [info, v] : llvm::zip(graph.input(), inputs))
+    values[info.name()] = v;
   if (failed(importNodes(graph)))
     return failure();
   SmallVector<Value> results;

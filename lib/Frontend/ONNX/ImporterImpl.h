@@ -140,11 +140,13 @@ public:
   TensorReader &reader();
 
   /// Imports `graph`, the subgraph attribute `attrName` of this node, at the
-  /// builder's insertion point (If branches, loop bodies): its nodes read the
-  /// values of the enclosing graphs, and its own names do not outlive it.
-  /// Returns one value per subgraph output; an error was reported otherwise.
+  /// builder's insertion point (If branches, loop bodies) with its inputs
+  /// bound to `inputs`: its nodes read the values of the enclosing graphs,
+  /// and its own names do not outlive it. Returns one value per subgraph
+  /// output; an error was reported otherwise.
   mlir::FailureOr<llvm::SmallVector<mlir::Value>>
-  importSubgraph(const onnx::GraphProto &graph, llvm::StringRef attrName);
+  importSubgraph(const onnx::GraphProto &graph, llvm::StringRef attrName,
+                 llvm::ArrayRef<mlir::Value> inputs = {});
 
   GraphImporter &importer;
 
@@ -192,7 +194,7 @@ void registerNNOps(OpTable &table);
 void registerReductionOps(OpTable &table);
 void registerShapeOps(OpTable &table);
 void registerResizeOps(OpTable &table);
-/// If (ControlFlowOps.cpp).
+/// If, Loop (ControlFlowOps.cpp).
 void registerControlFlowOps(OpTable &table);
 /// QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear, MatMulInteger,
 /// ConvInteger, QLinearMatMul, QLinearConv (QuantOps.cpp).

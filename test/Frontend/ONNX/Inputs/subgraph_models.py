@@ -282,6 +282,67 @@ def mod_float_fmod0():
         [("x", (2,))]
 
 
+def loop_model(kind):
+    """A Loop whose trip count comes from Shape(x) (3), whose body reads the
+    outer x and w, slices x's row by the iteration number, grows a carried
+    tensor by Concat (its shape changes each iteration), and scans a row;
+    "early" stops after iteration 1 through a condition computed from the
+    iteration number. The other kinds are the errors lpc reports."""
+    body_in = [vi("i", I64, []), vi("c_in", B, []), vi("acc_in", F, None),
+               vi("grow_in", F, None)]
+    body_nodes = [
+        const("one", [1]), const("ax", [0]),
+        n("Unsqueeze", ["i", "ax"], "st"),
+        n("Add", ["st", "one"], "en"),
+        n("Slice", ["x", "st", "en"], "row"),
+        n("Mul", ["row", "w"], "roww"),
+        n("Add", ["acc_in", "roww"], "acc_out"),
+        n("Concat", ["grow_in", "row"], "grow_out", axis=0),
+    ]
+    if kind == "early":
+        body_nodes.append(n("Less", ["i", "one_s"], "c_out"))
+        body_nodes.insert(0, const("one_s", 1))
+    elif kind == "runtime_cond":
+        body_nodes.append(n("ReduceSum", ["acc_out"], "tot", keepdims=0))
+        body_nodes.append(const("zero", 0.0, np.float32))
+        body_nodes.append(n("Greater", ["tot", "zero"], "c_out"))
+    else:
+        body_nodes.append(n("Identity", ["c_in"], "c_out"))
+    scan = "grow_out" if kind == "scan_type" else "roww"
+    body_out = [vi("c_out", B, []), vi("acc_out", F, None),
+                vi("grow_out", F, None), vi(scan, F, None)]
+    body = helper.make_graph(body_nodes, "body", body_in, body_out)
+    nodes = [
+        const("w", [[1.0, -1.0, 2.0, 0.5]], np.float32),
+        const("acc0", [[0.0, 0.0, 0.0, 0.0]], np.float32),
+        const("grow0", np.zeros((1, 4)), np.float32),
+        const("i0", 0), n("Shape", ["x"], "s"), n("Gather", ["s", "i0"], "m"),
+        const("go", True, np.bool_),
+    ]
+    trips = "m"
+    if kind == "runtime_trips":
+        nodes += [n("ReduceMax", ["x"], "mx", keepdims=0),
+                  n("Cast", ["mx"], "mt", to=I64)]
+        trips = "mt"
+    elif kind == "too_many":
+        nodes.append(const("big", 5000))
+        trips = "big"
+    elif kind == "zero_scan":
+        nodes.append(const("none", 0))
+        trips = "none"
+    attrs = {} if kind == "no_body" else {"body": body}
+    ins = [trips, "go", "acc0", "grow0"]
+    outs = ["acc", "grow", "rows"]
+    if kind == "arity":
+        ins = ins[:3]
+    nodes.append(helper.make_node("Loop", ins, outs, name="loop", **attrs))
+    final = 2 if kind == "early" else 3
+    return model(nodes, [vi("x", F, [3, 4])],
+                 [vi("acc", F, [1, 4]), vi("grow", F, [1 + final, 4]),
+                  vi("rows", F, [final, 1, 4])],
+                 check=kind in ("all", "early")), [("x", (3, 4))]
+
+
 MODELS = {
     "shape_reshape": shape_reshape,
     "shape_constant_of_shape": shape_constant_of_shape,
@@ -297,6 +358,15 @@ MODELS = {
     "data_shape_reshape": data_shape_reshape,
     "data_range": data_range,
     "mod_castlike": mod_castlike,
+    "loop": lambda: loop_model("all"),
+    "loop_early": lambda: loop_model("early"),
+    "loop_runtime_cond": lambda: loop_model("runtime_cond"),
+    "loop_runtime_trips": lambda: loop_model("runtime_trips"),
+    "loop_too_many": lambda: loop_model("too_many"),
+    "loop_zero_scan": lambda: loop_model("zero_scan"),
+    "loop_scan_type": lambda: loop_model("scan_type"),
+    "loop_no_body": lambda: loop_model("no_body"),
+    "loop_arity": lambda: loop_model("arity"),
     "mod_float_fmod0": mod_float_fmod0,
 }
 
