@@ -3,7 +3,7 @@
 // Evaluates a node whose inputs are all known at import time (constants, or
 // graph inputs with a value in ImportOptions::inputValues) on host tensors,
 // keyed on the op type: shape arithmetic (Gather, Slice, Concat, Unsqueeze,
-// Squeeze, Reshape, Cast, Add/Sub/Mul/Div/Mod, Range, Expand, Where,
+// Squeeze, Split, Reshape, Cast, Add/Sub/Mul/Div/Mod, Range, Expand, Where,
 // comparisons, ...) and small data movement. The importer calls it before an
 // op's importer (docs/Rationale.md, "Shape subgraphs fold in the importer"),
 // so no op importer needs to know how its operands were computed.
@@ -158,6 +158,7 @@ private:
   std::optional<HostTensor> transpose();
   std::optional<HostTensor> tile();
   std::optional<HostTensor> range();
+  std::optional<SmallVector<HostTensor>> split();
 };
 
 std::optional<SmallVector<int64_t>> Evaluator::ints(size_t i, StringRef name,
@@ -695,8 +696,51 @@ std::optional<HostTensor> Evaluator::range() {
   return out;
 }
 
+std::optional<SmallVector<HostTensor>> Evaluator::split() {
+  const HostTensor &x = in(0);
+  auto axis = normalizeAxis(ctx.getInt("axis", 0), x.shape.size());
+  auto sizes = ints(1, "split", 13);
+  if (!axis || !sizes)
+    return std::nullopt;
+  int64_t n = ctx.numOutputs(), dim = x.shape[*axis];
+  if (sizes->empty()) {
+    // Equal parts, the last one smaller (num_outputs since opset 18).
+    int64_t parts = ctx.getInt("num_outputs", n);
+    if (parts <= 0)
+      return std::nullopt;
+    int64_t chunk = (dim + parts - 1) / parts;
+    for (int64_t i = 0; i < parts; ++i)
+      sizes->push_back(std::max<int64_t>(0, std::min(chunk, dim - i * chunk)));
+  }
+  int64_t total = 0;
+  for (int64_t sz : *sizes) {
+    if (sz < 0)
+      return std::nullopt;
+    total += sz;
+  }
+  if ((int64_t)sizes->size() != n || total != dim)
+    return std::nullopt;
+  SmallVector<HostTensor> out;
+  int64_t outer = numElements(ArrayRef(x.shape).take_front(*axis));
+  int64_t inner = numElements(ArrayRef(x.shape).drop_front(*axis + 1));
+  int64_t off = 0;
+  for (int64_t sz : *sizes) {
+    SmallVector<int64_t> shape(x.shape);
+    shape[*axis] = sz;
+    SmallVector<int64_t> src;
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t j = 0; j < sz * inner; ++j)
+        src.push_back((o * dim + off) * inner + j);
+    out.push_back(take(x, shape, src));
+    off += sz;
+  }
+  return out;
+}
+
 std::optional<SmallVector<HostTensor>> Evaluator::run() {
   StringRef op = ctx.node.op_type();
+  if (op == "Split" && has(0))
+    return split();
   std::optional<HostTensor> r;
   auto need = [&](size_t n) {
     for (size_t i = 0; i < n; ++i)
@@ -771,8 +815,6 @@ std::optional<SmallVector<HostTensor>> Evaluator::run() {
 
 std::optional<SmallVector<KnownValue>>
 lpc::frontend::evaluateNode(NodeContext &ctx, bool allowInputs) {
-  if (ctx.numOutputs() != 1)
-    return std::nullopt;
   SmallVector<Known> inputs;
   for (size_t i = 0; i < ctx.numInputs(); ++i) {
     if (!ctx.hasInput(i)) {
@@ -799,7 +841,7 @@ lpc::frontend::evaluateNode(NodeContext &ctx, bool allowInputs) {
     inputs.push_back(std::move(t));
   }
   auto results = Evaluator(ctx, inputs).run();
-  if (!results)
+  if (!results || results->size() != ctx.numOutputs())
     return std::nullopt;
   SmallVector<KnownValue> out;
   for (const HostTensor &t : *results)

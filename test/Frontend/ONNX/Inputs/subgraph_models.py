@@ -81,12 +81,14 @@ def shape_constant_of_shape():
 
 
 def shape_expand_range():
-    """Range to a dimension read from Shape, Expand to the computed shape,
+    """Range to a dimension split off Shape, Expand to the computed shape,
     Tile with repeats from Where over the shape, Squeeze of an Unsqueeze."""
     nodes = [
         n("Shape", ["x"], "s"),
-        const("zero", 0), const("one", 1), const("last", 2), const("ax", [0]),
-        n("Gather", ["s", "last"], "w"),
+        const("zero", 0), const("one", 1), const("ax", [0]),
+        helper.make_node("Split", ["s"], ["s0", "s1", "s2"], name="split",
+                         axis=0),
+        n("Squeeze", ["s2", "ax"], "w"),
         n("Range", ["zero", "w", "one"], "r"),
         n("Cast", ["r"], "rf", to=F),
         n("Expand", ["rf", "s"], "e"),
