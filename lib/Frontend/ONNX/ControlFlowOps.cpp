@@ -9,7 +9,8 @@
 // Loop: with a trip count and conditions known at import time, the body is
 // unrolled (iteration i imported with its iteration number a constant), so
 // shapes may change between iterations and the body's shape operands fold;
-// scan outputs are the iterations' values stacked along a new axis 0.
+// scan outputs are the iterations' values stacked along a new axis 0. Scan
+// unrolls the same way over its scan inputs' length.
 //
 //===----------------------------------------------------------------------===//
 
@@ -113,6 +114,34 @@ LogicalResult ifOp(NodeContext &ctx, Results &results) {
 /// The most iterations a Loop is unrolled to.
 constexpr int64_t kMaxLoopIterations = 1024;
 
+/// Stacks the values of scan output `k` (one per iteration, of one type)
+/// along a new dimension `axis`, in reverse order when `reverse`.
+FailureOr<Value> stack(NodeContext &ctx, ArrayRef<Value> values, int64_t k,
+                       int64_t axis, bool reverse) {
+  if (values.empty())
+    return ctx.error() << "scan output " << k
+                       << " of a loop that runs no iteration has no type";
+  OpBuilder &b = ctx.b;
+  Location loc = ctx.loc;
+  ArrayRef<int64_t> shape = shapeOf(values[0]);
+  auto a = normalizeAxis(axis, shape.size() + 1);
+  if (!a)
+    return ctx.error() << "scan output axis " << axis << " is out of range";
+  SmallVector<int64_t> one(shape), stacked(shape);
+  one.insert(one.begin() + *a, 1);
+  stacked.insert(stacked.begin() + *a, (int64_t)values.size());
+  Value out = emptyTensor(b, loc, stacked, elemOf(values[0]));
+  SmallVector<int64_t> offsets(stacked.size(), 0), strides(stacked.size(), 1);
+  for (auto [i, v] : llvm::enumerate(values)) {
+    offsets[*a] = reverse ? values.size() - 1 - i : i;
+    out = tensor::InsertSliceOp::create(b, loc, reshape(b, loc, v, one), out,
+                                        ValueRange{}, ValueRange{},
+                                        ValueRange{}, offsets, one, strides);
+  }
+  ctx.setUnsigned(out, ctx.isUnsigned(values[0]));
+  return out;
+}
+
 LogicalResult loopOp(NodeContext &ctx, Results &results) {
   const onnx::AttributeProto *bodyAttr = ctx.attr("body");
   if (!bodyAttr || !bodyAttr->has_g())
@@ -179,23 +208,103 @@ LogicalResult loopOp(NodeContext &ctx, Results &results) {
   }
   results.append(carried.begin(), carried.end());
   for (int64_t k = 0; k < numScans; ++k) {
-    if (scans[k].empty())
-      return ctx.error() << "scan output " << k
-                         << " of a loop that runs no iteration has no type";
-    ArrayRef<int64_t> shape = shapeOf(scans[k][0]);
-    SmallVector<int64_t> one = {1}, stacked = {(int64_t)scans[k].size()};
-    one.append(shape.begin(), shape.end());
-    stacked.append(shape.begin(), shape.end());
-    Value out = emptyTensor(b, loc, stacked, elemOf(scans[k][0]));
-    SmallVector<int64_t> offsets(stacked.size(), 0), strides(stacked.size(), 1);
-    for (auto [i, v] : llvm::enumerate(scans[k])) {
-      offsets[0] = i;
-      out = tensor::InsertSliceOp::create(b, loc, reshape(b, loc, v, one), out,
-                                          ValueRange{}, ValueRange{},
-                                          ValueRange{}, offsets, one, strides);
+    auto out = stack(ctx, scans[k], k, 0, false);
+    if (failed(out))
+      return failure();
+    results.push_back(*out);
+  }
+  return success();
+}
+
+/// Scan (opset 9 and later): unrolled over the scan inputs' length; step t
+/// reads slice t (or T-1-t, reversed) of each scan input along its axis.
+LogicalResult scanOp(NodeContext &ctx, Results &results) {
+  if (ctx.opset < 9)
+    return ctx.error() << "Scan before opset 9 (batched, with sequence_lens) "
+                          "is not supported";
+  const onnx::AttributeProto *bodyAttr = ctx.attr("body");
+  if (!bodyAttr || !bodyAttr->has_g())
+    return ctx.error() << "needs graph body";
+  const onnx::GraphProto &body = bodyAttr->g();
+  int64_t numScanIn = ctx.getInt("num_scan_inputs", 0);
+  int64_t numStates = (int64_t)ctx.numInputs() - numScanIn;
+  int64_t numScanOut = (int64_t)ctx.numOutputs() - numStates;
+  if (numScanIn < 1 || numStates < 0 || numScanOut < 0 ||
+      body.input_size() != numStates + numScanIn ||
+      body.output_size() != numStates + numScanOut)
+    return ctx.error() << "body has " << body.input_size() << " inputs and "
+                       << body.output_size() << " outputs for "
+                       << ctx.numInputs() << " node inputs and "
+                       << ctx.numOutputs() << " node outputs";
+  for (size_t i = 0; i < ctx.numInputs(); ++i)
+    if (failed(ctx.require(i, "state or scan input")))
+      return failure();
+  auto attrOr = [&](StringRef name, int64_t n) {
+    SmallVector<int64_t> v = ctx.getInts(name);
+    v.resize(n, 0);
+    return v;
+  };
+  SmallVector<int64_t> inAxes = attrOr("scan_input_axes", numScanIn),
+                       inDirs = attrOr("scan_input_directions", numScanIn),
+                       outAxes = attrOr("scan_output_axes", numScanOut),
+                       outDirs = attrOr("scan_output_directions", numScanOut);
+  int64_t length = -1;
+  for (int64_t j = 0; j < numScanIn; ++j) {
+    Value x = ctx.input(numStates + j);
+    auto a = normalizeAxis(inAxes[j], shapeOf(x).size());
+    if (!a)
+      return ctx.error() << "scan input axis " << inAxes[j]
+                         << " is out of range";
+    inAxes[j] = *a;
+    int64_t len = shapeOf(x)[*a];
+    if (length >= 0 && len != length)
+      return ctx.error() << "scan inputs have lengths " << length << " and "
+                         << len << " along their axes";
+    length = len;
+  }
+  if (length > kMaxLoopIterations)
+    return ctx.error() << "trip count " << length << " is more than "
+                       << kMaxLoopIterations
+                       << " iterations (lpc unrolls loops)";
+  OpBuilder &b = ctx.b;
+  Location loc = ctx.loc;
+  SmallVector<Value> states;
+  for (int64_t i = 0; i < numStates; ++i)
+    states.push_back(ctx.input(i));
+  SmallVector<SmallVector<Value>> scans(numScanOut);
+  for (int64_t t = 0; t < length; ++t) {
+    SmallVector<Value> inputs(states);
+    for (int64_t j = 0; j < numScanIn; ++j) {
+      Value x = ctx.input(numStates + j);
+      ArrayRef<int64_t> xs = shapeOf(x);
+      SmallVector<int64_t> offsets(xs.size(), 0), sizes(xs),
+          strides(xs.size(), 1), dropped(xs);
+      offsets[inAxes[j]] = inDirs[j] ? length - 1 - t : t;
+      sizes[inAxes[j]] = 1;
+      dropped.erase(dropped.begin() + inAxes[j]);
+      Value s = slice(b, loc, x, offsets, sizes, strides);
+      inputs.push_back(reshape(b, loc, s, dropped));
+      ctx.setUnsigned(inputs.back(), ctx.isUnsigned(x));
     }
-    ctx.setUnsigned(out, ctx.isUnsigned(scans[k][0]));
-    results.push_back(out);
+    auto outs = ctx.importSubgraph(body, ("body#" + Twine(t)).str(), inputs);
+    if (failed(outs))
+      return failure();
+    states.assign(outs->begin(), outs->begin() + numStates);
+    for (int64_t k = 0; k < numScanOut; ++k) {
+      Value v = (*outs)[numStates + k];
+      if (!scans[k].empty() && v.getType() != scans[k][0].getType())
+        return ctx.error() << "scan output " << k << " is " << v.getType()
+                           << " in iteration " << t << " but "
+                           << scans[k][0].getType() << " before";
+      scans[k].push_back(v);
+    }
+  }
+  results.append(states.begin(), states.end());
+  for (int64_t k = 0; k < numScanOut; ++k) {
+    auto out = stack(ctx, scans[k], k, outAxes[k], outDirs[k] != 0);
+    if (failed(out))
+      return failure();
+    results.push_back(*out);
   }
   return success();
 }
@@ -205,4 +314,5 @@ LogicalResult loopOp(NodeContext &ctx, Results &results) {
 void lpc::frontend::registerControlFlowOps(OpTable &t) {
   t["If"] = ifOp;
   t["Loop"] = loopOp;
+  t["Scan"] = scanOp;
 }

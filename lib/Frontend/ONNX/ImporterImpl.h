@@ -194,7 +194,7 @@ void registerNNOps(OpTable &table);
 void registerReductionOps(OpTable &table);
 void registerShapeOps(OpTable &table);
 void registerResizeOps(OpTable &table);
-/// If, Loop (ControlFlowOps.cpp).
+/// If, Loop, Scan (ControlFlowOps.cpp).
 void registerControlFlowOps(OpTable &table);
 /// QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear, MatMulInteger,
 /// ConvInteger, QLinearMatMul, QLinearConv (QuantOps.cpp).

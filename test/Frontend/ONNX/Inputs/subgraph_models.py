@@ -345,6 +345,41 @@ def loop_model(kind):
                  check=kind in ("all", "early")), [("x", (3, 4))]
 
 
+def scan_model(kind):
+    """Scan over x [3, 4] along axis 1 (reversed) and y [4, 2] along axis 0:
+    a running sum state, scan outputs stacked along axis 1 and (prepended)
+    along axis 0; the body reads the outer w. The other kinds are errors."""
+    body = helper.make_graph(
+        [n("Mul", ["xs", "w"], "xw"),
+         n("Add", ["st_in", "xw"], "st_out"),
+         n("ReduceSum", ["ys"], "ysum", keepdims=1),
+         n("Add", ["st_out", "ysum"], "o1"),
+         n("Identity", ["ys"], "o2")],
+        "body", [vi("st_in", F, [3]), vi("xs", F, [3]), vi("ys", F, [2])],
+        [vi("st_out", F, [3]), vi("o1", F, [3]), vi("o2", F, [2])])
+    attrs = dict(num_scan_inputs=2, scan_input_axes=[1, 0],
+                 scan_input_directions=[1, 0], scan_output_axes=[1, 0],
+                 scan_output_directions=[0, 1])
+    y_shape = [4, 2]
+    opset = 17
+    if kind == "bad_in_axis":
+        attrs["scan_input_axes"] = [5, 0]
+    elif kind == "bad_out_axis":
+        attrs["scan_output_axes"] = [3, 0]
+    elif kind == "lengths":
+        y_shape = [5, 2]
+    elif kind == "opset8":
+        opset = 8
+    nodes = [const("w", [1.0, -2.0, 0.5], np.float32),
+             const("s0", [0.0, 1.0, 2.0], np.float32),
+             helper.make_node("Scan", ["s0", "x", "y"], ["s", "z1", "z2"],
+                              name="scan", body=body, **attrs)]
+    return model(nodes, [vi("x", F, [3, 4]), vi("y", F, y_shape)],
+                 [vi("s", F, [3]), vi("z1", F, [3, 4]), vi("z2", F, [4, 2])],
+                 opset=opset, check=kind == "all"), \
+        [("x", (3, 4)), ("y", tuple(y_shape))]
+
+
 MODELS = {
     "shape_reshape": shape_reshape,
     "shape_constant_of_shape": shape_constant_of_shape,
@@ -369,6 +404,11 @@ MODELS = {
     "loop_scan_type": lambda: loop_model("scan_type"),
     "loop_no_body": lambda: loop_model("no_body"),
     "loop_arity": lambda: loop_model("arity"),
+    "scan": lambda: scan_model("all"),
+    "scan_bad_in_axis": lambda: scan_model("bad_in_axis"),
+    "scan_bad_out_axis": lambda: scan_model("bad_out_axis"),
+    "scan_lengths": lambda: scan_model("lengths"),
+    "scan_opset8": lambda: scan_model("opset8"),
     "mod_float_fmod0": mod_float_fmod0,
 }
 
