@@ -16,36 +16,6 @@ namespace {
 
 using Results = SmallVectorImpl<Value>;
 
-/// Folds an integer elementwise op on small constants (shape arithmetic), so
-/// that Reshape/Expand/Slice see constant operands.
-std::optional<Value> foldIntBinary(NodeContext &ctx, Value lhs, Value rhs,
-                                   ArrayRef<int64_t> outShape,
-                                   int64_t (*fn)(int64_t, int64_t)) {
-  auto a = ctx.constInts(lhs, false), c = ctx.constInts(rhs, false);
-  if (!a || !c || !elemOf(lhs).isInteger(64) || numElements(outShape) > 64)
-    return std::nullopt;
-  int64_t n = numElements(outShape);
-  SmallVector<int64_t> out;
-  auto at = [&](const SmallVector<int64_t> &v, ArrayRef<int64_t> shape,
-                int64_t linear) {
-    // Broadcast index lookup.
-    int64_t idx = 0, stride = 1;
-    for (int64_t d = outShape.size() - 1, s = shape.size() - 1; s >= 0;
-         --d, --s) {
-      int64_t o = linear;
-      for (int64_t k = outShape.size() - 1; k > d; --k)
-        o /= outShape[k];
-      o %= outShape[d];
-      idx += (shape[s] == 1 ? 0 : o) * stride;
-      stride *= shape[s];
-    }
-    return v[idx];
-  };
-  for (int64_t i = 0; i < n; ++i)
-    out.push_back(fn(at(*a, shapeOf(lhs), i), at(*c, shapeOf(rhs), i)));
-  return ctx.constI64(out, outShape);
-}
-
 /// Broadcast shape of all present inputs, or an error.
 std::optional<SmallVector<int64_t>> outShapeOf(NodeContext &ctx,
                                                ArrayRef<Value> ins) {
@@ -63,7 +33,6 @@ std::optional<SmallVector<int64_t>> outShapeOf(NodeContext &ctx,
 }
 
 LogicalResult binaryArith(NodeContext &ctx, Results &results,
-                          int64_t (*fold)(int64_t, int64_t),
                           function_ref<Value(OpBuilder &, Location, Value,
                                              Value, bool isFloat, bool isUns)>
                               fn) {
@@ -76,12 +45,6 @@ LogicalResult binaryArith(NodeContext &ctx, Results &results,
   auto shape = outShapeOf(ctx, {lhs, rhs});
   if (!shape)
     return failure();
-  if (fold)
-    if (std::optional<Value> folded =
-            foldIntBinary(ctx, lhs, rhs, *shape, fold)) {
-      results.push_back(*folded);
-      return success();
-    }
   bool isFloat = isa<FloatType>(elemOf(lhs));
   bool isUns = ctx.isUnsigned(lhs);
   results.push_back(elementwise(ctx.b, ctx.loc, {lhs, rhs}, *shape, elemOf(lhs),
@@ -93,7 +56,7 @@ LogicalResult binaryArith(NodeContext &ctx, Results &results,
 
 LogicalResult addOp(NodeContext &ctx, Results &r) {
   return binaryArith(
-      ctx, r, [](int64_t a, int64_t b) { return a + b; },
+      ctx, r,
       [](OpBuilder &b, Location l, Value x, Value y, bool f, bool) -> Value {
         if (f)
           return arith::AddFOp::create(b, l, x, y);
@@ -102,7 +65,7 @@ LogicalResult addOp(NodeContext &ctx, Results &r) {
 }
 LogicalResult subOp(NodeContext &ctx, Results &r) {
   return binaryArith(
-      ctx, r, [](int64_t a, int64_t b) { return a - b; },
+      ctx, r,
       [](OpBuilder &b, Location l, Value x, Value y, bool f, bool) -> Value {
         if (f)
           return arith::SubFOp::create(b, l, x, y);
@@ -111,7 +74,7 @@ LogicalResult subOp(NodeContext &ctx, Results &r) {
 }
 LogicalResult mulOp(NodeContext &ctx, Results &r) {
   return binaryArith(
-      ctx, r, [](int64_t a, int64_t b) { return a * b; },
+      ctx, r,
       [](OpBuilder &b, Location l, Value x, Value y, bool f, bool) -> Value {
         if (f)
           return arith::MulFOp::create(b, l, x, y);
@@ -120,13 +83,45 @@ LogicalResult mulOp(NodeContext &ctx, Results &r) {
 }
 LogicalResult divOp(NodeContext &ctx, Results &r) {
   return binaryArith(
-      ctx, r, [](int64_t a, int64_t b) { return b ? a / b : 0; },
+      ctx, r,
       [](OpBuilder &b, Location l, Value x, Value y, bool f, bool u) -> Value {
         if (f)
           return arith::DivFOp::create(b, l, x, y);
         if (u)
           return arith::DivUIOp::create(b, l, x, y);
         return arith::DivSIOp::create(b, l, x, y);
+      });
+}
+
+/// Mod: integers take the divisor's sign (fmod = 0, Python's %) or the
+/// dividend's (fmod = 1, C's %); floats need fmod = 1 (C's fmod).
+LogicalResult modOp(NodeContext &ctx, Results &r) {
+  bool cStyle = ctx.getInt("fmod", 0);
+  if (ctx.hasInput(0) && isa<FloatType>(elemOf(ctx.input(0))) && !cStyle)
+    return ctx.error() << "fmod must be 1 for floating-point inputs";
+  return binaryArith(
+      ctx, r,
+      [&](OpBuilder &b, Location l, Value x, Value y, bool f, bool u) -> Value {
+        if (f)
+          return arith::RemFOp::create(b, l, x, y);
+        if (u)
+          return arith::RemUIOp::create(b, l, x, y);
+        Value rem = arith::RemSIOp::create(b, l, x, y);
+        if (cStyle)
+          return rem;
+        // A nonzero remainder whose sign differs from the divisor's moves
+        // by one divisor.
+        Value zero = scalarConst(b, l, x.getType(), 0);
+        Value nonzero =
+            arith::CmpIOp::create(b, l, arith::CmpIPredicate::ne, rem, zero);
+        Value remNeg =
+            arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, rem, zero);
+        Value yNeg =
+            arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, y, zero);
+        Value differ = arith::XOrIOp::create(b, l, remNeg, yNeg);
+        Value fix = arith::AndIOp::create(b, l, nonzero, differ);
+        return arith::SelectOp::create(
+            b, l, fix, arith::AddIOp::create(b, l, rem, y), rem);
       });
 }
 
@@ -365,16 +360,6 @@ LogicalResult unaryNumeric(NodeContext &ctx, Results &results, StringRef kind) {
   Value x = ctx.input(0);
   bool isFloat = isa<FloatType>(elemOf(x));
   bool isUns = ctx.isUnsigned(x);
-  // Shape arithmetic on small i64 constants folds.
-  if (kind == "Neg" || kind == "Abs")
-    if (auto c = ctx.constInts(x, false);
-        c && elemOf(x).isInteger(64) && c->size() <= 64) {
-      SmallVector<int64_t> out;
-      for (int64_t v : *c)
-        out.push_back(kind == "Neg" ? -v : std::abs(v));
-      results.push_back(ctx.constI64(out, shapeOf(x)));
-      return success();
-    }
   results.push_back(elementwise(
       ctx.b, ctx.loc, {x}, shapeOf(x), elemOf(x),
       [&](OpBuilder &b, Location l, ValueRange a) -> Value {
@@ -494,20 +479,6 @@ LogicalResult compare(NodeContext &ctx, Results &results,
     return failure();
   bool isFloat = isa<FloatType>(elemOf(lhs));
   bool isUns = ctx.isUnsigned(lhs);
-  // Shape arithmetic (Equal/Less on i64 shape values feeding Where) folds.
-  auto a = ctx.constInts(lhs, false), c = ctx.constInts(rhs, false);
-  if (a && c && elemOf(lhs).isInteger(64) && shapeOf(lhs) == ArrayRef(*shape) &&
-      shapeOf(rhs) == ArrayRef(*shape) && a->size() <= 64) {
-    SmallVector<bool> out;
-    for (size_t i = 0; i < a->size(); ++i) {
-      APInt x(64, (*a)[i], true), y(64, (*c)[i], true);
-      out.push_back(arith::applyCmpPredicate(isUns ? up : sp, x, y));
-    }
-    auto type = RankedTensorType::get(*shape, ctx.b.getI1Type());
-    results.push_back(arith::ConstantOp::create(
-        ctx.b, ctx.loc, DenseElementsAttr::get(type, ArrayRef(out))));
-    return success();
-  }
   results.push_back(elementwise(
       ctx.b, ctx.loc, {lhs, rhs}, *shape, ctx.b.getI1Type(),
       [&](OpBuilder &b, Location l, ValueRange a) -> Value {
@@ -581,17 +552,6 @@ LogicalResult whereOp(NodeContext &ctx, Results &results) {
   auto shape = outShapeOf(ctx, {c, x, y});
   if (!shape)
     return failure();
-  if (auto cv = ctx.constInts(c, false)) {
-    auto xv = ctx.constInts(x, false), yv = ctx.constInts(y, false);
-    if (xv && yv && elemOf(x).isInteger(64) && shapeOf(c) == ArrayRef(*shape) &&
-        shapeOf(x) == ArrayRef(*shape) && shapeOf(y) == ArrayRef(*shape)) {
-      SmallVector<int64_t> out;
-      for (size_t i = 0; i < cv->size(); ++i)
-        out.push_back((*cv)[i] ? (*xv)[i] : (*yv)[i]);
-      results.push_back(ctx.constI64(out, *shape));
-      return success();
-    }
-  }
   results.push_back(
       elementwise(ctx.b, ctx.loc, {c, x, y}, *shape, elemOf(x),
                   [&](OpBuilder &b, Location l, ValueRange a) -> Value {
@@ -600,30 +560,37 @@ LogicalResult whereOp(NodeContext &ctx, Results &results) {
   return success();
 }
 
+/// Input 0 converted elementwise to `elem` (ONNX Cast semantics).
+LogicalResult castTo(NodeContext &ctx, Results &results, Type elem,
+                     bool dstUns) {
+  Value x = ctx.input(0);
+  bool srcUns = ctx.isUnsigned(x);
+  Value out =
+      elementwise(ctx.b, ctx.loc, {x}, shapeOf(x), elem,
+                  [&](OpBuilder &b, Location l, ValueRange a) {
+                    return convertScalar(b, l, a[0], elem, srcUns, dstUns);
+                  });
+  ctx.setUnsigned(out, dstUns);
+  results.push_back(out);
+  return success();
+}
+
 LogicalResult castOp(NodeContext &ctx, Results &results) {
   if (failed(ctx.require(0, "input")))
     return failure();
-  Value x = ctx.input(0);
   int to = ctx.getInt("to", 0);
   Type elem = getElementType(ctx.b.getContext(), to);
   if (!elem)
     return ctx.error() << "cannot cast to " << onnxDTypeName(to);
-  bool srcUns = ctx.isUnsigned(x), dstUns = isUnsignedDType(to);
-  Value out;
-  if (auto ints = ctx.constInts(x, false); ints && isa<IntegerType>(elem) &&
-                                           elem.isInteger(64) &&
-                                           ints->size() <= 64) {
-    out = ctx.constI64(*ints, shapeOf(x));
-  } else {
-    out = elementwise(ctx.b, ctx.loc, {x}, shapeOf(x), elem,
-                      [&](OpBuilder &b, Location l, ValueRange a) {
-                        return convertScalar(b, l, a[0], elem, srcUns, dstUns);
-                      });
-  }
-  if (dstUns)
-    ctx.markUnsigned(out);
-  results.push_back(out);
-  return success();
+  return castTo(ctx, results, elem, isUnsignedDType(to));
+}
+
+/// CastLike: Cast to the element type of input 1.
+LogicalResult castLikeOp(NodeContext &ctx, Results &results) {
+  if (failed(ctx.require(0, "input")) || failed(ctx.require(1, "target_type")))
+    return failure();
+  Value like = ctx.input(1);
+  return castTo(ctx, results, elemOf(like), ctx.isUnsigned(like));
 }
 
 LogicalResult identityOp(NodeContext &ctx, Results &results) {
@@ -661,6 +628,7 @@ void lpc::frontend::registerElementwiseOps(OpTable &t) {
   t["Sub"] = subOp;
   t["Mul"] = mulOp;
   t["Div"] = divOp;
+  t["Mod"] = modOp;
   t["Pow"] = powOp;
   t["Max"] = maxOp;
   t["Min"] = minOp;
@@ -703,6 +671,7 @@ void lpc::frontend::registerElementwiseOps(OpTable &t) {
   t["Xor"] = xorOp;
   t["Where"] = whereOp;
   t["Cast"] = castOp;
+  t["CastLike"] = castLikeOp;
   t["Identity"] = identityOp;
   t["Dropout"] = dropoutOp;
 }

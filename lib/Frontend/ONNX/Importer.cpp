@@ -17,8 +17,10 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -55,15 +57,35 @@ public:
   DenseSet<Value> unsignedValues;
   /// Values whose op set their signedness (no inheritance from input 0).
   DenseSet<Value> signednessSet;
-  /// Graph inputs whose value ImportOptions::inputValues gives.
-  DenseMap<Value, DenseElementsAttr> knownInputs;
+  /// Values known from ImportOptions::inputValues: graph inputs given a
+  /// value, and what the constant evaluator computes from them.
+  DenseMap<Value, DenseElementsAttr> knownValues;
+
+  /// Imports `graph` (a node's subgraph attribute `attrName`) at the
+  /// builder's insertion point, reading values of the enclosing scopes;
+  /// its names do not outlive it. Returns one value per graph output.
+  FailureOr<SmallVector<Value>> importSubgraph(const onnx::GraphProto &graph,
+                                               const onnx::NodeProto &parent,
+                                               Location parentLoc,
+                                               StringRef attrName,
+                                               ArrayRef<Value> inputs);
 
 private:
+  /// Imports the initializers and nodes of `graph` (nodes in dependency
+  /// order) at the builder's insertion point.
+  LogicalResult importNodes(const onnx::GraphProto &graph);
   LogicalResult importNode(const onnx::NodeProto &node, int64_t index);
   Location nodeLoc(const onnx::NodeProto &node, int64_t index);
   FailureOr<RankedTensorType> valueInfoType(const onnx::ValueInfoProto &info,
                                             Location loc, bool isInput,
                                             int *dtype);
+
+  /// Node names of a subgraph are prefixed with "<parent>/<attribute>/", and
+  /// their locations carry the parent's node index.
+  std::string scope;
+  int64_t scopeIndex = -1;
+  /// The index of the main-graph node being imported.
+  int64_t currentIndex = 0;
 };
 
 } // namespace lpc::frontend
@@ -133,6 +155,12 @@ LogicalResult NodeContext::requireFloat(size_t i, StringRef what) {
 
 TensorReader &NodeContext::reader() { return importer.reader; }
 
+FailureOr<SmallVector<Value>>
+NodeContext::importSubgraph(const onnx::GraphProto &graph, StringRef attrName,
+                            ArrayRef<Value> inputs) {
+  return importer.importSubgraph(graph, node, loc, attrName, inputs);
+}
+
 bool NodeContext::isUnsigned(Value v) const {
   return importer.unsignedValues.contains(v);
 }
@@ -155,8 +183,8 @@ std::optional<DenseElementsAttr> NodeContext::constant(Value v,
     return attr;
   if (!allowInputs)
     return std::nullopt;
-  auto it = importer.knownInputs.find(v);
-  if (v && it != importer.knownInputs.end())
+  auto it = importer.knownValues.find(v);
+  if (v && it != importer.knownValues.end())
     return it->second;
   return std::nullopt;
 }
@@ -205,6 +233,7 @@ static const OpTable &opTable() {
     registerReductionOps(t);
     registerShapeOps(t);
     registerResizeOps(t);
+    registerControlFlowOps(t);
     registerQuantOps(t);
     registerMicrosoftOps(t);
     registerQONNXOps(t);
@@ -217,8 +246,9 @@ Location GraphImporter::nodeLoc(const onnx::NodeProto &node, int64_t index) {
   std::string name = node.name().empty()
                          ? node.op_type() + "#" + std::to_string(index)
                          : node.name();
-  return FusedLoc::get(&ctx, {NameLoc::get(StringAttr::get(&ctx, name)),
-                              FileLineColLoc::get(&ctx, path, index + 1, 0)});
+  int64_t line = scopeIndex >= 0 ? scopeIndex : index;
+  return FusedLoc::get(&ctx, {NameLoc::get(StringAttr::get(&ctx, scope + name)),
+                              FileLineColLoc::get(&ctx, path, line + 1, 0)});
 }
 
 FailureOr<RankedTensorType>
@@ -278,19 +308,29 @@ GraphImporter::valueInfoType(const onnx::ValueInfoProto &info, Location loc,
                    << info.name() << "=d0,d1,...";
     return failure();
   }
-  for (const auto &d : tt.shape().dim()) {
+  for (auto [i, d] : llvm::enumerate(tt.shape().dim())) {
     if (d.has_dim_value() && d.dim_value() >= 0) {
       shape.push_back(d.dim_value());
       continue;
     }
     if (!isInput)
       return RankedTensorType();
-    emitError(loc) << "graph input '" << info.name()
-                   << "' has dynamic dimension "
-                   << (d.has_dim_param() ? "'" + d.dim_param() + "'"
-                                         : std::string("?"))
-                   << "; give its shape with --input-shape " << info.name()
-                   << "=d0,d1,...";
+    InFlightDiagnostic diag = emitError(loc);
+    diag << "graph input '" << info.name() << "' has dynamic dimension " << i
+         << " ('" << (d.dim_param().empty() ? "?" : d.dim_param())
+         << "') in its shape [";
+    llvm::interleave(
+        tt.shape().dim(), diag,
+        [&](const onnx::TensorShapeProto_Dimension &e) {
+          if (e.has_dim_value())
+            diag << e.dim_value();
+          else
+            diag << (e.dim_param().empty() ? "?" : e.dim_param());
+        },
+        ", ");
+    diag << "] (lpc compiles static shapes): give its shape with "
+            "--input-shape "
+         << info.name() << "=d0,d1,... (`lpc run` takes it from the input)";
     return failure();
   }
   return RankedTensorType::get(shape, elem);
@@ -299,6 +339,8 @@ GraphImporter::valueInfoType(const onnx::ValueInfoProto &info, Location loc,
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         int64_t index) {
   Location loc = nodeLoc(node, index);
+  if (scopeIndex < 0)
+    currentIndex = index;
   std::string domain = canonicalDomain(node.domain());
   auto opsetIt = opsets.find(domain);
   int64_t opset = opsetIt == opsets.end() ? 0 : opsetIt->second;
@@ -316,8 +358,28 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     inputs.push_back(name.empty() ? Value() : values.lookup(name));
   NodeContext nc(*this, node, loc, opset, inputs);
   SmallVector<Value> results;
-  if (failed(fnIt->second(nc, results)))
-    return failure();
+  // A node on constants is evaluated (ConstantEvaluator.cpp), so that shape
+  // computations reach the operands that must be compile-time as constants.
+  if (auto folded = evaluateNode(nc, /*allowInputs=*/false)) {
+    for (const KnownValue &k : *folded) {
+      Value c = arith::ConstantOp::create(b, loc, k.attr);
+      nc.setUnsigned(c, k.isUnsigned);
+      results.push_back(c);
+    }
+  } else {
+    if (failed(fnIt->second(nc, results)))
+      return failure();
+    // On values given for graph inputs, the IR stays (it reads the inputs at
+    // run time), and the values are known to operands that must be
+    // compile-time.
+    bool readsKnown = llvm::any_of(
+        inputs, [&](Value v) { return v && knownValues.count(v); });
+    if (readsKnown)
+      if (auto known = evaluateNode(nc, /*allowInputs=*/true))
+        for (auto [v, k] : llvm::zip(results, *known))
+          if (v && !knownValues.count(v))
+            knownValues[v] = k.attr;
+  }
   for (int i = 0; i < node.output_size(); ++i) {
     const std::string &name = node.output(i);
     if (name.empty())
@@ -335,6 +397,158 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     values[name] = v;
   }
   return success();
+}
+
+/// The names `graph` reads from enclosing scopes: inputs of its nodes (and
+/// of their subgraphs) that it does not define itself.
+static void outerNames(const onnx::GraphProto &graph, llvm::StringSet<> &out) {
+  llvm::StringSet<> defined;
+  for (const auto &in : graph.input())
+    defined.insert(in.name());
+  for (const auto &init : graph.initializer())
+    defined.insert(init.name());
+  for (const auto &node : graph.node())
+    for (const std::string &o : node.output())
+      defined.insert(o);
+  for (const auto &node : graph.node()) {
+    for (const std::string &in : node.input())
+      if (!in.empty() && !defined.contains(in))
+        out.insert(in);
+    for (const auto &a : node.attribute()) {
+      llvm::StringSet<> inner;
+      if (a.has_g())
+        outerNames(a.g(), inner);
+      for (const auto &g : a.graphs())
+        outerNames(g, inner);
+      for (const auto &n : inner)
+        if (!defined.contains(n.getKey()))
+          out.insert(n.getKey());
+    }
+  }
+}
+
+/// What `node` reads: its inputs, then the outer-scope names its subgraphs
+/// read.
+static SmallVector<std::string> nodeReads(const onnx::NodeProto &node) {
+  SmallVector<std::string> reads(node.input().begin(), node.input().end());
+  llvm::StringSet<> inner;
+  for (const auto &a : node.attribute()) {
+    if (a.has_g())
+      outerNames(a.g(), inner);
+    for (const auto &g : a.graphs())
+      outerNames(g, inner);
+  }
+  for (const auto &n : inner)
+    reads.push_back(n.getKey().str());
+  return reads;
+}
+
+LogicalResult GraphImporter::importNodes(const onnx::GraphProto &graph) {
+  Location fileLoc = FileLineColLoc::get(&ctx, path, 0, 0);
+  for (const auto &init : graph.initializer()) {
+    Location loc = NameLoc::get(b.getStringAttr(init.name()), fileLoc);
+    ElementsAttr attr = reader.readWeights(init, loc);
+    if (!attr)
+      return failure();
+    Value c = arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
+    values[init.name()] = c;
+    if (isUnsignedDType(init.data_type()))
+      unsignedValues.insert(c);
+  }
+
+  // Order the nodes: ONNX requires topological order, but a malformed model
+  // may not be; a value no node, input or initializer defines is an error,
+  // and so is a cycle.
+  int numNodes = graph.node_size();
+  llvm::StringMap<int> producer;
+  for (int i = 0; i < numNodes; ++i)
+    for (const std::string &out : graph.node(i).output())
+      if (!out.empty())
+        producer[out] = i;
+  for (int i = 0; i < numNodes; ++i) {
+    const onnx::NodeProto &node = graph.node(i);
+    for (const std::string &in : nodeReads(node)) {
+      if (in.empty() || values.count(in) || producer.count(in))
+        continue;
+      emitError(nodeLoc(node, i))
+          << node.op_type() << " node '" << node.name() << "': input '" << in
+          << "' is not a graph input, an initializer or a node output "
+             "(missing initializer?)";
+      return failure();
+    }
+  }
+  SmallVector<int> order;
+  SmallVector<int> state(numNodes, 0); // 0 new, 1 on stack, 2 done
+  std::function<bool(int)> visit = [&](int i) -> bool {
+    if (state[i] == 2)
+      return true;
+    if (state[i] == 1) {
+      emitError(nodeLoc(graph.node(i), i))
+          << "the graph has a cycle through node '" << graph.node(i).name()
+          << "'";
+      return false;
+    }
+    state[i] = 1;
+    for (const std::string &in : nodeReads(graph.node(i))) {
+      auto it = producer.find(in);
+      if (!in.empty() && !values.count(in) && it != producer.end() &&
+          !visit(it->second))
+        return false;
+    }
+    state[i] = 2;
+    order.push_back(i);
+    return true;
+  };
+  for (int i = 0; i < numNodes; ++i)
+    if (!visit(i))
+      return failure();
+
+  // Op importers may leave the builder inside the regions they build.
+  Block *block = b.getInsertionBlock();
+  for (int i : order) {
+    b.setInsertionPointToEnd(block);
+    if (failed(importNode(graph.node(i), i)))
+      return failure();
+  }
+  b.setInsertionPointToEnd(block);
+
+  return success();
+}
+
+FailureOr<SmallVector<Value>>
+GraphImporter::importSubgraph(const onnx::GraphProto &graph,
+                              const onnx::NodeProto &parent, Location parentLoc,
+                              StringRef attrName, ArrayRef<Value> inputs) {
+  // Names defined in the subgraph go out of scope with it.
+  llvm::StringMap<Value> outer = values;
+  std::string outerScope = scope;
+  int64_t outerIndex = scopeIndex;
+  StringRef parentName = parent.name();
+  std::string name = parentName.empty() ? parent.op_type() : parentName.str();
+  scope = outerScope + name + "/" + attrName.str() + "/";
+  if (scopeIndex < 0)
+    scopeIndex = currentIndex;
+  llvm::scope_exit restore([&] {
+    values = std::move(outer);
+    scope = outerScope;
+    scopeIndex = outerIndex;
+  });
+  for (auto [info, v] : llvm::zip(graph.input(), inputs))
+    values[info.name()] = v;
+  if (failed(importNodes(graph)))
+    return failure();
+  SmallVector<Value> results;
+  for (const auto &out : graph.output()) {
+    Value v = values.lookup(out.name());
+    if (!v) {
+      emitError(parentLoc) << parent.op_type() << " node '" << parent.name()
+                           << "': " << attrName << " output '" << out.name()
+                           << "' is not produced by any node";
+      return failure();
+    }
+    results.push_back(v);
+  }
+  return results;
 }
 
 OwningOpRef<ModuleOp> GraphImporter::run() {
@@ -415,72 +629,11 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       llvm::raw_string_ostream(want) << arg.getType();
       if (attr.getType() != arg.getType())
         return badValue("has type " + have + ", the input is " + want);
-      knownInputs[arg] = attr;
+      knownValues[arg] = attr;
     }
   }
-  for (const auto &init : graph.initializer()) {
-    Location loc = NameLoc::get(b.getStringAttr(init.name()), fileLoc);
-    ElementsAttr attr = reader.readWeights(init, loc);
-    if (!attr)
-      return nullptr;
-    Value c = arith::ConstantOp::create(b, loc, cast<TypedAttr>(attr));
-    values[init.name()] = c;
-    if (isUnsignedDType(init.data_type()))
-      unsignedValues.insert(c);
-  }
-
-  // Order the nodes: ONNX requires topological order, but a malformed model
-  // may not be; a value no node, input or initializer defines is an error,
-  // and so is a cycle.
-  int numNodes = graph.node_size();
-  llvm::StringMap<int> producer;
-  for (int i = 0; i < numNodes; ++i)
-    for (const std::string &out : graph.node(i).output())
-      if (!out.empty())
-        producer[out] = i;
-  for (int i = 0; i < numNodes; ++i) {
-    const onnx::NodeProto &node = graph.node(i);
-    for (const std::string &in : node.input()) {
-      if (in.empty() || values.count(in) || producer.count(in))
-        continue;
-      emitError(nodeLoc(node, i))
-          << node.op_type() << " node '" << node.name() << "': input '" << in
-          << "' is not a graph input, an initializer or a node output "
-             "(missing initializer?)";
-      return nullptr;
-    }
-  }
-  SmallVector<int> order;
-  SmallVector<int> state(numNodes, 0); // 0 new, 1 on stack, 2 done
-  std::function<bool(int)> visit = [&](int i) -> bool {
-    if (state[i] == 2)
-      return true;
-    if (state[i] == 1) {
-      emitError(nodeLoc(graph.node(i), i))
-          << "the graph has a cycle through node '" << graph.node(i).name()
-          << "'";
-      return false;
-    }
-    state[i] = 1;
-    for (const std::string &in : graph.node(i).input()) {
-      auto it = producer.find(in);
-      if (!in.empty() && !values.count(in) && it != producer.end() &&
-          !visit(it->second))
-        return false;
-    }
-    state[i] = 2;
-    order.push_back(i);
-    return true;
-  };
-  for (int i = 0; i < numNodes; ++i)
-    if (!visit(i))
-      return nullptr;
-
-  for (int i : order) {
-    b.setInsertionPointToEnd(body);
-    if (failed(importNode(graph.node(i), i)))
-      return nullptr;
-  }
+  if (failed(importNodes(graph)))
+    return nullptr;
 
   // Results.
   b.setInsertionPointToEnd(body);
@@ -532,7 +685,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 
 void lpc::frontend::registerImporterDialects(DialectRegistry &registry) {
   registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
-                  math::MathDialect, tensor::TensorDialect, lq::LQDialect>();
+                  math::MathDialect, scf::SCFDialect, tensor::TensorDialect,
+                  lq::LQDialect>();
 }
 
 bool lpc::frontend::parseShapeList(StringRef text,

@@ -120,7 +120,8 @@ public:
   void setUnsigned(mlir::Value v, bool isUnsigned);
 
   /// The compile-time value of `v`: an arith.constant, or (when
-  /// `allowInputs`) a graph input with a value in ImportOptions::inputValues.
+  /// `allowInputs`) a graph input with a value in ImportOptions::inputValues
+  /// or a value the constant evaluator computed from such inputs.
   /// Operands that must be compile-time (shapes, axes, scales) allow inputs;
   /// import-time folding of data does not.
   std::optional<mlir::DenseElementsAttr>
@@ -138,11 +139,41 @@ public:
   /// The importer's tensor reader (for tensor-valued attributes).
   TensorReader &reader();
 
+  /// Imports `graph`, the subgraph attribute `attrName` of this node, at the
+  /// builder's insertion point (If branches, loop bodies) with its inputs
+  /// bound to `inputs`: its nodes read the values of the enclosing graphs,
+  /// and its own names do not outlive it. Returns one value per subgraph
+  /// output; an error was reported otherwise.
+  mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+  importSubgraph(const onnx::GraphProto &graph, llvm::StringRef attrName,
+                 llvm::ArrayRef<mlir::Value> inputs = {});
+
   GraphImporter &importer;
 
 private:
   llvm::SmallVector<mlir::Value> inputs;
 };
+
+//===----------------------------------------------------------------------===//
+// Import-time evaluation (ConstantEvaluator.cpp)
+//===----------------------------------------------------------------------===//
+
+/// A value known at import time, with the signedness of its integers.
+struct KnownValue {
+  mlir::DenseElementsAttr attr;
+  bool isUnsigned = false;
+};
+
+/// The most elements an evaluated node reads or writes (shape arithmetic and
+/// small tables, not weights).
+constexpr int64_t kMaxFoldElements = 4096;
+
+/// Evaluates `ctx.node` on the host when every present input is known
+/// (ctx.constant(input, allowInputs)) and the evaluator covers its op type:
+/// one value per node output, or nullopt (the op importer then builds IR and
+/// reports any error).
+std::optional<llvm::SmallVector<KnownValue>> evaluateNode(NodeContext &ctx,
+                                                          bool allowInputs);
 
 /// An op importer: builds IR for `ctx.node` and appends one value per node
 /// output (null for outputs it does not produce; only allowed when unused).
@@ -163,6 +194,8 @@ void registerNNOps(OpTable &table);
 void registerReductionOps(OpTable &table);
 void registerShapeOps(OpTable &table);
 void registerResizeOps(OpTable &table);
+/// If, Loop, Scan (ControlFlowOps.cpp).
+void registerControlFlowOps(OpTable &table);
 /// QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear, MatMulInteger,
 /// ConvInteger, QLinearMatMul, QLinearConv (QuantOps.cpp).
 void registerQuantOps(OpTable &table);

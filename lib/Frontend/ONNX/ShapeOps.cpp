@@ -2,8 +2,8 @@
 //
 // Reshape, Flatten, Squeeze, Unsqueeze, Transpose, Concat, Split, Slice,
 // Gather, Expand, Tile, Shape, Size, Constant, ConstantOfShape, Range.
-// Shapes are static, so shape computations (Shape -> Gather -> Concat ->
-// Reshape chains) fold to constants at import time.
+// Shapes are static: Shape and Size are constants, and the constant
+// evaluator (ConstantEvaluator.cpp) folds what is computed from them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -213,23 +213,6 @@ LogicalResult concatOp(NodeContext &ctx, Results &results) {
                            << " and " << v.getType() << " differ outside axis "
                            << *axis;
   }
-  // Constant i64 vectors (shape arithmetic) fold.
-  if (rank == 1 && elemOf(ins[0]).isInteger(64)) {
-    SmallVector<int64_t> all;
-    bool allConst = true;
-    for (Value v : ins) {
-      auto c = ctx.constInts(v, false);
-      if (!c) {
-        allConst = false;
-        break;
-      }
-      all.append(*c);
-    }
-    if (allConst) {
-      results.push_back(ctx.constI64(all));
-      return success();
-    }
-  }
   results.push_back(concat(ctx.b, ctx.loc, ins, *axis));
   return success();
 }
@@ -320,15 +303,6 @@ LogicalResult sliceOp(NodeContext &ctx, Results &results) {
     sizes[*a] = std::max<int64_t>(n, 0);
     strides[*a] = step;
   }
-  // Small constant integer vectors fold.
-  if (rank == 1 && elemOf(x).isInteger(64))
-    if (auto c = ctx.constInts(x, false)) {
-      SmallVector<int64_t> out;
-      for (int64_t i = 0; i < sizes[0]; ++i)
-        out.push_back((*c)[offsets[0] + i * strides[0]]);
-      results.push_back(ctx.constI64(out));
-      return success();
-    }
   if (llvm::all_of(strides, [](int64_t s) { return s > 0; })) {
     results.push_back(slice(b, loc, x, offsets, sizes, strides));
     return success();
@@ -375,20 +349,12 @@ LogicalResult gatherOp(NodeContext &ctx, Results &results) {
   outShape.append(is.begin(), is.end());
   outShape.append(ds.begin() + *axis + 1, ds.end());
   int64_t dim = ds[*axis];
-  // Constant folding of small integer gathers (shape arithmetic).
-  if (auto dv = ctx.constInts(data, false);
-      dv && ds.size() == 1 && elemOf(data).isInteger(64))
-    if (auto iv = ctx.constInts(idx, false)) {
-      SmallVector<int64_t> out;
-      for (int64_t i : *iv) {
-        if (i < -dim || i >= dim)
-          return ctx.error()
-                 << "index " << i << " is out of range for size " << dim;
-        out.push_back((*dv)[i < 0 ? i + dim : i]);
-      }
-      results.push_back(ctx.constI64(out, outShape));
-      return success();
-    }
+  // Out-of-range indices are undefined; constant ones are an error.
+  if (auto iv = ctx.constInts(idx, false))
+    for (int64_t i : *iv)
+      if (i < -dim || i >= dim)
+        return ctx.error() << "index " << i << " is out of range for size "
+                           << dim;
   MLIRContext *mctx = b.getContext();
   int64_t rank = outShape.size();
   int64_t ir = is.size();
@@ -584,43 +550,20 @@ LogicalResult constantOfShapeOp(NodeContext &ctx, Results &results) {
   return success();
 }
 
+/// Range's output shape is its operands' values: they must be known, and the
+/// constant evaluator computes it.
 LogicalResult rangeOp(NodeContext &ctx, Results &results) {
   for (size_t i = 0; i < 3; ++i)
     if (failed(ctx.require(i, "start/limit/delta")))
       return failure();
-  Type elem = elemOf(ctx.input(0));
-  auto s = ctx.constant(ctx.input(0)), l = ctx.constant(ctx.input(1)),
-       d = ctx.constant(ctx.input(2));
-  if (!s || !l || !d)
-    return ctx.error() << "start, limit and delta must be constants";
-  auto scalar = [](DenseElementsAttr a) {
-    if (isa<FloatType>(a.getElementType()))
-      return (*a.getValues<APFloat>().begin()).convertToDouble();
-    return (double)(*a.getValues<APInt>().begin()).getSExtValue();
-  };
-  double start = scalar(*s), limit = scalar(*l), delta = scalar(*d);
-  if (delta == 0)
-    return ctx.error() << "delta must not be 0";
-  int64_t n = std::max<int64_t>(0, (int64_t)std::ceil((limit - start) / delta));
-  auto type = RankedTensorType::get({n}, elem);
-  DenseElementsAttr attr;
-  if (auto ft = dyn_cast<FloatType>(elem)) {
-    SmallVector<APFloat> v;
-    for (int64_t i = 0; i < n; ++i) {
-      APFloat x(start + i * delta);
-      bool lost;
-      x.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
-      v.push_back(x);
-    }
-    attr = DenseElementsAttr::get(type, v);
-  } else {
-    SmallVector<APInt> v;
-    for (int64_t i = 0; i < n; ++i)
-      v.push_back(APInt(elem.getIntOrFloatBitWidth(),
-                        (int64_t)start + i * (int64_t)delta, true));
-    attr = DenseElementsAttr::get(type, v);
-  }
-  results.push_back(arith::ConstantOp::create(ctx.b, ctx.loc, attr));
+  auto known = evaluateNode(ctx, /*allowInputs=*/true);
+  if (!known)
+    return ctx.error() << "start, limit and delta must be constants (scalars "
+                          "of one type, delta not 0, at most "
+                       << kMaxFoldElements << " elements)";
+  Value out = arith::ConstantOp::create(ctx.b, ctx.loc, (*known)[0].attr);
+  ctx.setUnsigned(out, (*known)[0].isUnsigned);
+  results.push_back(out);
   return success();
 }
 

@@ -28,8 +28,9 @@ struct ImportOptions {
   llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
   /// Known values of graph inputs (by name, each a serialized
   /// onnx.TensorProto). Ops that need a compile-time operand (Reshape's
-  /// shape, Slice's starts, Resize's scales, ...) read a graph input's value
-  /// from here; everything else still reads the input at run time. `lpc run`
+  /// shape, Slice's starts, Resize's scales, an If's condition, ...) read a
+  /// graph input's value, or a value computed from given inputs, from here;
+  /// everything else still reads the input at run time. `lpc run`
   /// fills it from the small integer and float inputs it is given.
   llvm::StringMap<std::string> inputValues;
   /// Name of the function that holds the graph.
