@@ -5,16 +5,21 @@ input sets that were not used for calibration.
     .deps/venv/bin/python bench/quant_vs_ort.py [--lpc build/bin/lpc]
 
 Model: an MLP block (256 -> 1024 -> Relu -> 256, 16 tokens) whose inputs have
-correlated, unevenly scaled channels (as activations do). 8 calibration
-sets, 4 held-out sets. Rows:
+correlated, unevenly scaled channels (as activations do). 160 calibration
+sets (2560 rows, more than any K), 4 held-out sets. Rows:
   int8   lpc w8a8 (per-channel int8 weights, per-token int8 activations at
          run time) | ORT quantize_dynamic (per-channel int8 weights, uint8
          per-tensor dynamic activations)
   4-bit  lpc w4g128 | ORT MatMulNBitsQuantizer RTN (asymmetric, block 128)
   GPTQ   lpc w4g128 --gptq | ORT MatMulNBitsQuantizer GPTQ (block 128,
          1% damping, same calibration sets)
+And a CNN (3x3 convolutions 16 -> 32 -> Relu -> 32 on 32 x 32):
+  int8   ORT quantize_static (QDQ, per-channel int8 weights, static uint8
+         activations) | lpc w8a8 (int8 filters; lpc keeps convolution
+         activations f32, so this row is not the same bits) and lpc fp8
+         (E4M3FN filters and static E4M3FN activations from calibration)
 ORT's integer kernels saturate without VNNI (docs/Rationale.md), so its int8
-row depends on the CPU; the script prints the CPU.
+rows depend on the CPU; the script prints the CPU.
 """
 import argparse
 import importlib.util
@@ -28,7 +33,8 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
-from onnxruntime.quantization import CalibrationDataReader, QuantType, quantize_dynamic
+from onnxruntime.quantization import (CalibrationDataReader, QuantFormat, QuantType, quantize_dynamic,
+                                      quantize_static)
 from onnxruntime.quantization.matmul_nbits_quantizer import (GPTQWeightOnlyQuantConfig, MatMulNBitsQuantizer,
                                                              RTNWeightOnlyQuantConfig)
 
@@ -81,6 +87,54 @@ def sqnr(ref, got):
     return 10 * np.log10((ref ** 2).sum() / ((ref - got) ** 2).sum())
 
 
+def cnn_rows(work, rng, lpc, so):
+    """The CNN rows: ORT quantize_static beside lpc w8a8 and fp8."""
+    c1 = (rng.standard_normal((32, 16, 3, 3)) / 12).astype(np.float32)
+    c2 = (rng.standard_normal((32, 32, 3, 3)) / 17).astype(np.float32)
+    g = helper.make_graph(
+        [helper.make_node("Conv", ["x", "c1"], ["a"], name="conv1", pads=[1, 1, 1, 1]),
+         helper.make_node("Relu", ["a"], ["b"], name="act"),
+         helper.make_node("Conv", ["b", "c2"], ["y"], name="conv2", pads=[1, 1, 1, 1])],
+        "cnn", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 16, 32, 32])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 32, 32, 32])],
+        [numpy_helper.from_array(c1, "c1"), numpy_helper.from_array(c2, "c2")])
+    model = os.path.join(work, "cnn.onnx")
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), model)
+    cal = [rng.standard_normal((1, 16, 32, 32)).astype(np.float32) for _ in range(8)]
+    held = [rng.standard_normal((1, 16, 32, 32)).astype(np.float32) for _ in range(2)]
+    caldir = os.path.join(work, "cnn_cal")
+    for i, x in enumerate(cal):
+        os.makedirs(os.path.join(caldir, str(i)))
+        with open(os.path.join(caldir, str(i), "input_0.pb"), "wb") as f:
+            f.write(numpy_helper.from_array(x, "x").SerializeToString())
+
+    def run_ort(path):
+        s = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+        return [s.run(None, {"x": x})[0] for x in held]
+
+    def run_lpc(*flags):
+        lib = os.path.join(work, "cnn.so")
+        subprocess.run([lpc, "compile", model, *flags, "-o", lib], check=True, capture_output=True)
+        outs = []
+        for i, x in enumerate(held):
+            f = os.path.join(work, "cnn_held_%d.pb" % i)
+            with open(f, "wb") as fh:
+                fh.write(numpy_helper.from_array(x, "x").SerializeToString())
+            out = os.path.join(work, "cnn_out")
+            subprocess.run([lpc, "run", lib, f, "--output-dir", out], check=True, capture_output=True)
+            outs.append(numpy_helper.to_array(onnx.load_tensor(os.path.join(out, "output_0.pb"))))
+        return outs
+
+    ref = run_ort(model)
+    qdq = os.path.join(work, "cnn_qdq.onnx")
+    quantize_static(model, qdq, Reader(cal), quant_format=QuantFormat.QDQ, per_channel=True,
+                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+    theirs = sqnr(ref, run_ort(qdq))
+    return [("cnn int8 w (f32 a)", sqnr(ref, run_lpc("--quantize=w8a8")), "ORT quantize_static", theirs),
+            ("cnn fp8 w+a", sqnr(ref, run_lpc("--quantize=fp8", "--calibration", caldir)), "ORT quantize_static",
+             theirs)]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lpc", default=os.path.join(os.path.dirname(__file__), "..", "build", "bin", "lpc"))
@@ -94,7 +148,7 @@ def main():
 
     with tempfile.TemporaryDirectory() as work:
         model = build(work, rng)
-        cal, held = [sample() for _ in range(8)], [sample() for _ in range(4)]
+        cal, held = [sample() for _ in range(160)], [sample() for _ in range(4)]
         for i, x in enumerate(cal):
             os.makedirs(os.path.join(work, "cal", "%d" % i))
             with open(os.path.join(work, "cal", "%d" % i, "input_0.pb"), "wb") as f:
@@ -143,9 +197,10 @@ def main():
              "ORT MatMulNBits GPTQ",
              sqnr(ref, ort_nbits(GPTQWeightOnlyQuantConfig(calibration_data_reader=Reader(cal), block_size=128)))),
         ]
+        rows += cnn_rows(work, rng, args.lpc, so)
         print("CPU: %s; onnxruntime %s; held-out SQNR vs float (dB)" % (cpu_name(), ort.__version__))
         for name, ours, peer, theirs in rows:
-            print("%-16s lpc %6.2f | %-22s %6.2f | lpc - ORT %+.2f dB" % (name, ours, peer, theirs, ours - theirs))
+            print("%-18s lpc %6.3f | %-22s %6.3f | lpc - ORT %+.3f dB" % (name, ours, peer, theirs, ours - theirs))
 
 
 if __name__ == "__main__":

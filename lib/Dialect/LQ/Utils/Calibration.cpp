@@ -2,10 +2,11 @@
 
 #include "lpc/Dialect/LQ/Utils/Calibration.h"
 
+#include "lpc/Dialect/LQ/Utils/JSONFile.h"
+
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -153,18 +154,10 @@ llvm::Error lpc::lq::writeCalibrationStats(const CalibrationStats &stats,
 
 llvm::Expected<CalibrationStats>
 lpc::lq::readCalibrationStats(llvm::StringRef path) {
-  auto fail = [&](const llvm::Twine &msg) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   path + ": " + msg);
-  };
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buf =
-      llvm::MemoryBuffer::getFile(path);
-  if (!buf)
-    return fail("cannot read: " + buf.getError().message());
-  llvm::Expected<llvm::json::Value> doc =
-      llvm::json::parse((*buf)->getBuffer());
+  auto fail = [&](const llvm::Twine &msg) { return fileError(path, msg); };
+  llvm::Expected<llvm::json::Value> doc = readJSONFile(path);
   if (!doc)
-    return fail("not valid JSON: " + llvm::toString(doc.takeError()));
+    return doc.takeError();
   const llvm::json::Object *top = doc->getAsObject();
   if (!top || top->getString("format") != "lpc-calibration")
     return fail("not an lpc calibration file (no \"format\": "

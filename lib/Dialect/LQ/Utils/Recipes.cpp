@@ -12,13 +12,13 @@
 #include "lpc/Dialect/LQ/IR/Format.h"
 #include "lpc/Dialect/LQ/IR/LQ.h"
 #include "lpc/Dialect/LQ/Utils/HostQuantization.h"
+#include "lpc/Dialect/LQ/Utils/JSONFile.h"
 #include "lpc/Dialect/LQ/Utils/Rounding.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/JSON.h"
-#include "llvm/Support/MemoryBuffer.h"
 
 #include <cmath>
 
@@ -102,18 +102,10 @@ const Recipe *QuantizeConfig::lookup(llvm::StringRef node) const {
 
 llvm::Expected<QuantizeConfig>
 lpc::lq::readQuantizeConfig(llvm::StringRef path, const Recipe *defaultRecipe) {
-  auto fail = [&](const llvm::Twine &msg) {
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   path + ": " + msg);
-  };
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buf =
-      llvm::MemoryBuffer::getFile(path);
-  if (!buf)
-    return fail("cannot read: " + buf.getError().message());
-  llvm::Expected<llvm::json::Value> doc =
-      llvm::json::parse((*buf)->getBuffer());
+  auto fail = [&](const llvm::Twine &msg) { return fileError(path, msg); };
+  llvm::Expected<llvm::json::Value> doc = readJSONFile(path);
   if (!doc)
-    return fail("not valid JSON: " + llvm::toString(doc.takeError()));
+    return doc.takeError();
   const llvm::json::Object *top = doc->getAsObject();
   if (!top)
     return fail("the top level must be an object");
