@@ -10,6 +10,8 @@
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/AffineMap.h"
 
+#include <algorithm>
+
 using namespace mlir;
 using namespace lpc::frontend;
 
@@ -26,6 +28,23 @@ int64_t lpc::frontend::numElements(ArrayRef<int64_t> shape) {
   for (int64_t d : shape)
     n *= d;
   return n;
+}
+
+lpc::frontend::SliceRange lpc::frontend::sliceRange(int64_t dim, int64_t s,
+                                                    int64_t e, int64_t step) {
+  if (s < 0)
+    s += dim;
+  if (e < 0)
+    e += dim;
+  if (step > 0) {
+    s = std::clamp<int64_t>(s, 0, dim);
+    e = std::clamp<int64_t>(e, 0, dim);
+  } else {
+    s = std::clamp<int64_t>(s, 0, dim - 1);
+    e = std::clamp<int64_t>(e, -1, dim - 1);
+  }
+  int64_t n = step > 0 ? (e - s + step - 1) / step : (s - e - step - 1) / -step;
+  return {s, std::max<int64_t>(n, 0), step};
 }
 
 std::optional<int64_t> lpc::frontend::normalizeAxis(int64_t axis,

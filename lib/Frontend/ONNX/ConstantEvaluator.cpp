@@ -455,22 +455,10 @@ std::optional<HostTensor> Evaluator::slice() {
     if (!a || step == 0)
       return std::nullopt;
     int64_t dim = x.shape[*a], s = (*starts)[i], e = (*ends)[i];
-    if (s < 0)
-      s += dim;
-    if (e < 0)
-      e += dim;
-    if (step > 0) {
-      s = std::clamp<int64_t>(s, 0, dim);
-      e = std::clamp<int64_t>(e, 0, dim);
-    } else {
-      s = std::clamp<int64_t>(s, 0, dim - 1);
-      e = std::clamp<int64_t>(e, -1, dim - 1);
-    }
-    int64_t n =
-        step > 0 ? (e - s + step - 1) / step : (s - e - step - 1) / -step;
-    offsets[*a] = s;
-    sizes[*a] = std::max<int64_t>(n, 0);
-    strides[*a] = step;
+    SliceRange r = sliceRange(dim, s, e, step);
+    offsets[*a] = r.offset;
+    sizes[*a] = r.size;
+    strides[*a] = r.stride;
   }
   SmallVector<int64_t> inStrides = stridesOf(x.shape),
                        outStrides = stridesOf(sizes);

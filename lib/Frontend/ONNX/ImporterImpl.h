@@ -231,6 +231,14 @@ int64_t numElements(llvm::ArrayRef<int64_t> shape);
 /// Normalises a possibly negative axis; fails when out of [-rank, rank).
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 
+/// ONNX Slice's elements of one axis of size `dim`: start, end (negative
+/// from the end, clamped as the operator says) and step (not 0) give the
+/// first index, the count and the stride.
+struct SliceRange {
+  int64_t offset, size, stride;
+};
+SliceRange sliceRange(int64_t dim, int64_t start, int64_t end, int64_t step);
+
 mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
                         llvm::ArrayRef<int64_t> shape, mlir::Type elem);
 /// A scalar constant of `type` (float or integer) with value `v`.

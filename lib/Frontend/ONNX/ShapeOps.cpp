@@ -286,22 +286,10 @@ LogicalResult sliceOp(NodeContext &ctx, Results &results) {
     if (step == 0)
       return ctx.error() << "step must not be 0";
     int64_t s = (*starts)[i], e = (*ends)[i];
-    if (s < 0)
-      s += dim;
-    if (e < 0)
-      e += dim;
-    if (step > 0) {
-      s = std::clamp<int64_t>(s, 0, dim);
-      e = std::clamp<int64_t>(e, 0, dim);
-    } else {
-      s = std::clamp<int64_t>(s, 0, dim - 1);
-      e = std::clamp<int64_t>(e, -1, dim - 1);
-    }
-    int64_t n =
-        step > 0 ? (e - s + step - 1) / step : (s - e - step - 1) / -step;
-    offsets[*a] = s;
-    sizes[*a] = std::max<int64_t>(n, 0);
-    strides[*a] = step;
+    SliceRange r = sliceRange(dim, s, e, step);
+    offsets[*a] = r.offset;
+    sizes[*a] = r.size;
+    strides[*a] = r.stride;
   }
   if (llvm::all_of(strides, [](int64_t s) { return s > 0; })) {
     results.push_back(slice(b, loc, x, offsets, sizes, strides));
