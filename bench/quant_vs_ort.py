@@ -31,8 +31,11 @@ import types
 
 import numpy as np
 import onnx
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import recipes_sqnr  # noqa: E402
 import onnxruntime as ort
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper, numpy_helper
 from onnxruntime.quantization import (CalibrationDataReader, QuantFormat, QuantType, quantize_dynamic,
                                       quantize_static)
 from onnxruntime.quantization.matmul_nbits_quantizer import (GPTQWeightOnlyQuantConfig, MatMulNBitsQuantizer,
@@ -55,15 +58,8 @@ def cpu_name():
 
 
 def build(work, rng):
-    w1 = (rng.standard_normal((D, FF)) / np.sqrt(D)).astype(np.float32)
-    w2 = (rng.standard_normal((FF, D)) / np.sqrt(FF)).astype(np.float32)
-    g = helper.make_graph(
-        [helper.make_node("MatMul", ["x", "w1"], ["h"], name="up"),
-         helper.make_node("Relu", ["h"], ["r"], name="act"),
-         helper.make_node("MatMul", ["r", "w2"], ["y"], name="down")],
-        "mlp", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [T, D])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [T, D])],
-        [numpy_helper.from_array(w1, "w1"), numpy_helper.from_array(w2, "w2")])
+    """recipes_sqnr.py's MLP block, written to WORK/mlp.onnx."""
+    g, _ = recipes_sqnr.mlp(rng)
     path = os.path.join(work, "mlp.onnx")
     onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), path)
     return path
@@ -89,15 +85,7 @@ def sqnr(ref, got):
 
 def cnn_rows(work, rng, lpc, so):
     """The CNN rows: ORT quantize_static beside lpc w8a8 and fp8."""
-    c1 = (rng.standard_normal((32, 16, 3, 3)) / 12).astype(np.float32)
-    c2 = (rng.standard_normal((32, 32, 3, 3)) / 17).astype(np.float32)
-    g = helper.make_graph(
-        [helper.make_node("Conv", ["x", "c1"], ["a"], name="conv1", pads=[1, 1, 1, 1]),
-         helper.make_node("Relu", ["a"], ["b"], name="act"),
-         helper.make_node("Conv", ["b", "c2"], ["y"], name="conv2", pads=[1, 1, 1, 1])],
-        "cnn", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 16, 32, 32])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 32, 32, 32])],
-        [numpy_helper.from_array(c1, "c1"), numpy_helper.from_array(c2, "c2")])
+    g, _ = recipes_sqnr.cnn(rng)
     model = os.path.join(work, "cnn.onnx")
     onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), model)
     cal = [rng.standard_normal((1, 16, 32, 32)).astype(np.float32) for _ in range(8)]
