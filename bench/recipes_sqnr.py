@@ -74,7 +74,7 @@ def main():
                 with open(os.path.join(cal, str(i), "input_0.pb"), "wb") as f:
                     f.write(numpy_helper.from_array(rng.standard_normal(x.shape).astype(np.float32),
                                                     "x").SerializeToString())
-            runs = [(r, []) for r in RECIPES] + [("fp8", ["--calibration", cal])]
+            runs = [(r, []) for r in RECIPES] + [(r, ["--calibration", cal]) for r in ("w8a8-static", "fp8")]
             if name == "mlp":
                 runs += [(r + "+gptq", ["--gptq", "--calibration", cal]) for r in RECIPES]
             for recipe, flags in runs:

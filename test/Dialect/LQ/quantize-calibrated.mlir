@@ -1,8 +1,10 @@
 // lq-quantize with calibration statistics (stats=FILE, written by lpc
-// calibrate; Inputs/stats.json is written by hand): fp8's static activation
-// scales, GPTQ, and the errors of both. (quantize.mlir tests the recipes.)
+// calibrate; Inputs/stats.json is written by hand): static activation
+// scales (fp8, w8a8-static), GPTQ, and the errors of both. (quantize.mlir
+// tests the recipes.)
 // RUN: not lpc-opt %s -split-input-file -lq-quantize="recipe=fp8 stats=%S/Inputs/stats.json" 2>/dev/null | FileCheck %s
 // RUN: not lpc-opt %s -split-input-file -lq-quantize="recipe=fp8 stats=%S/Inputs/stats.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ERR
+// RUN: not lpc-opt %s -split-input-file -lq-quantize="recipe=w8a8-static stats=%S/Inputs/stats.json" 2>/dev/null | FileCheck %s --check-prefix=STATIC
 // RUN: not lpc-opt %s -split-input-file -lq-quantize="recipe=w4g128 gptq=true stats=%S/Inputs/stats.json" 2>/dev/null | FileCheck %s --check-prefix=GQ
 // RUN: not lpc-opt %s -split-input-file -lq-quantize="recipe=w4g128 gptq=true stats=%S/Inputs/stats.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=GERR
 // RUN: not lpc-opt %s -split-input-file -lq-quantize="recipe=w4g128 gptq=true" 2>&1 | FileCheck %s --check-prefix=NOSTATS
@@ -31,6 +33,11 @@
 // CHECK: %[[S:.*]] = arith.constant dense<0.00669642864> : tensor<f32>
 // CHECK: %[[Q:.*]] = lq.quantize %{{.*}}, %[[S]] layout <tensor> : tensor<1x2xf32>, tensor<f32> -> tensor<1x2x!lq.float<e4m3fn>>
 // CHECK: lq.matmul %[[Q]], %{{.*}} scales(%[[S]], %{{.*}}) lhs_layout(<tensor>) rhs_layout(<axis = 0>) rhs_transposed acc(f32) {{.*}}: tensor<1x2x!lq.float<e4m3fn>>, tensor<2x2x!lq.float<e4m3fn>>, tensor<f32>, tensor<2xf32> -> tensor<1x2xf32>
+/// w8a8-static: int8 codes with the scale 3 / 127 = 0.0236220472.
+// STATIC-LABEL: func.func @mm(
+// STATIC: %[[S:.*]] = arith.constant dense<0.0236220472> : tensor<f32>
+// STATIC: %[[Q:.*]] = lq.quantize %{{.*}}, %[[S]] layout <tensor> : tensor<1x2xf32>, tensor<f32> -> tensor<1x2x!lq.int<8>>
+// STATIC: lq.matmul %[[Q]], %{{.*}} scales(%[[S]], %{{.*}}) lhs_layout(<tensor>) rhs_layout(<axis = 0>) rhs_transposed acc(f32) {{.*}}: tensor<1x2x!lq.int<8>>, tensor<2x2x!lq.int<8>>, tensor<f32>, tensor<2xf32> -> tensor<1x2xf32>
 /// GPTQ keeps the round-to-nearest scales and chooses the codes.
 // GQ-LABEL: func.func @mm(
 // GQ: lq.matmul %{{.*}}, %{{.*}} scales(%{{.*}}) rhs_zero_point(%{{.*}} : tensor<2x1x!lq.int<4, unsigned>>) rhs_layout(<block = [1, 2]>) rhs_transposed acc(f32)

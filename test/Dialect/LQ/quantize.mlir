@@ -8,8 +8,8 @@
 // RUN: not lpc-opt %s -lq-quantize=recipe=w5 -split-input-file 2>&1 | FileCheck %s --check-prefix=BAD
 // RUN: not lpc-opt %s -lq-quantize=recipe=fp8 -split-input-file 2>&1 | FileCheck %s --check-prefix=FP8
 
-// NONE: error: lq-quantize: give recipe=NAME (one of: w8a8, w4a8, w4a4, w4g128, w3g64, w2g64, ternary, nf4, mxfp4, nvfp4, fp8) or config=FILE
-// BAD: error: lq-quantize: unknown recipe 'w5' (lpc has: w8a8, w4a8, w4a4, w4g128, w3g64, w2g64, ternary, nf4, mxfp4, nvfp4, fp8)
+// NONE: error: lq-quantize: give recipe=NAME (one of: w8a8, w8a8-static, w4a8, w4a4, w4g128, w3g64, w2g64, ternary, nf4, mxfp4, nvfp4, fp8) or config=FILE
+// BAD: error: lq-quantize: unknown recipe 'w5' (lpc has: w8a8, w8a8-static, w4a8, w4a4, w4g128, w3g64, w2g64, ternary, nf4, mxfp4, nvfp4, fp8)
 // FP8: error: lq-quantize: recipe 'fp8' quantizes activations with static scales from calibration statistics: give stats=FILE (lpc: --calibration DIR)
 
 #mk = affine_map<(d0, d1, d2) -> (d0, d2)>

@@ -117,9 +117,11 @@ def bits_equal(a, b):
     return int((a.view(np.uint32) == b.view(np.uint32)).sum()), a.size
 
 
-def conv_check(recipe, got, xin=None):
+def conv_check(recipe, got, xin=None, weights=None):
+    """recipe's convolution output against ONNX Runtime's float Conv of xin
+    (default xc) by numpy's dequantized filters (of recipe `weights`)."""
     xin = xc if xin is None else xin
-    wq = dequantized(recipe, Wc)
+    wq = dequantized(weights or recipe, Wc)
     g2 = helper.make_graph(
         [helper.make_node("Conv", ["xc", "Wq"], ["c"], pads=[1, 1, 1, 1])], "c",
         [helper.make_tensor_value_info("xc", TensorProto.FLOAT, [1, C, 6, 6])],
@@ -164,24 +166,36 @@ os.makedirs(cal, exist_ok=True)
 for i, (name, v) in enumerate((("x", xr), ("xc", xc))):
     with open(os.path.join(cal, "input_%d.pb" % i), "wb") as f:
         f.write(numpy_helper.from_array(v, name).SerializeToString())
-got = run_lpc("fp8", xr, "--calibration", os.path.join(WORK, "cal"))
-if got is not None:
-    e4m3 = lqmodel.e4m3fn()
+e4m3 = lqmodel.e4m3fn()
 
-    def static_fp8(x):
+
+def static_codes(recipe, x):
+    """x quantized per tensor with the static scale max|x| / max code that
+    lpc calibrate's statistics give, dequantized."""
+    if recipe == "fp8":
         s = F32(np.abs(x).max() / F32(448))
-        return minifloat(e4m3, x.reshape(-1, x.shape[-1]), np.full(x.size // x.shape[-1], s, F32)).reshape(x.shape)
+        rows = x.reshape(-1, x.shape[-1])
+        return minifloat(e4m3, rows, np.full(rows.shape[0], s, F32)).reshape(x.shape)
+    s = F32(np.abs(x).max() / F32(127))
+    return (np.clip(np.rint((x / s).astype(F32)), -128, 127).astype(F32) * s).astype(F32)
 
-    def within_bound(got, a, w, add=0):
-        """gamma(K + 1) * sum |p|, plus the rounding of a bias added after."""
-        exact = a.astype(np.float64) @ w.astype(np.float64) + add
-        mag = np.abs(a.astype(np.float64)) @ np.abs(w.astype(np.float64))
-        bound = (a.shape[1] + 1) * 2.0 ** -24 * mag * 1.01 + 2.0 ** -24 * np.abs(exact)
-        return bool(np.all(np.abs(got - exact) <= bound))
 
-    wm = dequantized("fp8", np.ascontiguousarray(W.T)).T
-    wg = dequantized("fp8", B).T
-    ok1 = within_bound(got[0], static_fp8(xr), wm)
-    ok2 = within_bound(got[1], static_fp8(xr), wg, bias[None, :].astype(np.float64))
-    print("fp8 mm: %s, gemm: %s" % ("within the bound" if ok1 else "OUTSIDE", "within the bound" if ok2 else "OUTSIDE"))
-    conv_check("fp8", got[2], static_fp8(xc))
+def within_bound(got, a, w, add=0):
+    """gamma(K + 1) * sum |p|, plus the rounding of a bias added after."""
+    exact = a.astype(np.float64) @ w.astype(np.float64) + add
+    mag = np.abs(a.astype(np.float64)) @ np.abs(w.astype(np.float64))
+    bound = (a.shape[1] + 1) * 2.0 ** -24 * mag * 1.01 + 2.0 ** -24 * np.abs(exact)
+    return bool(np.all(np.abs(got - exact) <= bound))
+
+
+for recipe, weights in (("fp8", "fp8"), ("w8a8-static", "w8a8")):
+    got = run_lpc(recipe, xr, "--calibration", os.path.join(WORK, "cal"))
+    if got is None:
+        continue
+    wm = dequantized(weights, np.ascontiguousarray(W.T)).T
+    wg = dequantized(weights, B).T
+    ok1 = within_bound(got[0], static_codes(recipe, xr), wm)
+    ok2 = within_bound(got[1], static_codes(recipe, xr), wg, bias[None, :].astype(np.float64))
+    print("%s mm: %s, gemm: %s" % (recipe, "within the bound" if ok1 else "OUTSIDE",
+                                   "within the bound" if ok2 else "OUTSIDE"))
+    conv_check(recipe, got[2], static_codes(recipe, xc), weights)

@@ -156,12 +156,16 @@ struct FuseOutputQuantize : OpRewritePattern<QuantizeOp> {
     if (op.getZeroPoint() &&
         isa<FloatType>(getElementTypeOrSelf(op.getZeroPoint().getType())))
       return rewriter.notifyMatchFailure(op, "float output offset");
-    rewriter.replaceOpWithNewOp<MatmulOp>(
-        op, op.getType(), mm.getLhs(), mm.getRhs(), mm.getLhsScale(),
-        mm.getRhsScale(), mm.getLhsZeroPoint(), mm.getRhsZeroPoint(),
-        op.getScale(), op.getZeroPoint(), mm.getLhsLayoutAttr(),
-        mm.getRhsLayout(), mm.getRhsTransposed(), layout, mm.getAcc(),
-        op.getRounding(), op.getSeed());
+    // The matmul's location (its node) and annotations (lq-quantize's
+    // calibration SQNR) stay.
+    auto fused = MatmulOp::create(
+        rewriter, mm.getLoc(), op.getType(), mm.getLhs(), mm.getRhs(),
+        mm.getLhsScale(), mm.getRhsScale(), mm.getLhsZeroPoint(),
+        mm.getRhsZeroPoint(), op.getScale(), op.getZeroPoint(),
+        mm.getLhsLayoutAttr(), mm.getRhsLayout(), mm.getRhsTransposed(), layout,
+        mm.getAcc(), op.getRounding(), op.getSeed());
+    fused->setDiscardableAttrs(mm->getDiscardableAttrDictionary());
+    rewriter.replaceOp(op, fused.getResult());
     return success();
   }
 };

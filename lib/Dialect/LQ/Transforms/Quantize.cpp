@@ -227,7 +227,7 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
       return signalPassFailure();
     }
     for (const Recipe *u : used)
-      if (u && u->staticFP8Activations && stats.empty()) {
+      if (u && !u->staticActivations.empty() && stats.empty()) {
         root->emitError() << "lq-quantize: recipe '" << u->name
                           << "' quantizes activations with static scales "
                              "from calibration statistics: give stats=FILE "
@@ -271,18 +271,28 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
     return failure();
   }
 
-  /// `x` quantized to E4M3FN with the static per-tensor scale
-  /// max|x| / 448 of its calibration statistics: the codes and the scale.
-  std::pair<Value, Value> staticFP8(IRRewriter &rewriter, Location loc, Value x,
-                                    const ActivationStats &s) {
+  /// `x` quantized to the recipe's static activation format (E4M3FN or
+  /// int8) with the per-tensor scale max|x| / (its largest magnitude) of its
+  /// calibration statistics: the codes and the scale.
+  std::pair<Value, Value> staticActivations(IRRewriter &rewriter, Location loc,
+                                            const Recipe &recipe, Value x,
+                                            const ActivationStats &s) {
+    MLIRContext *ctx = &getContext();
+    Type format =
+        recipe.staticActivations == "int8"
+            ? Type(IntType::get(ctx, 8, /*isSigned=*/true,
+                                /*narrow=*/false))
+            : Type(MiniFloatType::getNamed(ctx, recipe.staticActivations));
+    float top = recipe.staticActivations == "int8"
+                    ? 127.0f
+                    : maxMagnitude(*getFormat(format));
     float amax = (float)s.tensorAbsMax();
-    float scale = amax > 0.0f && std::isfinite(amax) ? amax / 448.0f : 1.0f;
+    float scale = amax > 0.0f && std::isfinite(amax) ? amax / top : 1.0f;
     auto type = cast<RankedTensorType>(x.getType());
     Value sc = floatConstant(rewriter, loc, {}, {scale});
-    auto codesType = RankedTensorType::get(
-        type.getShape(), MiniFloatType::getNamed(&getContext(), "e4m3fn"));
-    Value codes = QuantizeOp::create(rewriter, loc, codesType, x, sc, Value(),
-                                     LayoutAttr::getTensor(&getContext()));
+    Value codes = QuantizeOp::create(
+        rewriter, loc, RankedTensorType::get(type.getShape(), format), x, sc,
+        Value(), LayoutAttr::getTensor(ctx));
     return {codes, sc};
   }
 
@@ -300,12 +310,12 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
     if (!w)
       return success();
     const ActivationStats *actStats = nullptr, *calib = nullptr;
-    if (recipe.staticFP8Activations || gptq) {
+    if (!recipe.staticActivations.empty() || gptq) {
       FailureOr<const ActivationStats *> s = statsFor(op);
       if (failed(s))
         return failure();
       calib = *s;
-      if (recipe.staticFP8Activations)
+      if (!recipe.staticActivations.empty())
         actStats = *s;
     } else if (!stats.empty()) {
       // Only for the report's SQNR: a layer without statistics has none.
@@ -348,7 +358,8 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
     Value lhsScale;
     LayoutAttr lhsLayout;
     if (actStats) {
-      std::tie(lhs, lhsScale) = staticFP8(rewriter, loc, lhs, *actStats);
+      std::tie(lhs, lhsScale) =
+          staticActivations(rewriter, loc, recipe, lhs, *actStats);
       lhsLayout = LayoutAttr::getTensor(&getContext());
     }
     auto mm = MatmulOp::create(
@@ -405,7 +416,7 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
     if (!w)
       return success();
     const ActivationStats *actStats = nullptr;
-    if (recipe.staticFP8Activations) {
+    if (!recipe.staticActivations.empty()) {
       FailureOr<const ActivationStats *> s = statsFor(op);
       if (failed(s))
         return failure();
@@ -427,7 +438,8 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
       // Static E4M3FN input codes, dequantized into the convolution.
       OpOperand &input = op->getOpOperand(0);
       rewriter.setInsertionPoint(op);
-      auto [codes, scale] = staticFP8(rewriter, loc, input.get(), *actStats);
+      auto [codes, scale] =
+          staticActivations(rewriter, loc, recipe, input.get(), *actStats);
       Value x = DequantizeOp::create(rewriter, loc, input.get().getType(),
                                      codes, scale, Value(),
                                      LayoutAttr::getTensor(&getContext()));

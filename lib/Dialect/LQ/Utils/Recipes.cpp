@@ -30,41 +30,45 @@ static const Recipe kRecipes[] = {
     {"w8a8",
      "int8 per-channel symmetric weights, int8 per-token dynamic "
      "activations",
-     RecipeScheme::Symmetric, 8, 0, 8, false},
+     RecipeScheme::Symmetric, 8, 0, 8, ""},
+    {"w8a8-static",
+     "int8 per-channel symmetric weights, int8 activations "
+     "with static per-tensor scales from calibration",
+     RecipeScheme::Symmetric, 8, 0, 0, "int8"},
     {"w4a8",
      "uint4 asymmetric weights in groups of 128 (as w4g128), int8 "
      "dynamic activations per group",
-     RecipeScheme::Asymmetric, 4, 128, 8, false},
+     RecipeScheme::Asymmetric, 4, 128, 8, ""},
     {"w4a4",
      "int4 per-channel symmetric weights, int4 per-token dynamic "
      "activations",
-     RecipeScheme::Symmetric, 4, 0, 4, false},
+     RecipeScheme::Symmetric, 4, 0, 4, ""},
     {"w4g128",
      "uint4 asymmetric weights, groups of 128, integer zero points "
      "(weight-only)",
-     RecipeScheme::Asymmetric, 4, 128, 0, false},
+     RecipeScheme::Asymmetric, 4, 128, 0, ""},
     {"w3g64", "uint3 asymmetric weights, groups of 64 (weight-only)",
-     RecipeScheme::Asymmetric, 3, 64, 0, false},
+     RecipeScheme::Asymmetric, 3, 64, 0, ""},
     {"w2g64", "uint2 asymmetric weights, groups of 64 (weight-only)",
-     RecipeScheme::Asymmetric, 2, 64, 0, false},
+     RecipeScheme::Asymmetric, 2, 64, 0, ""},
     {"ternary",
      "{-1, 0, 1} per-channel weights, scale fitted by Lloyd "
      "iterations (weight-only)",
-     RecipeScheme::Ternary, 2, 0, 0, false},
+     RecipeScheme::Ternary, 2, 0, 0, ""},
     {"nf4",
      "NF4 codebook, absmax per 64, scales double-quantized to 8 bits "
      "per 256 (weight-only)",
-     RecipeScheme::NF4, 4, 64, 0, false},
+     RecipeScheme::NF4, 4, 64, 0, ""},
     {"mxfp4", "OCP MXFP4: E2M1 weights, E8M0 scale per 32 (weight-only)",
-     RecipeScheme::MXFP4, 4, 32, 0, false},
+     RecipeScheme::MXFP4, 4, 32, 0, ""},
     {"nvfp4",
      "NVFP4: E2M1 weights, UE4M3 scale per 16 times an f32 per "
      "tensor (weight-only)",
-     RecipeScheme::NVFP4, 4, 16, 0, false},
+     RecipeScheme::NVFP4, 4, 16, 0, ""},
     {"fp8",
      "E4M3FN per-channel weights and E4M3FN activations with static "
      "per-tensor scales from calibration",
-     RecipeScheme::FP8, 8, 0, 0, true},
+     RecipeScheme::FP8, 8, 0, 0, "e4m3fn"},
 };
 
 ArrayRef<Recipe> lpc::lq::getRecipes() { return kRecipes; }

@@ -119,8 +119,9 @@ def LQQuantize : Pass<"lq-quantize"> {
     Quantizes the constant float weights of every matrix product (the
     importer's MatMul and Gemm: a matmul whose rhs is an f32 constant, stored
     K x N or N x K) and every convolution (constant F x C x kh x kw filters)
-    with one recipe (docs/Quantization.md lists them: `w8a8`, `w4a8`, `w4a4`,
-    `w4g128`, `w3g64`, `w2g64`, `ternary`, `nf4`, `mxfp4`, `nvfp4`, `fp8`).
+    with one recipe (docs/Quantization.md lists them: `w8a8`, `w8a8-static`,
+    `w4a8`, `w4a4`, `w4g128`, `w3g64`, `w2g64`, `ternary`, `nf4`, `mxfp4`,
+    `nvfp4`, `fp8`).
     Scales are chosen on the host per output channel or per group along the
     reduction axis, and the codes are those `lq.quantize` gives with them
     (lq's host-side semantics library), so the result is ordinary lq IR: a
@@ -132,8 +133,9 @@ def LQQuantize : Pass<"lq-quantize"> {
     the IR. Recipes with integer activations then quantize each matmul's
     activations at run time through lq-quantize-activations' implementation
     (`lq.dynamic_quantize`, `lq.matmul acc(i32)`); convolutions keep f32
-    activations, with a remark. `fp8` needs static activation scales from
-    calibration statistics. `config=FILE` (`--quantize-config`) chooses the
+    activations, with a remark. `fp8` and `w8a8-static` need static
+    activation scales from calibration statistics (for matmuls and
+    convolutions alike). `config=FILE` (`--quantize-config`) chooses the
     recipe per layer: a default and overrides by glob on the ONNX node name
     (the op's name location), `float` keeping a layer as it is.
     `gptq=true` (with `stats=FILE`) chooses each matmul's codes by GPTQ:
@@ -152,8 +154,8 @@ def LQQuantize : Pass<"lq-quantize"> {
   }];
   let options = [
     Option<"recipe", "recipe", "std::string", /*default=*/"\"\"",
-           "The quantization recipe (w8a8, w4a8, w4a4, w4g128, w3g64, w2g64, "
-           "ternary, nf4, mxfp4, nvfp4, fp8)">,
+           "The quantization recipe (w8a8, w8a8-static, w4a8, w4a4, w4g128, "
+           "w3g64, w2g64, ternary, nf4, mxfp4, nvfp4, fp8)">,
     Option<"config", "config", "std::string", /*default=*/"\"\"",
            "A JSON file with a default recipe and per-layer overrides by "
            "glob on ONNX node names (docs/Quantization.md)">,

@@ -56,9 +56,10 @@ struct Recipe {
   /// Activations quantized at run time to this many bits (lq.dynamic_quantize
   /// per token, or per weight group); 0: f32 activations.
   unsigned activationBits;
-  /// Activations quantized to E4M3FN with a static per-tensor scale from
-  /// calibration statistics.
-  bool staticFP8Activations;
+  /// Activations quantized with a static per-tensor scale max|x| / max
+  /// code from calibration statistics, to this format (an lq keyword:
+  /// "e4m3fn" or "int8"); "" for none.
+  llvm::StringLiteral staticActivations;
 };
 
 /// Every recipe, in the order `lpc --help` lists them.
