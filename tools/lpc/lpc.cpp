@@ -74,7 +74,8 @@ static cl::opt<std::string> activations(
 static cl::opt<std::string> quantize(
     "quantize",
     cl::desc("Quantize the float weights of MatMul, Gemm and Conv (and, "
-             "where the recipe says, activations) with RECIPE: w8a8, w8a8-static, w4a8, "
+             "where the recipe says, activations) with RECIPE: w8a8, "
+             "w8a8-static, w4a8, "
              "w4a4, w4g128, w3g64, w2g64, ternary, nf4, mxfp4, nvfp4, fp8 "
              "(lq-quantize; docs/Quantization.md)"),
     cl::value_desc("RECIPE"), cl::sub(compileCmd), cl::sub(runCmd),
