@@ -4,7 +4,8 @@ input sets that were not used for calibration.
 
     .deps/venv/bin/python bench/quant_vs_ort.py [--lpc build/bin/lpc]
 
-Model: an MLP block (256 -> 1024 -> Relu -> 256, 16 tokens) whose inputs have
+Models: recipes_sqnr.py's pre-norm transformer block (rows "block ...")
+and its MLP block (256 -> 1024 -> Relu -> 256, 16 tokens) whose inputs have
 correlated, unevenly scaled channels (as activations do). 160 calibration
 sets (2560 rows, more than any K), 4 held-out sets. Rows:
   int8   lpc w8a8 (per-channel int8 weights, per-token int8 activations at
@@ -157,42 +158,51 @@ def main():
             s = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
             return [s.run(None, {"x": x})[0] for x in held]
 
-        ref = ort_outputs(model)
-        stats = os.path.join(work, "stats.json")
-        subprocess.run([args.lpc, "calibrate", model, "--data", os.path.join(work, "cal"), "-o", stats],
-                       check=True, capture_output=True)
+        def weight_rows(tag, model):
+            """int8 and 4-bit rows for one model reading x (16 x 256)."""
+            ref = ort_outputs(model)
+            stats = os.path.join(work, tag + "stats.json")
+            subprocess.run([args.lpc, "calibrate", model, "--data", os.path.join(work, "cal"), "-o", stats],
+                           check=True, capture_output=True)
 
-        def lpc_outputs(*flags):
-            lib = os.path.join(work, "q.so")
-            subprocess.run([args.lpc, "compile", model, *flags, "-o", lib], check=True, capture_output=True)
-            outs = []
-            for f in held_files:
-                out = os.path.join(work, "out")
-                subprocess.run([args.lpc, "run", lib, f, "--output-dir", out], check=True, capture_output=True)
-                outs.append(numpy_helper.to_array(onnx.load_tensor(os.path.join(out, "output_0.pb"))))
-            return outs
+            def lpc_outputs(*flags):
+                lib = os.path.join(work, "q.so")
+                subprocess.run([args.lpc, "compile", model, *flags, "-o", lib], check=True, capture_output=True)
+                outs = []
+                for f in held_files:
+                    out = os.path.join(work, "out")
+                    subprocess.run([args.lpc, "run", lib, f, "--output-dir", out], check=True, capture_output=True)
+                    outs.append(numpy_helper.to_array(onnx.load_tensor(os.path.join(out, "output_0.pb"))))
+                return outs
 
-        def ort_nbits(config):
-            q = MatMulNBitsQuantizer(onnx.load(model), block_size=128, is_symmetric=False, algo_config=config)
-            q.process()
-            path = os.path.join(work, "nbits.onnx")
-            q.model.save_model_to_file(path)
-            return ort_outputs(path)
+            def ort_nbits(config):
+                q = MatMulNBitsQuantizer(onnx.load(model), block_size=128, is_symmetric=False, algo_config=config)
+                q.process()
+                path = os.path.join(work, "nbits.onnx")
+                q.model.save_model_to_file(path)
+                return ort_outputs(path)
 
-        dyn = os.path.join(work, "dyn.onnx")
-        quantize_dynamic(model, dyn, per_channel=True, weight_type=QuantType.QInt8)
-        rows = [
-            ("int8", sqnr(ref, lpc_outputs("--quantize=w8a8")), "ORT quantize_dynamic", sqnr(ref, ort_outputs(dyn))),
-            ("4-bit RTN g128", sqnr(ref, lpc_outputs("--quantize=w4g128")), "ORT MatMulNBits RTN",
-             sqnr(ref, ort_nbits(RTNWeightOnlyQuantConfig()))),
-            ("4-bit GPTQ g128", sqnr(ref, lpc_outputs("--quantize=w4g128", "--gptq", "--calibration", stats)),
-             "ORT MatMulNBits GPTQ",
-             sqnr(ref, ort_nbits(GPTQWeightOnlyQuantConfig(calibration_data_reader=Reader(cal), block_size=128)))),
-        ]
+            dyn = os.path.join(work, "dyn.onnx")
+            quantize_dynamic(model, dyn, per_channel=True, weight_type=QuantType.QInt8)
+            gptq = GPTQWeightOnlyQuantConfig(calibration_data_reader=Reader(cal), block_size=128)
+            return [
+                (tag + "int8", sqnr(ref, lpc_outputs("--quantize=w8a8")), "ORT quantize_dynamic",
+                 sqnr(ref, ort_outputs(dyn))),
+                (tag + "4-bit RTN g128", sqnr(ref, lpc_outputs("--quantize=w4g128")), "ORT MatMulNBits RTN",
+                 sqnr(ref, ort_nbits(RTNWeightOnlyQuantConfig()))),
+                (tag + "4-bit GPTQ g128",
+                 sqnr(ref, lpc_outputs("--quantize=w4g128", "--gptq", "--calibration", stats)),
+                 "ORT MatMulNBits GPTQ", sqnr(ref, ort_nbits(gptq))),
+            ]
+
+        block_model = os.path.join(work, "block.onnx")
+        onnx.save(helper.make_model(recipes_sqnr.block(rng)[0], opset_imports=[helper.make_opsetid("", 17)]),
+                  block_model)
+        rows = weight_rows("", model) + weight_rows("block ", block_model)
         rows += cnn_rows(work, rng, args.lpc, so)
         print("CPU: %s; onnxruntime %s; held-out SQNR vs float (dB)" % (cpu_name(), ort.__version__))
         for name, ours, peer, theirs in rows:
-            print("%-19s lpc %6.3f | %-22s %6.3f | lpc - ORT %+.3f dB" % (name, ours, peer, theirs, ours - theirs))
+            print("%-21s lpc %6.3f | %-22s %6.3f | lpc - ORT %+.3f dB" % (name, ours, peer, theirs, ours - theirs))
 
 
 if __name__ == "__main__":

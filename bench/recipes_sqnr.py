@@ -1,6 +1,7 @@
 """Output SQNR versus float of every lpc --quantize recipe on generated
 models: an MLP block (256 -> 1024 -> 256 with Relu, 16 tokens) and
-a small CNN (3x3 convolutions 16 -> 32 -> 32 channels on 32 x 32). The float
+a pre-norm transformer block (LayerNorm, one attention head, the same MLP,
+residuals) and a small CNN (3x3 convolutions 16 -> 32 -> 32 channels on 32 x 32). The float
 reference is ONNX Runtime on the float model; lpc runs the quantized build.
 
     .deps/venv/bin/python bench/recipes_sqnr.py [--lpc build/bin/lpc]
@@ -38,6 +39,41 @@ def mlp(rng):
     return g, rng.standard_normal((16, d)).astype(np.float32)
 
 
+def block(rng):
+    """A pre-norm transformer block: LayerNorm, one attention head (Q, K, V,
+    softmax(Q K^T / 16), output projection), residual, LayerNorm, the MLP
+    (256 -> 1024 -> Relu -> 256), residual; 16 tokens."""
+    d, ff = 256, 1024
+
+    def w(name, k, n):
+        return numpy_helper.from_array((rng.standard_normal((k, n)) / np.sqrt(k)).astype(np.float32), name)
+
+    ln = [numpy_helper.from_array(np.ones(d, np.float32), "g"), numpy_helper.from_array(np.zeros(d, np.float32), "b")]
+    nodes = [
+        helper.make_node("LayerNormalization", ["x", "g", "b"], ["n1"], name="ln1", axis=-1),
+        helper.make_node("MatMul", ["n1", "wq"], ["q"], name="q_proj"),
+        helper.make_node("MatMul", ["n1", "wk"], ["k"], name="k_proj"),
+        helper.make_node("MatMul", ["n1", "wv"], ["v"], name="v_proj"),
+        helper.make_node("Transpose", ["k"], ["kt"], name="kt", perm=[1, 0]),
+        helper.make_node("MatMul", ["q", "kt"], ["s"], name="scores"),
+        helper.make_node("Div", ["s", "scale"], ["ss"], name="scale"),
+        helper.make_node("Softmax", ["ss"], ["p"], name="softmax", axis=-1),
+        helper.make_node("MatMul", ["p", "v"], ["a"], name="attend"),
+        helper.make_node("MatMul", ["a", "wo"], ["o"], name="o_proj"),
+        helper.make_node("Add", ["x", "o"], ["h"], name="res1"),
+        helper.make_node("LayerNormalization", ["h", "g", "b"], ["n2"], name="ln2", axis=-1),
+        helper.make_node("MatMul", ["n2", "w1"], ["u"], name="up"),
+        helper.make_node("Relu", ["u"], ["r"], name="act"),
+        helper.make_node("MatMul", ["r", "w2"], ["m"], name="down"),
+        helper.make_node("Add", ["h", "m"], ["y"], name="res2"),
+    ]
+    inits = [w("wq", d, d), w("wk", d, d), w("wv", d, d), w("wo", d, d), w("w1", d, ff), w("w2", ff, d),
+             numpy_helper.from_array(np.array(16.0, np.float32), "scale")] + ln
+    g = helper.make_graph(nodes, "block", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [16, d])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [16, d])], inits)
+    return g, rng.standard_normal((16, d)).astype(np.float32)
+
+
 def cnn(rng):
     def conv(name, cin, cout):
         return (rng.standard_normal((cout, cin, 3, 3)) / np.sqrt(cin * 9)).astype(np.float32)
@@ -58,7 +94,7 @@ def main():
     args = ap.parse_args()
     rng = np.random.default_rng(0)
     with tempfile.TemporaryDirectory() as work:
-        for name, build in (("mlp", mlp), ("cnn", cnn)):
+        for name, build in (("mlp", mlp), ("block", block), ("cnn", cnn)):
             graph, x = build(rng)
             path = os.path.join(work, name + ".onnx")
             onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
@@ -75,7 +111,7 @@ def main():
                     f.write(numpy_helper.from_array(rng.standard_normal(x.shape).astype(np.float32),
                                                     "x").SerializeToString())
             runs = [(r, []) for r in RECIPES] + [(r, ["--calibration", cal]) for r in ("w8a8-static", "fp8")]
-            if name == "mlp":
+            if name != "cnn":
                 runs += [(r + "+gptq", ["--gptq", "--calibration", cal]) for r in RECIPES]
             for recipe, flags in runs:
                 out = os.path.join(work, name + "_" + recipe)

@@ -38,6 +38,7 @@ void lpc::buildLQStagePipeline(OpPassManager &pm, const LQStageOptions &stage) {
     options.stats = stage.calibrationStats;
     options.gptq = stage.gptq;
     options.actOrder = stage.gptqActOrder;
+    options.progress = stage.progress;
     pm.addPass(lq::createLQQuantize(options));
     pm.addPass(createCanonicalizerPass());
   }

@@ -286,6 +286,7 @@ int main(int argc, char **argv) {
   copts.backend.log.timing = timing;
   copts.backend.parallel = !serial;
   copts.backend.log.progress = sys::Process::StandardErrIsDisplayed();
+  copts.backend.lqStage.progress = copts.backend.log.progress;
   copts.import.entryName = entryName;
   for (const std::string &spec : inputShapes) {
     auto [name, dims] = StringRef(spec).split('=');

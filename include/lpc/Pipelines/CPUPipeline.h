@@ -36,6 +36,8 @@ struct LQStageOptions {
   /// GPTQ instead of round-to-nearest (`--gptq`), columns by decreasing
   /// Hessian diagonal (`--gptq-act-order`).
   bool gptq = false, gptqActOrder = false;
+  /// Print per-layer progress of long quantizations (GPTQ) to stderr.
+  bool progress = false;
   /// Quantize the activations of weight-only matmuls at run time to this
   /// many bits (lq-quantize-activations, `--activations=int8`); 0: none.
   unsigned activationBits = 0;

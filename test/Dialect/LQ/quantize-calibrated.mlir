@@ -6,7 +6,7 @@
 // RUN: not lpc-opt %s -split-input-file -lq-quantize="recipe=fp8 stats=%S/Inputs/stats.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ERR
 // RUN: not lpc-opt %s -split-input-file -lq-quantize="recipe=w8a8-static stats=%S/Inputs/stats.json" 2>/dev/null | FileCheck %s --check-prefix=STATIC
 // RUN: not lpc-opt %s -split-input-file -lq-quantize="recipe=w4g128 gptq=true stats=%S/Inputs/stats.json" 2>/dev/null | FileCheck %s --check-prefix=GQ
-// RUN: not lpc-opt %s -split-input-file -lq-quantize="recipe=w4g128 gptq=true stats=%S/Inputs/stats.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=GERR
+// RUN: not lpc-opt %s -split-input-file -lq-quantize="recipe=w4g128 gptq=true progress=true stats=%S/Inputs/stats.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=GERR
 // RUN: not lpc-opt %s -split-input-file -lq-quantize="recipe=w4g128 gptq=true" 2>&1 | FileCheck %s --check-prefix=NOSTATS
 // RUN: not lpc-opt %s -split-input-file -lq-quantize="recipe=fp8 stats=%S/Inputs/stats-not-lpc.json" 2>&1 | FileCheck %s --check-prefix=NOTLPC
 // RUN: not lpc-opt %s -split-input-file -lq-quantize="recipe=fp8 stats=%S/Inputs/stats-version.json" 2>&1 | FileCheck %s --check-prefix=VERSION
@@ -62,12 +62,15 @@ func.func @mm(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
 #kn = affine_map<(d0, d1, d2) -> (d2, d1)>
 #mn = affine_map<(d0, d1, d2) -> (d0, d1)>
 
+// GERR: lq-quantize: GPTQ layer 1/1 mm
+
 /// A layer the statistics do not cover; one without a Gram matrix; one
 /// whose Hessian stays indefinite after damping.
 // ERR: error: {{.*}}lq-quantize: {{.*}}stats.json has no statistics for layer 'other' (calibrate this model with lpc calibrate)
 // GERR: error: {{.*}}lq-quantize: {{.*}}stats.json has no statistics for layer 'other'
 // GERR: error: {{.*}}lq-quantize: {{.*}}stats.json has no 2 x 2 Gram matrix for layer 'nogram' (GPTQ needs one)
 // GERR: error: {{.*}}lq-quantize: GPTQ: the Hessian of the layer is not positive definite after damping
+// GERR: lq-quantize: GPTQ layer 3/3 negative
 func.func @uncovered(%x: tensor<1x2xf32>) -> (tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>) {
   %w = arith.constant dense<[[1.0, -2.0], [0.5, 0.25]]> : tensor<2x2xf32>
   %zero = arith.constant 0.0 : f32

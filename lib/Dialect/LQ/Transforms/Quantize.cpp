@@ -241,6 +241,13 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
     });
     IRRewriter rewriter(&getContext());
     bool failedAny = false;
+    // GPTQ on large layers takes a while: layers done / total.
+    int64_t total = 0, done = 0;
+    if (gptq && progress)
+      for (linalg::LinalgOp op : ops)
+        if (lpc::lq::detail::matchMatmul(op) &&
+            cfg.lookup(lpc::lq::detail::getNodeName(op->getLoc())))
+          ++total;
     for (linalg::LinalgOp op : ops) {
       std::optional<bool> transposed = lpc::lq::detail::matchMatmul(op);
       if (!transposed && !linalg::isaConvolutionOpInterface(op))
@@ -252,9 +259,13 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
         continue;
       }
       // Every layer is tried, so each problem gets its own message.
+      std::string name = lpc::lq::detail::getNodeName(op->getLoc());
       if (failed(transposed ? quantizeMatmul(rewriter, *layer, op, *transposed)
                             : quantizeConv(rewriter, *layer, op)))
         failedAny = true;
+      if (transposed && total)
+        llvm::errs() << "lq-quantize: GPTQ layer " << ++done << "/" << total
+                     << " " << name << "\n";
     }
     if (failedAny)
       signalPassFailure();

@@ -166,7 +166,10 @@ def LQQuantize : Pass<"lq-quantize"> {
            "Choose matmul weight codes by GPTQ from the calibration Gram "
            "matrices instead of rounding to nearest">,
     Option<"actOrder", "act-order", "bool", /*default=*/"false",
-           "GPTQ: quantize columns by decreasing Hessian diagonal">
+           "GPTQ: quantize columns by decreasing Hessian diagonal">,
+    Option<"progress", "progress", "bool", /*default=*/"false",
+           "With gptq, print 'lq-quantize: GPTQ layer i/n NAME' to stderr "
+           "as layers finish">
   ];
   let statistics = [
     Statistic<"numMatmuls", "matmuls", "Matmul weights quantized">,
