@@ -12,6 +12,7 @@
 #include "lpc/Dialect/LQ/Utils/Recipes.h"
 #include "lpc/Driver/Driver.h"
 #include "lpc/InitAll.h"
+#include "lpc/Runtime/ModelLibrary.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Diagnostics.h"
@@ -64,6 +65,14 @@ static cl::list<std::string>
                 cl::desc("Shape of a graph input: NAME=d0,d1,... (repeatable)"),
                 cl::sub(compileCmd), cl::sub(runCmd), cl::sub(calibrateCmd),
                 cl::cat(category));
+static cl::list<std::string> inputValues(
+    "input-value",
+    cl::desc("The value of a graph input that the compiled code may assume: "
+             "NAME=FILE (.pb or .npy; repeatable). Ops that need it at "
+             "compile time (an If's condition, a Reshape's shape, ...) "
+             "read it, so the library is only valid for that value; lpc run "
+             "does this itself for the small inputs it is given"),
+    cl::value_desc("NAME=FILE"), cl::sub(compileCmd), cl::cat(category));
 static cl::opt<std::string> activations(
     "activations",
     cl::desc("Activations of weight-only matmuls with integer weights: f32 "
@@ -298,6 +307,24 @@ int main(int argc, char **argv) {
       return 1;
     }
     copts.import.inputShapes[name] = shape;
+  }
+  for (const std::string &spec : inputValues) {
+    auto [name, file] = StringRef(spec).split('=');
+    if (name.empty() || file.empty()) {
+      WithColor::error(errs(), "lpc")
+          << "--input-value expects NAME=FILE, got '" << spec << "'\n";
+      return 1;
+    }
+    llvm::Expected<lpc::runtime::Tensor> t =
+        lpc::runtime::readTensorFile(file.str());
+    if (!t) {
+      WithColor::error(errs(), "lpc") << "--input-value " << name << ": "
+                                      << toString(t.takeError()) << "\n";
+      return 1;
+    }
+    if (!copts.import.inputShapes.count(name))
+      copts.import.inputShapes[name] = t->info.shape;
+    copts.import.inputValues[name] = lpc::runtime::serializeTensorProto(*t);
   }
 
   // Every MLIRContext the driver creates reports through this handler:
