@@ -30,21 +30,46 @@ int64_t lpc::frontend::numElements(ArrayRef<int64_t> shape) {
   return n;
 }
 
-lpc::frontend::SliceRange lpc::frontend::sliceRange(int64_t dim, int64_t s,
-                                                    int64_t e, int64_t step) {
-  if (s < 0)
-    s += dim;
-  if (e < 0)
-    e += dim;
-  if (step > 0) {
-    s = std::clamp<int64_t>(s, 0, dim);
-    e = std::clamp<int64_t>(e, 0, dim);
-  } else {
-    s = std::clamp<int64_t>(s, 0, dim - 1);
-    e = std::clamp<int64_t>(e, -1, dim - 1);
+std::string lpc::frontend::sliceBounds(
+    ArrayRef<int64_t> shape, ArrayRef<int64_t> starts, ArrayRef<int64_t> ends,
+    ArrayRef<int64_t> axes, ArrayRef<int64_t> steps,
+    SmallVectorImpl<int64_t> &offsets, SmallVectorImpl<int64_t> &sizes,
+    SmallVectorImpl<int64_t> &strides) {
+  size_t n = starts.size();
+  if (ends.size() != n || (!axes.empty() && axes.size() != n) ||
+      (!steps.empty() && steps.size() != n))
+    return "starts, ends, axes and steps differ in length";
+  int64_t rank = shape.size();
+  offsets.assign(rank, 0);
+  sizes.assign(shape.begin(), shape.end());
+  strides.assign(rank, 1);
+  for (size_t i = 0; i < n; ++i) {
+    int64_t axis = axes.empty() ? (int64_t)i : axes[i];
+    std::optional<int64_t> a = normalizeAxis(axis, rank);
+    if (!a)
+      return "axis " + std::to_string(axis) + " is out of range";
+    int64_t step = steps.empty() ? 1 : steps[i];
+    if (step == 0)
+      return "step must not be 0";
+    int64_t dim = shape[*a], s = starts[i], e = ends[i];
+    if (s < 0)
+      s += dim;
+    if (e < 0)
+      e += dim;
+    if (step > 0) {
+      s = std::clamp<int64_t>(s, 0, dim);
+      e = std::clamp<int64_t>(e, 0, dim);
+    } else {
+      s = std::clamp<int64_t>(s, 0, dim - 1);
+      e = std::clamp<int64_t>(e, -1, dim - 1);
+    }
+    int64_t count =
+        step > 0 ? (e - s + step - 1) / step : (s - e - step - 1) / -step;
+    offsets[*a] = s;
+    sizes[*a] = std::max<int64_t>(count, 0);
+    strides[*a] = step;
   }
-  int64_t n = step > 0 ? (e - s + step - 1) / step : (s - e - step - 1) / -step;
-  return {s, std::max<int64_t>(n, 0), step};
+  return "";
 }
 
 std::optional<int64_t> lpc::frontend::normalizeAxis(int64_t axis,

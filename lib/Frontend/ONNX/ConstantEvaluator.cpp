@@ -440,26 +440,11 @@ std::optional<HostTensor> Evaluator::slice() {
        axes = ints(3, "axes", 10), steps = ints(4, "steps", 10);
   if (!starts || !ends || !axes || !steps)
     return std::nullopt;
-  if (axes->empty())
-    for (size_t i = 0; i < starts->size(); ++i)
-      axes->push_back(i);
-  if (steps->empty())
-    steps->assign(starts->size(), 1);
-  if (ends->size() != starts->size() || axes->size() != starts->size() ||
-      steps->size() != starts->size())
+  SmallVector<int64_t> offsets, sizes, strides;
+  if (!sliceBounds(x.shape, *starts, *ends, *axes, *steps, offsets, sizes,
+                   strides)
+           .empty())
     return std::nullopt;
-  SmallVector<int64_t> offsets(rank, 0), sizes(x.shape), strides(rank, 1);
-  for (size_t i = 0; i < starts->size(); ++i) {
-    auto a = normalizeAxis((*axes)[i], rank);
-    int64_t step = (*steps)[i];
-    if (!a || step == 0)
-      return std::nullopt;
-    int64_t dim = x.shape[*a], s = (*starts)[i], e = (*ends)[i];
-    SliceRange r = sliceRange(dim, s, e, step);
-    offsets[*a] = r.offset;
-    sizes[*a] = r.size;
-    strides[*a] = r.stride;
-  }
   SmallVector<int64_t> inStrides = stridesOf(x.shape),
                        outStrides = stridesOf(sizes);
   SmallVector<int64_t> src;

@@ -231,13 +231,19 @@ int64_t numElements(llvm::ArrayRef<int64_t> shape);
 /// Normalises a possibly negative axis; fails when out of [-rank, rank).
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 
-/// ONNX Slice's elements of one axis of size `dim`: start, end (negative
-/// from the end, clamped as the operator says) and step (not 0) give the
-/// first index, the count and the stride.
-struct SliceRange {
-  int64_t offset, size, stride;
-};
-SliceRange sliceRange(int64_t dim, int64_t start, int64_t end, int64_t step);
+/// What ONNX Slice reads of a tensor of `shape`: `starts`/`ends` (negative
+/// from the end, clamped as the operator says), `axes` (default 0, 1, ...)
+/// and `steps` (default 1) give per dim the first index, the count and the
+/// stride (`offsets`, `sizes`, `strides`, whole dims where no axis names
+/// them). Returns "" or why the operands are invalid.
+std::string sliceBounds(llvm::ArrayRef<int64_t> shape,
+                        llvm::ArrayRef<int64_t> starts,
+                        llvm::ArrayRef<int64_t> ends,
+                        llvm::ArrayRef<int64_t> axes,
+                        llvm::ArrayRef<int64_t> steps,
+                        llvm::SmallVectorImpl<int64_t> &offsets,
+                        llvm::SmallVectorImpl<int64_t> &sizes,
+                        llvm::SmallVectorImpl<int64_t> &strides);
 
 mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
                         llvm::ArrayRef<int64_t> shape, mlir::Type elem);

@@ -269,28 +269,11 @@ LogicalResult sliceOp(NodeContext &ctx, Results &results) {
   auto steps = intsFrom(ctx, 4, "steps", 10);
   if (!starts || !ends || !axes || !steps)
     return failure();
-  if (axes->empty())
-    for (size_t i = 0; i < starts->size(); ++i)
-      axes->push_back(i);
-  if (steps->empty())
-    steps->assign(starts->size(), 1);
-  if (ends->size() != starts->size() || axes->size() != starts->size() ||
-      steps->size() != starts->size())
-    return ctx.error() << "starts, ends, axes and steps differ in length";
-  SmallVector<int64_t> offsets(rank, 0), sizes(xs), strides(rank, 1);
-  for (size_t i = 0; i < starts->size(); ++i) {
-    auto a = normalizeAxis((*axes)[i], rank);
-    if (!a)
-      return ctx.error() << "axis " << (*axes)[i] << " is out of range";
-    int64_t dim = xs[*a], step = (*steps)[i];
-    if (step == 0)
-      return ctx.error() << "step must not be 0";
-    int64_t s = (*starts)[i], e = (*ends)[i];
-    SliceRange r = sliceRange(dim, s, e, step);
-    offsets[*a] = r.offset;
-    sizes[*a] = r.size;
-    strides[*a] = r.stride;
-  }
+  SmallVector<int64_t> offsets, sizes, strides;
+  std::string why =
+      sliceBounds(xs, *starts, *ends, *axes, *steps, offsets, sizes, strides);
+  if (!why.empty())
+    return ctx.error() << why;
   if (llvm::all_of(strides, [](int64_t s) { return s > 0; })) {
     results.push_back(slice(b, loc, x, offsets, sizes, strides));
     return success();

@@ -251,6 +251,18 @@ def data_range():
                  check=False), [("x", (4,))]
 
 
+def slice_bad(kind):
+    """A Slice of a graph input with invalid operands: ends longer than
+    starts, or a step of 0."""
+    nodes = [const("starts", [0]),
+             const("ends", [2, 3] if kind == "lengths" else [2]),
+             const("axes", [0]),
+             const("steps", [0] if kind == "step" else [1]),
+             n("Slice", ["x", "starts", "ends", "axes", "steps"], "y")]
+    return model(nodes, [vi("x", F, [4])], [vi("y", F, None)],
+                 check=False), [("x", (4,))]
+
+
 def mod_castlike():
     """Mod with the divisor's sign (fmod = 0) and the dividend's (fmod = 1)
     on int32 inputs of all sign combinations, float Mod, CastLike to the
@@ -410,6 +422,8 @@ MODELS = {
     "scan_lengths": lambda: scan_model("lengths"),
     "scan_opset8": lambda: scan_model("opset8"),
     "mod_float_fmod0": mod_float_fmod0,
+    "slice_lengths": lambda: slice_bad("lengths"),
+    "slice_step": lambda: slice_bad("step"),
 }
 
 
