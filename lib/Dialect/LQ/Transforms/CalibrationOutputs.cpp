@@ -27,14 +27,8 @@ namespace {
 
 /// True if `v` is a constant f32 tensor, seen through shape views.
 bool isConstantWeight(Value v) {
-  while (Operation *def = v.getDefiningOp()) {
-    if (auto c = dyn_cast<arith::ConstantOp>(def))
-      return cast<RankedTensorType>(c.getType()).getElementType().isF32();
-    if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def))
-      return false;
-    v = def->getOperand(0);
-  }
-  return false;
+  Value c = lpc::lq::detail::getViewedConstant(v);
+  return c && cast<RankedTensorType>(c.getType()).getElementType().isF32();
 }
 
 struct Observed {

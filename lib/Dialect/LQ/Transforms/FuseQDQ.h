@@ -14,6 +14,10 @@ namespace lpc::lq::detail {
 /// The ONNX node name of `loc` (its first name location), or "-".
 std::string getNodeName(mlir::Location loc);
 
+/// The constant `v` is, seen through tensor.expand_shape / collapse_shape
+/// views (the importer's grouped filters), or null.
+mlir::Value getViewedConstant(mlir::Value v);
+
 /// True if `v` is a tensor filled with +0.0 (linalg.fill of a constant).
 bool isZeroFilled(mlir::Value v);
 

@@ -96,19 +96,6 @@ std::string formatName(Value v) {
   return str(cast<RankedTensorType>(v.getType()).getElementType());
 }
 
-/// The constant a linalg weight operand reads (through shape views), if it
-/// is one.
-Value constantWeight(Value v) {
-  while (Operation *def = v.getDefiningOp()) {
-    if (isa<arith::ConstantOp>(def))
-      return v;
-    if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def))
-      return nullptr;
-    v = def->getOperand(0);
-  }
-  return nullptr;
-}
-
 struct LQReportPass : lpc::lq::impl::LQReportBase<LQReportPass> {
   using Base::Base;
 
@@ -153,7 +140,7 @@ struct LQReportPass : lpc::lq::impl::LQReportBase<LQReportPass> {
         bool conv = !matmul && linalg::isaConvolutionOpInterface(l);
         if ((!matmul && !conv) || l.getNumDpsInputs() != 2)
           return;
-        Value w = constantWeight(l.getDpsInputs()[1]);
+        Value w = lpc::lq::detail::getViewedConstant(l.getDpsInputs()[1]);
         if (!w)
           return;
         layers.push_back({lpc::lq::detail::getNodeName(op->getLoc()),
