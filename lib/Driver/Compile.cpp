@@ -19,6 +19,8 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/ErrorHandling.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -88,6 +90,30 @@ static LogicalResult writeMLIR(ModuleOp module, llvm::StringRef path,
 LogicalResult lpc::driver::compile(llvm::StringRef inputPath,
                                    llvm::StringRef outputPath,
                                    const CompileOptions &options) {
+  // Statistics given as a folder of input sets: calibrate the float model
+  // first, into a temporary file the recipes read.
+  const std::string &stats = options.backend.lqStage.calibrationStats;
+  if (!stats.empty() && llvm::sys::fs::is_directory(stats)) {
+    llvm::SmallString<128> statsPath;
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile(
+            "lpc-calibration", "json", statsPath)) {
+      llvm::errs() << "lpc: error: cannot create a temporary file: "
+                   << ec.message() << "\n";
+      return failure();
+    }
+    llvm::FileRemover statsRemover(statsPath);
+    CalibrateOptions c;
+    c.compile = options;
+    c.compile.backend.lqStage = {};
+    c.dataDir = stats;
+    c.output = std::string(statsPath);
+    if (calibrate(inputPath, c))
+      return failure();
+    CompileOptions withStats = options;
+    withStats.backend.lqStage.calibrationStats = std::string(statsPath);
+    return compile(inputPath, outputPath, withStats);
+  }
+
   MLIRContext context(MLIRContext::Threading::DISABLED);
   context.printOpOnDiagnostic(false);
   if (options.diagnostics)

@@ -22,8 +22,6 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/WithColor.h"
@@ -351,36 +349,14 @@ int main(int argc, char **argv) {
   };
   copts.diagnostics = handler;
 
-  // --calibration DIR: calibrate the float model first, into a temporary
-  // statistics file the recipes read.
-  llvm::FileRemover statsRemover;
+  // A folder of input sets is calibrated by lpc::driver::compile first.
   if (!calibration.empty() && (compileCmd || runCmd)) {
     if (quantize.empty() && quantizeConfig.empty()) {
       WithColor::error(errs(), "lpc")
           << "--calibration needs --quantize or --quantize-config\n";
       return 1;
     }
-    if (sys::fs::is_directory(calibration)) {
-      SmallString<128> statsPath;
-      if (std::error_code ec = sys::fs::createTemporaryFile(
-              "lpc-calibration", "json", statsPath)) {
-        WithColor::error(errs(), "lpc")
-            << "cannot create a temporary file: " << ec.message() << "\n";
-        return 1;
-      }
-      statsRemover.setFile(statsPath);
-      CalibrateOptions c;
-      c.compile = copts;
-      c.compile.backend.lqStage = {};
-      c.dataDir = calibration;
-      c.output = std::string(statsPath);
-      c.threads = threads;
-      if (int rc = calibrate(compileCmd ? compileInput : runModel, c))
-        return rc;
-      copts.backend.lqStage.calibrationStats = std::string(statsPath);
-    } else {
-      copts.backend.lqStage.calibrationStats = calibration;
-    }
+    copts.backend.lqStage.calibrationStats = calibration;
   }
 
   if (compileCmd) {

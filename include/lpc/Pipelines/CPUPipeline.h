@@ -32,6 +32,8 @@ struct LQStageOptions {
   /// Per-layer recipes from this JSON file (`--quantize-config`); "": none.
   std::string quantizeConfig;
   /// Calibration statistics (lpc calibrate) the recipes read; "": none.
+  /// lpc::driver::compile also takes a folder of input sets here and
+  /// calibrates first (`--calibration DIR`).
   std::string calibrationStats;
   /// GPTQ instead of round-to-nearest (`--gptq`), columns by decreasing
   /// Hessian diagonal (`--gptq-act-order`).
