@@ -575,17 +575,10 @@ std::optional<HostTensor> Evaluator::squeeze(bool unsqueeze) {
 std::optional<HostTensor> Evaluator::transpose() {
   const HostTensor &x = in(0);
   int64_t rank = x.shape.size();
-  SmallVector<int64_t> perm = ctx.getInts("perm");
-  if (perm.empty())
-    for (int64_t i = rank - 1; i >= 0; --i)
-      perm.push_back(i);
-  SmallVector<int64_t> sorted(perm);
-  llvm::sort(sorted);
-  if ((int64_t)sorted.size() != rank)
+  std::optional<SmallVector<int64_t>> p = transposePerm(ctx, rank);
+  if (!p)
     return std::nullopt;
-  for (int64_t i = 0; i < rank; ++i)
-    if (sorted[i] != i)
-      return std::nullopt;
+  SmallVector<int64_t> perm = std::move(*p);
   SmallVector<int64_t> shape;
   for (int64_t p : perm)
     shape.push_back(x.shape[p]);

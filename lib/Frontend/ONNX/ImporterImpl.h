@@ -168,6 +168,11 @@ struct KnownValue {
 /// small tables, not weights).
 constexpr int64_t kMaxFoldElements = 4096;
 
+/// Transpose's `perm` attribute of the node (default: the dims reversed), or
+/// nullopt when it is not a permutation of `rank` dims.
+std::optional<llvm::SmallVector<int64_t>> transposePerm(NodeContext &ctx,
+                                                        int64_t rank);
+
 /// Evaluates `ctx.node` on the host when every present input is known
 /// (ctx.constant(input, allowInputs)) and the evaluator covers its op type:
 /// one value per node output, or nullopt (the op importer then builds IR and

@@ -155,17 +155,11 @@ LogicalResult transposeOp(NodeContext &ctx, Results &results) {
     return failure();
   Value x = ctx.input(0);
   int64_t rank = shapeOf(x).size();
-  SmallVector<int64_t> perm = ctx.getInts("perm");
-  if (perm.empty())
-    for (int64_t i = rank - 1; i >= 0; --i)
-      perm.push_back(i);
-  SmallVector<int64_t> sorted(perm);
-  llvm::sort(sorted);
-  for (int64_t i = 0; i < rank; ++i)
-    if ((int64_t)sorted.size() != rank || sorted[i] != i)
-      return ctx.error() << "perm is not a permutation of " << rank
-                         << " dimensions";
-  results.push_back(transpose(ctx.b, ctx.loc, x, perm));
+  std::optional<SmallVector<int64_t>> perm = transposePerm(ctx, rank);
+  if (!perm)
+    return ctx.error() << "perm is not a permutation of " << rank
+                       << " dimensions";
+  results.push_back(transpose(ctx.b, ctx.loc, x, *perm));
   return success();
 }
 
@@ -690,4 +684,20 @@ void lpc::frontend::registerShapeOps(OpTable &t) {
   t["Constant"] = constantOp;
   t["ConstantOfShape"] = constantOfShapeOp;
   t["Range"] = rangeOp;
+}
+
+std::optional<SmallVector<int64_t>>
+lpc::frontend::transposePerm(NodeContext &ctx, int64_t rank) {
+  SmallVector<int64_t> perm = ctx.getInts("perm");
+  if (perm.empty())
+    for (int64_t i = rank - 1; i >= 0; --i)
+      perm.push_back(i);
+  SmallVector<int64_t> sorted(perm);
+  llvm::sort(sorted);
+  if ((int64_t)sorted.size() != rank)
+    return std::nullopt;
+  for (int64_t i = 0; i < rank; ++i)
+    if (sorted[i] != i)
+      return std::nullopt;
+  return perm;
 }
