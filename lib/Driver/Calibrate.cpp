@@ -79,7 +79,26 @@ struct Observation {
   std::vector<std::string> layers;
   std::string op;
   int64_t channelAxis;
+  std::vector<lpc::lq::PatchGeometry> patches;
 };
+
+/// The PatchGeometry of lq-calibration-outputs' attribute.
+lpc::lq::PatchGeometry patchGeometry(mlir::DictionaryAttr d) {
+  auto ints = [&](llvm::StringRef key) {
+    llvm::ArrayRef<int64_t> v =
+        mlir::cast<mlir::DenseI64ArrayAttr>(d.get(key)).asArrayRef();
+    return std::vector<int64_t>(v.begin(), v.end());
+  };
+  lpc::lq::PatchGeometry g;
+  g.layer = d.getAs<mlir::StringAttr>("layer").str();
+  g.loopSizes = ints("loop_sizes");
+  g.coeffs = ints("coeffs");
+  g.offsets = ints("offsets");
+  g.imageLoops = ints("image_loops");
+  g.reductionLoops = ints("reduction_loops");
+  g.depthLoop = d.getAs<mlir::IntegerAttr>("depth_loop").getInt();
+  return g;
+}
 
 } // namespace
 
@@ -144,6 +163,9 @@ int lpc::driver::calibrate(llvm::StringRef modelPath,
         ob.layers.push_back(mlir::cast<mlir::StringAttr>(l).str());
       ob.op = info.getAs<mlir::StringAttr>("op").str();
       ob.channelAxis = info.getAs<mlir::IntegerAttr>("channel_axis").getInt();
+      for (mlir::Attribute p : info.getAs<mlir::ArrayAttr>("patches"))
+        ob.patches.push_back(
+            patchGeometry(mlir::cast<mlir::DictionaryAttr>(p)));
       observed.push_back(std::move(ob));
     }
     return mlir::success();
@@ -177,6 +199,8 @@ int lpc::driver::calibrate(llvm::StringRef modelPath,
     s.op = observed[k].op;
     const TensorInfo &info = outs[firstObserved + k];
     s.init(info.shape, observed[k].channelAxis, s.op == "matmul");
+    for (lpc::lq::PatchGeometry &g : observed[k].patches)
+      s.addPatchGram(std::move(g));
     for (const std::string &l : s.layers)
       stats.byLayer[l] = k;
     stats.activations.push_back(std::move(s));

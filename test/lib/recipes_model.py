@@ -205,8 +205,9 @@ def gptq(recipe, w, gram, act_order=False):
     """GPTQ (Frantar et al.) with static groups, in float64: dead inputs
     zeroed, damping 1% of the mean Hessian diagonal, Hinv's upper Cholesky
     factor, columns in order or by decreasing diagonal. Returns the
-    dequantized weights (N x K)."""
-    q = column_quantizer(recipe, w)
+    dequantized weights (N x K). `recipe` is a name or a column quantizer
+    (x, column) -> dequantized x, as column_quantizer returns."""
+    q = recipe if callable(recipe) else column_quantizer(recipe, w)
     n, k = w.shape
     H = np.array(gram, np.float64).reshape(k, k).copy()
     W = w.astype(np.float64).copy()

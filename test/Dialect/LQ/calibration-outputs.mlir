@@ -15,9 +15,14 @@
 /// the run-time weights of @runtime_weight are left alone.
 // CHECK-LABEL: func.func @main_graph(
 // CHECK-SAME: -> (tensor<2x3xf32> {lpc.name = "y"},
-// CHECK-SAME: tensor<2x4xf32> {lpc.calibration = {channel_axis = 1 : i64, layers = ["q", "k"], op = "matmul"}, lpc.name = "calibration:0"},
-// CHECK-SAME: tensor<2x3xf32> {lpc.calibration = {channel_axis = 1 : i64, layers = ["out"], op = "matmul"}, lpc.name = "calibration:1"},
-// CHECK-SAME: tensor<1x2x3x3xf32> {lpc.calibration = {channel_axis = 1 : i64, layers = ["conv"], op = "conv"}, lpc.name = "calibration:2"})
+// CHECK-SAME: tensor<2x4xf32> {lpc.calibration = {channel_axis = 1 : i64, layers = ["q", "k"], op = "matmul", patches = []}, lpc.name = "calibration:0"},
+// CHECK-SAME: tensor<2x3xf32> {lpc.calibration = {channel_axis = 1 : i64, layers = ["out"], op = "matmul", patches = []}, lpc.name = "calibration:1"},
+// CHECK-SAME: tensor<1x2x3x3xf32> {lpc.calibration = {channel_axis = 1 : i64, layers = ["conv"], op = "conv", patches = [{
+/// How the convolution reads the 1x2x3x3 input (loops n, g, f, oh, ow, c,
+/// kh, kw): dim 1 is g * 2 + c, dims 2 and 3 are oh + kh - 1 and
+/// ow + kw - 1 (padding 1).
+// CHECK-SAME: coeffs = array<i64: 1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1>, depth_loop = 1 : i64,
+// CHECK-SAME: image_loops = array<i64: 0, 3, 4>, layer = "conv", loop_sizes = array<i64: 1, 1, 4, 3, 3, 2, 3, 3>, offsets = array<i64: 0, 0, -1, -1>, reduction_loops = array<i64: 5, 6, 7>}]}, lpc.name = "calibration:2"})
 // CHECK: return %{{.*}}, %arg0, %[[Q:.*]], %arg1 :
 func.func @main_graph(%x: tensor<2x4xf32>, %img: tensor<1x2x3x3xf32>, %wr: tensor<3x3xf32>) -> (tensor<2x3xf32> {lpc.name = "y"}) {
   %w = arith.constant dense<1.0> : tensor<4x3xf32>

@@ -14,7 +14,10 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/MapVector.h"
+
+#include <functional>
 
 namespace lpc::lq {
 #define GEN_PASS_DEF_LQCALIBRATIONOUTPUTS
@@ -35,7 +38,97 @@ struct Observed {
   SmallVector<Attribute> layers;
   StringRef op;
   int64_t channelAxis;
+  /// Convolutions: how each reads the value (PatchGeometry in
+  /// lpc/Dialect/LQ/Utils/Calibration.h), for the patch Gram matrices.
+  SmallVector<Attribute> patches;
 };
+
+/// An index linear in the loops: a coefficient per loop and a constant.
+struct Linear {
+  SmallVector<int64_t> coeffs;
+  int64_t constant = 0;
+};
+
+/// `e` as a Linear over `numLoops` loops, or nullopt (not linear).
+std::optional<Linear> linearOf(AffineExpr e, unsigned numLoops) {
+  Linear l;
+  l.coeffs.assign(numLoops, 0);
+  std::function<bool(AffineExpr, int64_t)> add = [&](AffineExpr x, int64_t m) {
+    if (auto d = dyn_cast<AffineDimExpr>(x)) {
+      l.coeffs[d.getPosition()] += m;
+      return true;
+    }
+    if (auto c = dyn_cast<AffineConstantExpr>(x)) {
+      l.constant += m * c.getValue();
+      return true;
+    }
+    auto bin = dyn_cast<AffineBinaryOpExpr>(x);
+    if (!bin)
+      return false;
+    if (x.getKind() == AffineExprKind::Add)
+      return add(bin.getLHS(), m) && add(bin.getRHS(), m);
+    if (x.getKind() != AffineExprKind::Mul)
+      return false;
+    if (auto c = dyn_cast<AffineConstantExpr>(bin.getRHS()))
+      return add(bin.getLHS(), m * c.getValue());
+    if (auto c = dyn_cast<AffineConstantExpr>(bin.getLHS()))
+      return add(bin.getRHS(), m * c.getValue());
+    return false;
+  };
+  if (!add(e, 1))
+    return std::nullopt;
+  return l;
+}
+
+/// The PatchGeometry attribute of convolution `op` reading its input
+/// through `index` (the input value's indices as Linear), or null where the
+/// loops are not what a patch Gram matrix needs: static sizes, at most one
+/// depth (group) loop, a filter indexed by loops alone.
+Attribute patchGeometry(linalg::LinalgOp op,
+                        const linalg::ConvolutionDimensions &dims,
+                        ArrayRef<Linear> index, StringAttr layer) {
+  MLIRContext *ctx = op.getContext();
+  SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+  if (llvm::any_of(sizes, ShapedType::isDynamic) || dims.depth.size() > 1)
+    return {};
+  SmallVector<int64_t> image(dims.batch.begin(), dims.batch.end());
+  image.append(dims.outputImage.begin(), dims.outputImage.end());
+  llvm::sort(image);
+  SmallVector<int64_t> reduction;
+  for (AffineExpr e :
+       op.getMatchingIndexingMap(&op->getOpOperand(1)).getResults()) {
+    auto d = dyn_cast<AffineDimExpr>(e);
+    if (!d)
+      return {};
+    if (llvm::is_contained(dims.inputChannel, d.getPosition()) ||
+        llvm::is_contained(dims.filterLoop, d.getPosition()))
+      reduction.push_back(d.getPosition());
+  }
+  int64_t depth = dims.depth.empty() ? -1 : (int64_t)dims.depth[0];
+  SmallVector<int64_t> coeffs, offsets;
+  for (const Linear &l : index) {
+    for (auto [loop, c] : llvm::enumerate(l.coeffs))
+      if (c != 0 && !llvm::is_contained(image, (int64_t)loop) &&
+          !llvm::is_contained(reduction, (int64_t)loop) &&
+          (int64_t)loop != depth)
+        return {}; // the input depends on another loop
+    coeffs.append(l.coeffs.begin(), l.coeffs.end());
+    offsets.push_back(l.constant);
+  }
+  auto named = [&](StringRef n, Attribute a) {
+    return NamedAttribute(StringAttr::get(ctx, n), a);
+  };
+  auto i64 = [&](ArrayRef<int64_t> v) {
+    return DenseI64ArrayAttr::get(ctx, v);
+  };
+  return DictionaryAttr::get(
+      ctx, {named("layer", layer), named("loop_sizes", i64(sizes)),
+            named("coeffs", i64(coeffs)), named("offsets", i64(offsets)),
+            named("image_loops", i64(image)),
+            named("reduction_loops", i64(reduction)),
+            named("depth_loop",
+                  IntegerAttr::get(IntegerType::get(ctx, 64), depth))});
+}
 
 struct LQCalibrationOutputsPass
     : lpc::lq::impl::LQCalibrationOutputsBase<LQCalibrationOutputsPass> {
@@ -84,6 +177,16 @@ struct LQCalibrationOutputsPass
       if (!axis)
         return;
       Value x = op.getDpsInputs()[0];
+      // The indices of x each loop position reads, while they are linear.
+      std::optional<SmallVector<Linear>> index = SmallVector<Linear>();
+      for (AffineExpr e : map.getResults()) {
+        std::optional<Linear> l = linearOf(e, op.getNumLoops());
+        if (!l) {
+          index.reset();
+          break;
+        }
+        index->push_back(*l);
+      }
       while (true) {
         auto expand = x.getDefiningOp<tensor::ExpandShapeOp>();
         if (expand) {
@@ -102,8 +205,35 @@ struct LQCalibrationOutputsPass
             break;
           axis = *source;
           x = expand.getSrc();
+          if (index) {
+            // A source index is its group's indices, row-major.
+            SmallVector<Linear> collapsed;
+            for (ArrayRef<int64_t> group : expand.getReassociationIndices()) {
+              Linear l;
+              l.coeffs.assign(op.getNumLoops(), 0);
+              int64_t stride = 1;
+              for (int64_t d : llvm::reverse(group)) {
+                for (auto [c, dc] : llvm::zip(l.coeffs, (*index)[d].coeffs))
+                  c += stride * dc;
+                l.constant += stride * (*index)[d].constant;
+                stride *= shape[d];
+              }
+              collapsed.push_back(std::move(l));
+            }
+            index = std::move(collapsed);
+          }
         } else if (auto pad = x.getDefiningOp<tensor::PadOp>()) {
           x = pad.getSource();
+          // Zero padding with static low sizes shifts the indices.
+          Value padding = pad.getConstantPaddingValue();
+          if (!padding || !matchPattern(padding, m_AnyZeroFloat()) ||
+              llvm::any_of(pad.getStaticLow(), ShapedType::isDynamic)) {
+            index.reset();
+            continue;
+          }
+          if (index)
+            for (auto [l, low] : llvm::zip(*index, pad.getStaticLow()))
+              l.constant -= low;
         } else {
           break;
         }
@@ -114,6 +244,9 @@ struct LQCalibrationOutputsPass
       o.layers.push_back(name);
       o.op = "conv";
       o.channelAxis = *axis;
+      if (index)
+        if (Attribute g = patchGeometry(op, *dims, *index, name))
+          o.patches.push_back(g);
     });
 
     auto ret = cast<func::ReturnOp>(func.getBody().back().getTerminator());
@@ -139,11 +272,12 @@ struct LQCalibrationOutputsPass
                                                       std::to_string(index++))),
            named("lpc.calibration",
                  DictionaryAttr::get(
-                     ctx, {named("layers", ArrayAttr::get(ctx, o.layers)),
-                           named("op", StringAttr::get(ctx, o.op)),
-                           named("channel_axis",
-                                 IntegerAttr::get(IntegerType::get(ctx, 64),
-                                                  axis))}))}));
+                     ctx,
+                     {named("layers", ArrayAttr::get(ctx, o.layers)),
+                      named("op", StringAttr::get(ctx, o.op)),
+                      named("channel_axis",
+                            IntegerAttr::get(IntegerType::get(ctx, 64), axis)),
+                      named("patches", ArrayAttr::get(ctx, o.patches))}))}));
     }
     OpBuilder b(ret);
     func::ReturnOp::create(b, ret.getLoc(), results);

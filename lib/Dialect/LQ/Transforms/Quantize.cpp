@@ -181,6 +181,57 @@ filterDims(linalg::LinalgOp op, const linalg::ConvolutionDimensions &dims,
   return roles;
 }
 
+/// The number of leading channel dims of a convolution's constant filter
+/// (the rows of the matrix GPTQ and the layer SQNR see, the other dims
+/// flattened: its columns, in the order of lq-calibration-outputs'
+/// patches), and the group (value of the depth loop) of every row, empty
+/// where there is no depth loop (one group); nullopt unless every channel
+/// dim leads.
+std::optional<std::pair<int64_t, SmallVector<int64_t>>>
+filterRowGroups(linalg::LinalgOp op, const linalg::ConvolutionDimensions &dims,
+                OpOperand &use, ArrayRef<WeightDim> roles) {
+  int64_t lead = 0;
+  while (lead < (int64_t)roles.size() && roles[lead] == WeightDim::Channel)
+    ++lead;
+  if (lead == 0 || llvm::count(roles, WeightDim::Channel) != lead ||
+      dims.depth.size() > 1)
+    return std::nullopt;
+  if (dims.depth.empty())
+    return std::make_pair(lead, SmallVector<int64_t>());
+  // The filter dims the leading dims are, and where the depth loop is.
+  SmallVector<int64_t> rowDims;
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(use.getOwner())) {
+    SmallVector<ReassociationIndices> groups = expand.getReassociationIndices();
+    for (int64_t d = 0; d < lead; ++d)
+      rowDims.append(groups[d].begin(), groups[d].end());
+  } else {
+    for (int64_t d = 0; d < lead; ++d)
+      rowDims.push_back(d);
+  }
+  OpOperand &filter = op->getOpOperand(1);
+  ArrayRef<int64_t> filterShape =
+      cast<RankedTensorType>(filter.get().getType()).getShape();
+  AffineMap map = op.getMatchingIndexingMap(&filter);
+  int64_t inner = 1, size = 0;
+  for (int64_t d : llvm::reverse(rowDims)) {
+    auto e = dyn_cast<AffineDimExpr>(map.getResult(d));
+    if (e && e.getPosition() == dims.depth[0]) {
+      size = filterShape[d];
+      break;
+    }
+    inner *= filterShape[d];
+  }
+  if (size == 0)
+    return std::nullopt;
+  int64_t rows = 1;
+  for (int64_t d : rowDims)
+    rows *= filterShape[d];
+  SmallVector<int64_t> groups;
+  for (int64_t r = 0; r < rows; ++r)
+    groups.push_back((r / inner) % size);
+  return std::make_pair(lead, groups);
+}
+
 struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
   using Base::Base;
   CalibrationStats calibration;
@@ -245,7 +296,8 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
     int64_t total = 0, done = 0;
     if (gptq && progress)
       for (linalg::LinalgOp op : ops)
-        if (lpc::lq::detail::matchMatmul(op) &&
+        if ((lpc::lq::detail::matchMatmul(op) ||
+             linalg::isaConvolutionOpInterface(op)) &&
             cfg.lookup(lpc::lq::detail::getNodeName(op->getLoc())))
           ++total;
     for (linalg::LinalgOp op : ops) {
@@ -263,7 +315,7 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
       if (failed(transposed ? quantizeMatmul(rewriter, *layer, op, *transposed)
                             : quantizeConv(rewriter, *layer, op)))
         failedAny = true;
-      if (transposed && total)
+      if (total)
         llvm::errs() << "lq-quantize: GPTQ layer " << ++done << "/" << total
                      << " " << name << "\n";
     }
@@ -350,8 +402,9 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
                         << "' (GPTQ needs one)";
         return failure();
       }
-      llvm::Expected<QuantizedWeights> g = gptqWeights(
-          &getContext(), recipe, nk, n, k, block, calib->gram, actOrder);
+      llvm::Expected<QuantizedWeights> g =
+          gptqWeights(&getContext(), recipe, nk, shape, block, calib->gram,
+                      /*rowGroup=*/{}, actOrder);
       if (!g) {
         op->emitError() << "lq-quantize: GPTQ: "
                         << llvm::toString(g.takeError());
@@ -390,7 +443,7 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
     // for lq-report.
     if (calib && (int64_t)calib->gram.size() == k * k)
       mm->setAttr(kSQNRAttr, rewriter.getF64FloatAttr(
-                                 layerSQNR(q, nk, n, k, block, calib->gram)));
+                                 layerSQNR(q, nk, shape, block, calib->gram)));
     rewriter.replaceOp(op, result);
     ++numMatmuls;
     if (actStats)
@@ -435,14 +488,70 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
     }
     ArrayRef<int64_t> shape = type.getShape();
     SmallVector<int64_t> block = getWeightBlock(recipe, shape, *roles);
-    QuantizedWeights q =
-        quantizeWeights(&getContext(), recipe, *w, shape, block);
+    std::string name = lpc::lq::detail::getNodeName(op->getLoc());
+    // GPTQ and the report's SQNR read the patch Gram matrices, one per
+    // group of the filter's rows (output channels, the constant's dim 0).
+    const ActivationStats *calib =
+        stats.empty() ? nullptr : calibration.lookup(name);
+    const PatchGram *pg = calib ? calib->patchGram(name) : nullptr;
+    std::optional<std::pair<int64_t, SmallVector<int64_t>>> rowGroups =
+        filterRowGroups(op, *dims, *use, *roles);
+    // The matrix: the leading channel dims as rows (their blocks are 1).
+    SmallVector<int64_t> matShape, matBlock;
+    ArrayRef<int64_t> rowGroup;
+    if (rowGroups) {
+      int64_t lead = rowGroups->first;
+      matShape.push_back(1);
+      for (int64_t d = 0; d < lead; ++d)
+        matShape[0] *= shape[d];
+      matShape.append(shape.begin() + lead, shape.end());
+      matBlock.push_back(1);
+      matBlock.append(block.begin() + lead, block.end());
+      rowGroup = rowGroups->second;
+    }
+    int64_t k = rowGroups ? type.getNumElements() / matShape[0] : 0;
+    int64_t numGroups = rowGroup.empty() ? 1 : *llvm::max_element(rowGroup) + 1;
+    if (pg && (!rowGroups || pg->size != k || pg->groups != numGroups))
+      pg = nullptr;
+    QuantizedWeights q;
+    if (gptq && rowGroups) {
+      if (!pg) {
+        op->emitError() << "lq-quantize: " << stats
+                        << " has no patch Gram matrices of " << k
+                        << " columns for convolution '" << name
+                        << "' (GPTQ needs them: calibrate this model with "
+                           "lpc calibrate)";
+        return failure();
+      }
+      llvm::Expected<QuantizedWeights> g =
+          gptqWeights(&getContext(), recipe, *w, matShape, matBlock, pg->values,
+                      rowGroup, actOrder);
+      if (!g) {
+        op->emitError() << "lq-quantize: GPTQ: "
+                        << llvm::toString(g.takeError());
+        return failure();
+      }
+      q = std::move(*g);
+      // The scales' shape of the filter, not of the matrix.
+      q.scaleShape.clear();
+      for (auto [d, b] : llvm::zip(shape, block))
+        q.scaleShape.push_back((d + b - 1) / b);
+    } else {
+      if (gptq)
+        op->emitRemark() << "rounded to nearest: GPTQ needs the output "
+                            "channels as the filter's leading dims";
+      q = quantizeWeights(&getContext(), recipe, *w, shape, block);
+    }
     Location loc = op.getLoc();
     rewriter.setInsertionPoint(use->getOwner());
     WeightValues wv =
         buildWeights(rewriter, loc, recipe, q, shape, block, *roles);
     Value deq = DequantizeOp::create(rewriter, loc, type, wv.codes, wv.scales,
                                      wv.zeroPoint, wv.layout);
+    if (pg)
+      deq.getDefiningOp()->setAttr(
+          kSQNRAttr, rewriter.getF64FloatAttr(layerSQNR(
+                         q, *w, matShape, matBlock, pg->values, rowGroup)));
     rewriter.modifyOpInPlace(use->getOwner(), [&] { use->set(deq); });
     ++numConvs;
     if (actStats) {
@@ -460,9 +569,6 @@ struct LQQuantizePass : lpc::lq::impl::LQQuantizeBase<LQQuantizePass> {
     if (recipe.activationBits)
       op->emitRemark() << "activations stay f32: run-time activation "
                           "quantization covers matmuls, not convolutions";
-    if (gptq)
-      op->emitRemark() << "rounded to nearest: GPTQ covers matmuls, not "
-                          "convolutions";
     return success();
   }
 };

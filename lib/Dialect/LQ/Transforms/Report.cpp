@@ -135,6 +135,8 @@ struct LQReportPass : lpc::lq::impl::LQReportBase<LQReportPass> {
                           conv ? "conv" : "dequantize",
                           formatName(d.getInput()), str(d.getLayout()),
                           numElements(d.getInput()), *bits, std::nullopt});
+        if (auto a = d->getAttrOfType<FloatAttr>("lq.calibration_sqnr"))
+          layers.back().sqnr = a.getValueAsDouble();
       } else if (auto l = dyn_cast<linalg::LinalgOp>(op)) {
         bool matmul = lpc::lq::detail::matchMatmul(l).has_value();
         bool conv = !matmul && linalg::isaConvolutionOpInterface(l);

@@ -33,6 +33,104 @@ void ActivationStats::init(llvm::ArrayRef<int64_t> sampleShape, int64_t axis,
     gram.assign(c * c, 0.0);
 }
 
+int64_t PatchGeometry::patchSize() const {
+  int64_t k = 1;
+  for (int64_t l : reductionLoops)
+    k *= loopSizes[l];
+  return k;
+}
+
+void ActivationStats::addPatchGram(PatchGeometry geometry) {
+  PatchGram pg;
+  pg.groups = geometry.groups();
+  pg.size = geometry.patchSize();
+  pg.values.assign(pg.groups * pg.size * pg.size, 0.0);
+  pg.geometry = std::move(geometry);
+  patchGrams.push_back(std::move(pg));
+}
+
+const PatchGram *ActivationStats::patchGram(llvm::StringRef layer) const {
+  for (const PatchGram &pg : patchGrams)
+    if (pg.geometry.layer == layer)
+      return &pg;
+  return nullptr;
+}
+
+/// Positions of `loops` (sizes from `sizes`), odometer order (last fastest),
+/// each as the input index offsets sum_l coeffs[d][l] * pos[l] per dim.
+static std::vector<int64_t> loopOffsets(const PatchGeometry &g,
+                                        llvm::ArrayRef<int64_t> loops,
+                                        int64_t rank) {
+  int64_t n = 1, numLoops = g.loopSizes.size();
+  for (int64_t l : loops)
+    n *= g.loopSizes[l];
+  std::vector<int64_t> out(n * rank, 0);
+  std::vector<int64_t> pos(loops.size(), 0);
+  for (int64_t i = 0; i < n; ++i) {
+    for (int64_t d = 0; d < rank; ++d)
+      for (size_t j = 0; j < loops.size(); ++j)
+        out[i * rank + d] += g.coeffs[d * numLoops + loops[j]] * pos[j];
+    for (size_t j = loops.size(); j-- > 0;) {
+      if (++pos[j] < g.loopSizes[loops[j]])
+        break;
+      pos[j] = 0;
+    }
+  }
+  return out;
+}
+
+/// Adds one sample's im2col rows to the Gram matrices of `pg` (upper
+/// triangles; mirrored when written).
+static void addPatches(PatchGram &pg, llvm::ArrayRef<int64_t> shape,
+                       llvm::ArrayRef<float> values) {
+  const PatchGeometry &g = pg.geometry;
+  int64_t rank = shape.size(), k = pg.size, numLoops = g.loopSizes.size();
+  std::vector<int64_t> strides(rank, 1);
+  for (int64_t d = rank - 1; d > 0; --d)
+    strides[d - 1] = strides[d] * shape[d];
+  std::vector<int64_t> image = loopOffsets(g, g.imageLoops, rank);
+  std::vector<int64_t> red = loopOffsets(g, g.reductionLoops, rank);
+  int64_t positions = image.size() / rank;
+  std::vector<double> patch(k);
+  for (int64_t grp = 0; grp < pg.groups; ++grp) {
+    double *gram = pg.values.data() + grp * k * k;
+    for (int64_t p = 0; p < positions; ++p) {
+      for (int64_t r = 0; r < k; ++r) {
+        int64_t flat = 0;
+        bool inside = true;
+        for (int64_t d = 0; d < rank && inside; ++d) {
+          int64_t i = g.offsets[d] + image[p * rank + d] + red[r * rank + d];
+          if (g.depthLoop >= 0)
+            i += g.coeffs[d * numLoops + g.depthLoop] * grp;
+          inside = i >= 0 && i < shape[d];
+          flat += i * strides[d];
+        }
+        patch[r] = inside ? values[flat] : 0.0;
+      }
+      for (int64_t i = 0; i < k; ++i) {
+        double xi = patch[i];
+        if (xi == 0)
+          continue;
+        double *row = gram + i * k;
+        for (int64_t j = i; j < k; ++j)
+          row[j] += xi * patch[j];
+      }
+    }
+  }
+  pg.rows += positions;
+}
+
+/// The full symmetric matrices of upper triangles (`count` of k x k).
+static std::vector<double> mirrored(llvm::ArrayRef<double> upper, int64_t k,
+                                    int64_t count) {
+  std::vector<double> full(upper.begin(), upper.end());
+  for (int64_t m = 0; m < count; ++m)
+    for (int64_t i = 0; i < k; ++i)
+      for (int64_t j = 0; j < i; ++j)
+        full[m * k * k + i * k + j] = full[m * k * k + j * k + i];
+  return full;
+}
+
 void ActivationStats::add(llvm::ArrayRef<float> values) {
   int64_t c = shape[channelAxis], inner = 1;
   for (size_t d = channelAxis + 1; d < shape.size(); ++d)
@@ -71,6 +169,8 @@ void ActivationStats::add(llvm::ArrayRef<float> values) {
     }
     gramRows += rows;
   }
+  for (PatchGram &pg : patchGrams)
+    addPatches(pg, shape, values);
   ++samples;
 }
 
@@ -115,12 +215,19 @@ llvm::Error lpc::lq::writeCalibrationStats(const CalibrationStats &stats,
     if (!s.gram.empty()) {
       // Symmetric: the file holds the full matrix.
       int64_t c = s.shape[s.channelAxis];
-      std::vector<double> full(s.gram);
-      for (int64_t i = 0; i < c; ++i)
-        for (int64_t j = 0; j < i; ++j)
-          full[i * c + j] = full[j * c + i];
-      o["gram"] =
-          llvm::json::Object{{"rows", s.gramRows}, {"values", array(full)}};
+      o["gram"] = llvm::json::Object{{"rows", s.gramRows},
+                                     {"values", array(mirrored(s.gram, c, 1))}};
+    }
+    if (!s.patchGrams.empty()) {
+      llvm::json::Array pgs;
+      for (const PatchGram &pg : s.patchGrams)
+        pgs.push_back(llvm::json::Object{
+            {"layer", pg.geometry.layer},
+            {"groups", pg.groups},
+            {"size", pg.size},
+            {"rows", pg.rows},
+            {"values", array(mirrored(pg.values, pg.size, pg.groups))}});
+      o["patch_grams"] = std::move(pgs);
     }
     acts.push_back(std::move(o));
   }
@@ -220,6 +327,34 @@ lpc::lq::readCalibrationStats(llvm::StringRef path) {
       if (s.gram.size() != c * c)
         return fail("'" + where + ".gram.values' must hold " +
                     llvm::Twine(c * c) + " numbers (channels^2)");
+    }
+    if (const llvm::json::Array *pgs = o->getArray("patch_grams")) {
+      for (auto [j, pv] : llvm::enumerate(*pgs)) {
+        std::string at = (where + ".patch_grams[" + llvm::Twine(j) + "]").str();
+        const llvm::json::Object *po = pv.getAsObject();
+        std::optional<llvm::StringRef> layer =
+            po ? po->getString("layer") : std::nullopt;
+        std::optional<int64_t> groups =
+                                   po ? po->getInteger("groups") : std::nullopt,
+                               size =
+                                   po ? po->getInteger("size") : std::nullopt;
+        if (!layer || !groups || !size || *groups < 1 || *size < 1)
+          return fail("'" + at +
+                      "' must be an object with a \"layer\" name and "
+                      "positive \"groups\" and \"size\"");
+        PatchGram pg;
+        pg.geometry.layer = layer->str();
+        pg.groups = *groups;
+        pg.size = *size;
+        pg.rows = po->getInteger("rows").value_or(0);
+        if (llvm::Error e = numbers(*po, "values", pg.values, at))
+          return std::move(e);
+        if ((int64_t)pg.values.size() != pg.groups * pg.size * pg.size)
+          return fail("'" + at + ".values' must hold " +
+                      llvm::Twine(pg.groups * pg.size * pg.size) +
+                      " numbers (groups x size^2)");
+        s.patchGrams.push_back(std::move(pg));
+      }
     }
     for (const std::string &l : s.layers)
       stats.byLayer[l] = stats.activations.size();

@@ -516,19 +516,25 @@ static std::vector<double> choleskyInverse(const std::vector<double> &l,
   return out;
 }
 
-llvm::Expected<QuantizedWeights>
-lpc::lq::gptqWeights(mlir::MLIRContext *ctx, const Recipe &recipe,
-                     ArrayRef<float> values, int64_t n, int64_t k,
-                     ArrayRef<int64_t> block, ArrayRef<double> gram,
-                     bool actOrder) {
-  QuantizedWeights q = quantizeWeights(ctx, recipe, values, {n, k}, block);
-  Format f = formatOf(q.codeType);
-  std::vector<double> h(gram.begin(), gram.end());
-  std::vector<double> w(values.begin(), values.end());
+/// The rows of each group: rowGroup[r] (all rows in group 0 if empty).
+static std::vector<std::vector<int64_t>>
+rowsByGroup(int64_t n, int64_t groups, ArrayRef<int64_t> rowGroup) {
+  std::vector<std::vector<int64_t>> rows(groups);
+  for (int64_t r = 0; r < n; ++r)
+    rows[rowGroup.empty() ? 0 : rowGroup[r]].push_back(r);
+  return rows;
+}
+
+/// GPTQ's column loop on the rows `rows` of the n x k weights `w` with the
+/// Hessian `h` (k x k, this group's): codes into `q`.
+static llvm::Error gptqRows(QuantizedWeights &q, const Blocks &blocks, Format f,
+                            std::vector<double> w, std::vector<double> h,
+                            ArrayRef<int64_t> rows, int64_t k, bool actOrder) {
+  int64_t n = rows.size();
   for (int64_t i = 0; i < k; ++i) {
     if (h[i * k + i] == 0) { // a dead input: its weights do not matter
       h[i * k + i] = 1;
-      for (int64_t r = 0; r < n; ++r)
+      for (int64_t r : rows)
         w[r * k + i] = 0;
     }
   }
@@ -553,7 +559,7 @@ lpc::lq::gptqWeights(mlir::MLIRContext *ctx, const Recipe &recipe,
       hp[i * k + j] = h[perm[i] * k + perm[j]];
   for (int64_t r = 0; r < n; ++r)
     for (int64_t j = 0; j < k; ++j)
-      wp[r * k + j] = w[r * k + perm[j]];
+      wp[r * k + j] = w[rows[r] * k + perm[j]];
   // U: the upper Cholesky factor of H^-1 (H^-1 = U^T U).
   if (!cholesky(hp, k))
     return llvm::createStringError(
@@ -563,19 +569,18 @@ lpc::lq::gptqWeights(mlir::MLIRContext *ctx, const Recipe &recipe,
     return llvm::createStringError(
         "the inverse Hessian of the layer is not positive definite");
   // cholesky gave L (lower) with H^-1 = L L^T; U = L^T.
-  int64_t kb = q.scaleShape[1];
   std::vector<double> err(n);
   for (int64_t j = 0; j < k; ++j) {
     int64_t col = perm[j];
     double d = u[j * k + j]; // U[j][j] = L[j][j]
     for (int64_t r = 0; r < n; ++r) {
-      int64_t b = r * kb + col / block[1];
+      int64_t e = rows[r] * k + col, b = blocks.of[e];
       HostQuantizeParams p;
       if (!q.zeroPoints.empty())
         p.zeroPoint = (int64_t)q.zeroPoints[b];
       float x = (float)wp[r * k + j];
       uint64_t code = quantizeHost(f, x, q.scales[b], p);
-      q.codes[r * k + col] = code;
+      q.codes[e] = code;
       err[r] =
           (wp[r * k + j] - (double)dequantizeHost(f, code, q.scales[b], p)) / d;
     }
@@ -588,19 +593,52 @@ lpc::lq::gptqWeights(mlir::MLIRContext *ctx, const Recipe &recipe,
         row[jj] -= e * u[jj * k + j]; // U[j][jj] = L[jj][j]
     }
   }
+  return llvm::Error::success();
+}
+
+/// Rows (dim 0) and columns (the other dims, flattened) of `shape`.
+static std::pair<int64_t, int64_t> matrixOf(ArrayRef<int64_t> shape) {
+  int64_t k = 1;
+  for (int64_t d : shape.drop_front())
+    k *= d;
+  return {shape[0], k};
+}
+
+llvm::Expected<QuantizedWeights>
+lpc::lq::gptqWeights(mlir::MLIRContext *ctx, const Recipe &recipe,
+                     ArrayRef<float> values, ArrayRef<int64_t> shape,
+                     ArrayRef<int64_t> block, ArrayRef<double> grams,
+                     ArrayRef<int64_t> rowGroup, bool actOrder) {
+  QuantizedWeights q = quantizeWeights(ctx, recipe, values, shape, block);
+  Format f = formatOf(q.codeType);
+  Blocks blocks(shape, block);
+  auto [n, k] = matrixOf(shape);
+  int64_t groups = grams.size() / (k * k);
+  std::vector<double> w(values.begin(), values.end());
+  for (auto [g, rows] : llvm::enumerate(rowsByGroup(n, groups, rowGroup))) {
+    if (rows.empty())
+      continue;
+    ArrayRef<double> h = grams.slice(g * k * k, k * k);
+    if (llvm::Error e =
+            gptqRows(q, blocks, f, w, {h.begin(), h.end()}, rows, k, actOrder))
+      return std::move(e);
+  }
   return q;
 }
 
 double lpc::lq::layerSQNR(const QuantizedWeights &q, ArrayRef<float> values,
-                          int64_t n, int64_t k, ArrayRef<int64_t> block,
-                          ArrayRef<double> gram) {
+                          ArrayRef<int64_t> shape, ArrayRef<int64_t> block,
+                          ArrayRef<double> grams, ArrayRef<int64_t> rowGroup) {
   Format f = formatOf(q.codeType);
-  int64_t kb = q.scaleShape[1];
+  Blocks blocks(shape, block);
+  auto [n, k] = matrixOf(shape);
   double signal = 0, noise = 0;
   std::vector<double> w(k), e(k);
   for (int64_t r = 0; r < n; ++r) {
+    const double *gram =
+        grams.data() + (rowGroup.empty() ? 0 : rowGroup[r]) * k * k;
     for (int64_t c = 0; c < k; ++c) {
-      int64_t b = r * kb + c / block[1];
+      int64_t b = blocks.of[r * k + c];
       HostQuantizeParams p;
       if (!q.zeroPoints.empty())
         p.zeroPoint = (int64_t)q.zeroPoints[b];

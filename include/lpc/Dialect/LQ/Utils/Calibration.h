@@ -20,6 +20,31 @@
 
 namespace lpc::lq {
 
+/// How a convolution reads its input (one sample, row-major `shape`): loop
+/// l runs over [0, loopSizes[l]) and input dim d is read at
+/// offsets[d] + sum_l coeffs[d * loops + l] * l (out of range: zero
+/// padding). Per value of the depth loop (a group), per position of the
+/// image loops, the values at every position of the reduction loops (in
+/// the filter's order) are one row of that group's im2col matrix.
+struct PatchGeometry {
+  std::string layer;
+  std::vector<int64_t> loopSizes, coeffs, offsets;
+  std::vector<int64_t> imageLoops, reductionLoops;
+  int64_t depthLoop = -1;
+
+  int64_t groups() const { return depthLoop < 0 ? 1 : loopSizes[depthLoop]; }
+  /// Columns of one group's im2col matrix.
+  int64_t patchSize() const;
+};
+
+/// The Gram matrices P^T P of one convolution's im2col matrices P, one per
+/// group (groups x K x K, row-major, f64), and the rows per group.
+struct PatchGram {
+  PatchGeometry geometry;
+  int64_t groups = 1, size = 0, rows = 0;
+  std::vector<double> values;
+};
+
 /// Statistics of one activation tensor, which one or more layers read.
 struct ActivationStats {
   /// The ONNX node names of the layers reading it.
@@ -44,6 +69,8 @@ struct ActivationStats {
   /// (K x K, row-major, f64) and the number of rows; empty for convolutions.
   int64_t gramRows = 0;
   std::vector<double> gram;
+  /// Convolutions: per layer reading it, the Gram matrices of its patches.
+  std::vector<PatchGram> patchGrams;
 
   /// The largest |x| over every channel.
   double tensorAbsMax() const;
@@ -51,6 +78,11 @@ struct ActivationStats {
   void add(llvm::ArrayRef<float> values);
   /// Starts statistics of tensors of `shape` (sizes the arrays).
   void init(llvm::ArrayRef<int64_t> sampleShape, int64_t axis, bool withGram);
+  /// Collects the patch Gram matrices of a convolution reading it (from the
+  /// next add on).
+  void addPatchGram(PatchGeometry geometry);
+  /// The patch Gram matrices of convolution `layer`, or null.
+  const PatchGram *patchGram(llvm::StringRef layer) const;
 };
 
 /// A statistics file: the activations, and per layer name the index of the

@@ -143,28 +143,35 @@ QuantizedWeights quantizeWeights(mlir::MLIRContext *ctx, const Recipe &recipe,
                                  llvm::ArrayRef<int64_t> shape,
                                  llvm::ArrayRef<int64_t> block);
 
-/// The output SQNR (dB) of an N x K matmul layer on its calibration inputs:
-/// 10 log10(sum_n w_n^T G w_n / sum_n e_n^T G e_n), w_n the float weights of
-/// output n, e_n their difference from the dequantized `q` (scale blocks
-/// `block`), G = X^T X. +inf where the weights are exact.
-double layerSQNR(const QuantizedWeights &q, llvm::ArrayRef<float> values,
-                 int64_t n, int64_t k, llvm::ArrayRef<int64_t> block,
-                 llvm::ArrayRef<double> gram);
+/// Weights as GPTQ and the layer SQNR see them: a matrix of shape[0] rows
+/// (output channels) by the other dims flattened (K, the reduction: a
+/// matmul's K, a convolution's C x window). Each row belongs to a group
+/// (rowGroup[r]; all rows to group 0 where it is empty) whose K x K Gram
+/// matrix G = X^T X (of its im2col rows, for convolutions) is the group's
+/// slice of `grams`.
 
-/// GPTQ (Frantar et al., 2022) on an N x K matmul weight (`values`, the
-/// reduction along dim 1): the scales and zero points are the recipe's
+/// The layer's output SQNR (dB) on its calibration inputs:
+/// 10 log10(sum_r w_r^T G w_r / sum_r e_r^T G e_r), w_r the float weights of
+/// row r, e_r their difference from the dequantized `q` (scale blocks
+/// `block`). +inf where the weights are exact.
+double layerSQNR(const QuantizedWeights &q, llvm::ArrayRef<float> values,
+                 llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> block,
+                 llvm::ArrayRef<double> grams,
+                 llvm::ArrayRef<int64_t> rowGroup = {});
+
+/// GPTQ (Frantar et al., 2022): the scales and zero points are the recipe's
 /// round-to-nearest ones (static groups), and the codes are chosen column by
 /// column, each column's rounding error spread over the columns not yet
 /// quantized through the upper Cholesky factor of the inverse Hessian
-/// H = X^T X + 1% of its mean diagonal (`gram`, K x K, from calibration).
-/// Columns go in order, or by decreasing H diagonal with `actOrder`;
-/// columns with a zero diagonal (never active) are quantized as zeros.
-/// Fails (an error message) when H is not positive definite.
+/// H = G + 1% of its mean diagonal, per group of rows. Columns go in order,
+/// or by decreasing H diagonal with `actOrder`; columns with a zero diagonal
+/// (never active) are quantized as zeros. Fails (an error message) when H is
+/// not positive definite.
 llvm::Expected<QuantizedWeights>
 gptqWeights(mlir::MLIRContext *ctx, const Recipe &recipe,
-            llvm::ArrayRef<float> values, int64_t n, int64_t k,
-            llvm::ArrayRef<int64_t> block, llvm::ArrayRef<double> gram,
-            bool actOrder);
+            llvm::ArrayRef<float> values, llvm::ArrayRef<int64_t> shape,
+            llvm::ArrayRef<int64_t> block, llvm::ArrayRef<double> grams,
+            llvm::ArrayRef<int64_t> rowGroup, bool actOrder);
 
 } // namespace lpc::lq
 
