@@ -234,6 +234,7 @@ static const OpTable &opTable() {
     registerShapeOps(t);
     registerResizeOps(t);
     registerControlFlowOps(t);
+    registerRecurrentOps(t);
     registerQuantOps(t);
     registerMicrosoftOps(t);
     registerQONNXOps(t);

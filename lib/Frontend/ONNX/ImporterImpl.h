@@ -199,6 +199,8 @@ void registerNNOps(OpTable &table);
 void registerReductionOps(OpTable &table);
 void registerShapeOps(OpTable &table);
 void registerResizeOps(OpTable &table);
+/// LSTM, GRU, RNN (RecurrentOps.cpp).
+void registerRecurrentOps(OpTable &table);
 /// If, Loop, Scan (ControlFlowOps.cpp).
 void registerControlFlowOps(OpTable &table);
 /// QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear, MatMulInteger,
