@@ -235,6 +235,8 @@ static const OpTable &opTable() {
     registerResizeOps(t);
     registerControlFlowOps(t);
     registerRecurrentOps(t);
+    registerMathOps(t);
+    registerIndexOps(t);
     registerQuantOps(t);
     registerMicrosoftOps(t);
     registerQONNXOps(t);
