@@ -408,18 +408,22 @@ LogicalResult eyeLikeOp(NodeContext &ctx, Results &results) {
   return success();
 }
 
-LogicalResult requireIndices(NodeContext &ctx, Value idx) {
+/// The operands of the gathers and scatters: data, integer indices and
+/// (for scatters) updates.
+LogicalResult requireIndexed(NodeContext &ctx, bool withUpdates) {
+  if (failed(ctx.require(0, "data")) || failed(ctx.require(1, "indices")) ||
+      (withUpdates && failed(ctx.require(2, "updates"))))
+    return failure();
+  Value idx = ctx.input(1);
   if (!isa<IntegerType>(elemOf(idx)))
     return ctx.error() << "indices must be integers, got " << idx.getType();
   return success();
 }
 
 LogicalResult gatherElementsOp(NodeContext &ctx, Results &results) {
-  if (failed(ctx.require(0, "data")) || failed(ctx.require(1, "indices")))
+  if (failed(requireIndexed(ctx, false)))
     return failure();
   Value data = ctx.input(0), idx = ctx.input(1);
-  if (failed(requireIndices(ctx, idx)))
-    return failure();
   ArrayRef<int64_t> ds = shapeOf(data), is = shapeOf(idx);
   int64_t rank = ds.size();
   if ((int64_t)is.size() != rank || rank == 0)
@@ -462,11 +466,9 @@ SmallVector<Value> tupleCoords(OpBuilder &b, Location l, Value indices,
 }
 
 LogicalResult gatherNDOp(NodeContext &ctx, Results &results) {
-  if (failed(ctx.require(0, "data")) || failed(ctx.require(1, "indices")))
+  if (failed(requireIndexed(ctx, false)))
     return failure();
   Value data = ctx.input(0), idx = ctx.input(1);
-  if (failed(requireIndices(ctx, idx)))
-    return failure();
   ArrayRef<int64_t> ds = shapeOf(data), is = shapeOf(idx);
   int64_t r = ds.size(), q = is.size(), bd = ctx.getInt("batch_dims", 0);
   if (q < 1 || r < 1 || bd < 0 || bd >= std::min(r, q) || is.back() < 1 ||
@@ -565,12 +567,9 @@ Value scatter(
 }
 
 LogicalResult scatterElementsOp(NodeContext &ctx, Results &results) {
-  if (failed(ctx.require(0, "data")) || failed(ctx.require(1, "indices")) ||
-      failed(ctx.require(2, "updates")))
+  if (failed(requireIndexed(ctx, true)))
     return failure();
   Value data = ctx.input(0), idx = ctx.input(1), upd = ctx.input(2);
-  if (failed(requireIndices(ctx, idx)))
-    return failure();
   ArrayRef<int64_t> ds = shapeOf(data);
   int64_t rank = ds.size();
   if ((int64_t)shapeOf(idx).size() != rank || shapeOf(upd) != shapeOf(idx) ||
@@ -599,12 +598,9 @@ LogicalResult scatterElementsOp(NodeContext &ctx, Results &results) {
 }
 
 LogicalResult scatterNDOp(NodeContext &ctx, Results &results) {
-  if (failed(ctx.require(0, "data")) || failed(ctx.require(1, "indices")) ||
-      failed(ctx.require(2, "updates")))
+  if (failed(requireIndexed(ctx, true)))
     return failure();
   Value data = ctx.input(0), idx = ctx.input(1), upd = ctx.input(2);
-  if (failed(requireIndices(ctx, idx)))
-    return failure();
   ArrayRef<int64_t> ds = shapeOf(data), is = shapeOf(idx);
   int64_t r = ds.size(), q = is.size();
   int64_t k = q ? is.back() : 0;
