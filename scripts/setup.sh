@@ -60,6 +60,23 @@ if [ "$(cat "$VENV/.lpc-stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" >"$VENV/.lpc-stamp"
 fi
 
+# Real exported models for test/Integration/ONNX/real-models.test: the
+# rapidocr-onnxruntime wheel ships PaddleOCR's detector, classifier and
+# recognizer, the silero-vad wheel Silero VAD, as ONNX files. Pinned, and
+# installed without their dependencies: the test reads the model files only
+# (silero-vad's dependencies, torch and torchaudio, are gigabytes). A failed
+# install stops setup, as above.
+MODEL_WHEELS=(rapidocr-onnxruntime==1.4.4 silero-vad==6.2.3)
+if [ "$(cat "$VENV/.lpc-model-wheels" 2>/dev/null)" != "${MODEL_WHEELS[*]}" ]; then
+  if ! "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
+      --no-deps "${MODEL_WHEELS[@]}" >.deps/pip-models.log 2>&1; then
+    echo "lpc setup: error: pip install ${MODEL_WHEELS[*]} failed (log: .deps/pip-models.log):" >&2
+    tail -5 .deps/pip-models.log >&2
+    exit 1
+  fi
+  echo "${MODEL_WHEELS[*]}" >"$VENV/.lpc-model-wheels"
+fi
+
 # ONNX's node test data, written from the installed onnx wheel's test-case
 # generators (the wheel ships them as code, not data files).
 ONNX_VERSION=$("$VENV/bin/python" -c 'import onnx; print(onnx.__version__)')

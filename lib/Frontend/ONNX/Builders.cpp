@@ -326,3 +326,20 @@ Value lpc::frontend::convertFloats(OpBuilder &b, Location loc, Value v,
                        return convertScalar(nb, l, a[0], to, false, false);
                      });
 }
+
+Value lpc::frontend::indexInRange(OpBuilder &b, Location loc, Value i,
+                                  int64_t dim, bool isUnsigned) {
+  i = isUnsigned
+          ? (Value)arith::IndexCastUIOp::create(b, loc, b.getIndexType(), i)
+          : (Value)arith::IndexCastOp::create(b, loc, b.getIndexType(), i);
+  Value d = arith::ConstantIndexOp::create(b, loc, dim);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, i, zero);
+  i = arith::SelectOp::create(b, loc, neg, arith::AddIOp::create(b, loc, i, d),
+                              i);
+  // Out-of-range indices are undefined in ONNX; clamp so that the access
+  // stays in bounds.
+  i = arith::MaxSIOp::create(b, loc, i, zero);
+  return arith::MinSIOp::create(
+      b, loc, i, arith::ConstantIndexOp::create(b, loc, dim - 1));
+}

@@ -234,6 +234,9 @@ static const OpTable &opTable() {
     registerShapeOps(t);
     registerResizeOps(t);
     registerControlFlowOps(t);
+    registerRecurrentOps(t);
+    registerMathOps(t);
+    registerIndexOps(t);
     registerQuantOps(t);
     registerMicrosoftOps(t);
     registerQONNXOps(t);

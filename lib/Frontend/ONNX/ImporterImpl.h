@@ -199,6 +199,14 @@ void registerNNOps(OpTable &table);
 void registerReductionOps(OpTable &table);
 void registerShapeOps(OpTable &table);
 void registerResizeOps(OpTable &table);
+/// Trigonometric, hyperbolic, bitwise, IsInf/IsNaN and the activations
+/// ElementwiseOps.cpp lacks (MathOps.cpp).
+void registerMathOps(OpTable &table);
+/// ArgMax/ArgMin, Trilu, CumSum, TopK, OneHot, EyeLike and the Gather /
+/// Scatter variants (IndexOps.cpp).
+void registerIndexOps(OpTable &table);
+/// LSTM, GRU, RNN (RecurrentOps.cpp).
+void registerRecurrentOps(OpTable &table);
 /// If, Loop, Scan (ControlFlowOps.cpp).
 void registerControlFlowOps(OpTable &table);
 /// QuantizeLinear, DequantizeLinear, DynamicQuantizeLinear, MatMulInteger,
@@ -303,6 +311,12 @@ mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 /// exact, truncation rounds to nearest even); `v` itself when it has `to`.
 mlir::Value convertFloats(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                           mlir::Type to);
+
+/// The integer scalar `i` as an index into a dimension of size `dim`:
+/// negative values count from the end, and out-of-range ones (undefined in
+/// ONNX) are clamped so that the access stays in bounds.
+mlir::Value indexInRange(mlir::OpBuilder &b, mlir::Location loc, mlir::Value i,
+                         int64_t dim, bool isUnsigned);
 
 /// Pads `v` with `value` by `low`/`high` per dimension (tensor.pad).
 mlir::Value pad(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,

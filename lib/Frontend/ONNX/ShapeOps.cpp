@@ -336,21 +336,7 @@ LogicalResult gatherOp(NodeContext &ctx, Results &results) {
           b, loc, TypeRange{init.getType()}, ValueRange{idx}, ValueRange{init},
           maps, iters,
           [&](OpBuilder &nb, Location l, ValueRange a) {
-            Value i = idxUns ? (Value)arith::IndexCastUIOp::create(
-                                   nb, l, nb.getIndexType(), a[0])
-                             : (Value)arith::IndexCastOp::create(
-                                   nb, l, nb.getIndexType(), a[0]);
-            Value d = arith::ConstantIndexOp::create(nb, l, dim);
-            Value zero = arith::ConstantIndexOp::create(nb, l, 0);
-            Value neg = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt,
-                                              i, zero);
-            i = arith::SelectOp::create(nb, l, neg,
-                                        arith::AddIOp::create(nb, l, i, d), i);
-            // Out-of-range indices are undefined in ONNX; clamp so that the
-            // read stays in bounds.
-            i = arith::MaxSIOp::create(nb, l, i, zero);
-            i = arith::MinSIOp::create(
-                nb, l, i, arith::ConstantIndexOp::create(nb, l, dim - 1));
+            Value i = indexInRange(nb, l, a[0], dim, idxUns);
             SmallVector<Value> coords;
             for (int64_t k = 0; k < *axis; ++k)
               coords.push_back(linalg::IndexOp::create(nb, l, k));
